@@ -17,7 +17,11 @@
 #define _PL_PMBUS_LINEAR_H
 
 #ifdef __KERNEL__
+#include <linux/limits.h>
 #include <linux/types.h>
+#ifndef INT64_MAX
+#define INT64_MAX S64_MAX
+#endif
 #else
 #include <stdint.h>
 typedef int8_t s8;
@@ -118,10 +122,14 @@ static inline u16 pl_linear11_encode(s64 val, s64 scale)
 	s64 m;
 
 	for (e = -16; e <= 15; e++) {
-		if (e < 0)
+		if (e < 0) {
+			/* val * 2^-e would overflow: this exponent is too small anyway */
+			if (val > (INT64_MAX >> -e) || val < -(INT64_MAX >> -e))
+				continue;
 			m = (val * ((s64)1 << -e)) / scale;
-		else
+		} else {
 			m = val / scale / ((s64)1 << e);
+		}
 		if (m >= -1024 && m <= 1023)
 			break;
 	}
@@ -141,7 +149,9 @@ static inline u16 pl_linear16_encode(s64 val, u8 vout_mode, s64 scale)
 	s32 e = pl_vout_mode_exponent(vout_mode);
 	s64 m;
 
-	if (e < 0)
+	if (e < 0 && (val > (INT64_MAX >> -e) || val < -(INT64_MAX >> -e)))
+		m = val < 0 ? 0 : 0xffff;
+	else if (e < 0)
 		m = (val * ((s64)1 << -e)) / scale;
 	else
 		m = val / scale / ((s64)1 << e);
