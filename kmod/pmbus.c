@@ -122,7 +122,7 @@ static void count_error(struct pl_dev *pd, struct pl_sample *s, u8 reg, int err)
 		count = ++pd->i2c_errors;
 		kind = PL_EVENT_I2C_ERROR;
 	}
-	trace_powerledger_i2c_error(pd->id, s->seq, reg, err);
+	trace_i2c_error(pd->id, s->seq, reg, err);
 	pl_genl_event(pd, kind, count, err);
 }
 

@@ -59,7 +59,7 @@ static void take_sample(struct pl_dev *pd, u64 missed)
 		s.flags |= PL_SF_OVERRUN;
 		s.overruns = (u32)min_t(u64, missed, U32_MAX);
 		pd->overruns += missed;
-		trace_powerledger_overrun(pd->id, s.seq, PL_EVENT_OVERRUN, missed);
+		trace_overrun(pd->id, s.seq, PL_EVENT_OVERRUN, missed);
 		pl_genl_event(pd, PL_EVENT_OVERRUN, pd->overruns, 0);
 	}
 	account_jitter(pd, s.ts_ns, missed);
@@ -72,7 +72,7 @@ static void take_sample(struct pl_dev *pd, u64 missed)
 	pd->have_latest = true;
 	spin_unlock_irqrestore(&pd->latest_lock, irqflags);
 
-	trace_powerledger_sample(&s);
+	trace_sample(&s);
 
 	ret = pl_ring_write(&s);
 	if (ret == -ENOSPC) {

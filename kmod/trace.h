@@ -14,7 +14,7 @@
 
 #include "../uapi/linux/powerledger.h"
 
-TRACE_EVENT(powerledger_sample,
+TRACE_EVENT(sample,
 	TP_PROTO(const struct pl_sample *s),
 	TP_ARGS(s),
 	TP_STRUCT__entry(
@@ -63,13 +63,13 @@ DECLARE_EVENT_CLASS(powerledger_fault,
 );
 
 /* code: PL_EVENT_OVERRUN; value: periods missed */
-DEFINE_EVENT(powerledger_fault, powerledger_overrun,
+DEFINE_EVENT(powerledger_fault, overrun,
 	TP_PROTO(u32 dev_id, u64 seq, u32 code, s64 value),
 	TP_ARGS(dev_id, seq, code, value)
 );
 
 /* code: PMBus command; value: negative errno */
-DEFINE_EVENT(powerledger_fault, powerledger_i2c_error,
+DEFINE_EVENT(powerledger_fault, i2c_error,
 	TP_PROTO(u32 dev_id, u64 seq, u32 code, s64 value),
 	TP_ARGS(dev_id, seq, code, value)
 );

@@ -1,0 +1,31 @@
+# Lifetimes: 20 cycles of unbind / rmmod / simulator removal while the
+# rings are mapped; no oops, no warning, pages never freed under a mapping,
+# and reading resumes cleanly afterwards.
+i=0
+while [ $i -lt 20 ]; do
+	plread -d 0 --hold 30 > /dev/null 2>&1 &
+	rpid=$!
+	sleep 0.3
+	case $((i % 4)) in
+	0|2)	pl_unbind $SIM_BUS
+		pl_bind $SIM_BUS ;;
+	1)	rmmod powerledger 2>/dev/null
+		pl_assert_eq "lifetime $i: rmmod refused while mapped" $? 1 ;;
+	3)	rmmod powerledger_sim
+		pl_assert_eq "lifetime $i: simulator removed under a bound, mapped device" $? 0
+		sim_load waveform=flat
+		pl_bind $SIM_BUS ;;
+	esac
+	kill $rpid; wait $rpid 2>/dev/null
+	if [ $((i % 4)) = 1 ]; then
+		rmmod powerledger
+		pl_assert_eq "lifetime $i: rmmod after unmap" $? 0
+		pl_load
+		pl_bind $SIM_BUS
+	fi
+	i=$((i + 1))
+done
+plread -d 1 > /tmp/resume.out
+pl_assert_eq "lifetime: reading resumes (exit)" $? 0
+pl_assert_ge "lifetime: reading resumes (records)" "$(kv /tmp/resume.out records)" 900
+pl_dmesg_clean
