@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * powerledger_sim: a PMBus power supply on a virtual i2c adapter, for tests.
+ *
+ * Who runs concurrently:
+ *  - Transfers (xfer.c, regs.c, the fault path of faults.c) are serialized
+ *    by the adapter's bus lock: kernel clients and i2c-dev both go through
+ *    i2c_transfer()/i2c_smbus_xfer(), which take it.  The PMBus state
+ *    (struct pl_sim_pmbus) is touched only there.
+ *  - debugfs reads and writes (debugfs.c) run at any time, concurrently with
+ *    a transfer.  Everything they change lives in struct pl_sim_cfg under
+ *    pl_sim.lock; a transfer works on a snapshot taken when it starts.
+ *  - Counters are atomic64_t: incremented by transfers, read and reset by
+ *    debugfs.
+ */
+#ifndef _PL_SIM_H
+#define _PL_SIM_H
+
+#include <linux/atomic.h>
+#include <linux/i2c.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "waveform.h"
+
+#define PL_SIM_NAME		"powerledger-sim"	/* adapter name */
+#define PL_SIM_DEBUGFS		"powerledger_sim"	/* debugfs directory */
+
+#define PL_SIM_PPM_MAX		1000000U
+#define PL_SIM_DELAY_MAX_US	100000U
+
+/* STATUS_WORD bit 1 (CML) and STATUS_CML bits, PMBus 1.3 part II, 17 */
+#define PL_SIM_STATUS_CML		0x0002
+#define PL_SIM_CML_INVALID_CMD		0x80
+#define PL_SIM_CML_INVALID_DATA		0x40
+#define PL_SIM_CML_PEC_FAILED		0x20
+
+/* Runtime configuration: set by module params at load and by debugfs. */
+struct pl_sim_cfg {
+	enum pl_sim_wave_id wave;
+	u64 t0_ns;		/* ktime_get_ns() when @wave was selected */
+	u64 seed;		/* fault PRNG seed */
+	u32 nack_ppm;		/* per transfer: fail with -ENXIO */
+	u32 pec_error_ppm;	/* per read carrying PEC: corrupt the PEC byte */
+	u32 delay_us;		/* every transfer sleeps this long first */
+	u32 stuck_delay_us;	/* with @stuck: sleep, then -ETIMEDOUT */
+	bool stuck;
+	u16 status_word;	/* bits forced into STATUS_WORD */
+};
+
+/* Knobs of struct pl_sim_cfg that debugfs and module params set by number. */
+enum pl_sim_knob {
+	PL_SIM_K_NACK_PPM,
+	PL_SIM_K_PEC_ERROR_PPM,
+	PL_SIM_K_DELAY_US,
+	PL_SIM_K_STUCK,
+	PL_SIM_K_STUCK_DELAY_US,
+	PL_SIM_K_SEED,
+	PL_SIM_K_STATUS_WORD,
+	__PL_SIM_K_MAX
+};
+
+enum pl_sim_counter {
+	PL_SIM_C_XFERS,			/* transfers addressed to the PSU */
+	PL_SIM_C_NACKS,			/* of which failed -ENXIO by injection */
+	PL_SIM_C_PEC,			/* of which carried a corrupted PEC byte */
+	PL_SIM_C_TIMEOUTS,		/* of which failed -ETIMEDOUT (stuck) */
+	__PL_SIM_C_MAX
+};
+
+/* PMBus device state; transfers only (bus lock). */
+struct pl_sim_pmbus {
+	u8 page;
+	u8 pointer;		/* last command: what a bare read returns */
+	u8 cml;			/* STATUS_CML, latched until CLEAR_FAULTS */
+	u8 operation[PL_SIM_PAGES];
+};
+
+/* What a transfer works with: the configuration when it started. */
+struct pl_sim_xfer {
+	struct pl_sim_cfg cfg;
+	u64 draw;		/* index of this transfer in the fault sequence */
+};
+
+struct pl_sim;
+
+/* debugfs file private data: one knob of one simulator. */
+struct pl_sim_knob_ref {
+	struct pl_sim *sim;
+	enum pl_sim_knob knob;
+};
+
+struct pl_sim {
+	struct i2c_adapter adap;
+	u16 addr;			/* the one address that answers */
+
+	spinlock_t lock;		/* protects cfg and draws */
+	struct pl_sim_cfg cfg;
+	u64 draws;			/* transfers since seed was set */
+
+	struct pl_sim_pmbus pmbus;
+	atomic64_t counters[__PL_SIM_C_MAX];
+
+	struct dentry *debugfs;
+	struct pl_sim_knob_ref knob_refs[__PL_SIM_K_MAX];
+};
+
+/* faults.c APIs: */
+void pl_sim_cfg_init(struct pl_sim *sim);
+int pl_sim_cfg_set(struct pl_sim *sim, enum pl_sim_knob knob, u64 val);
+u64 pl_sim_cfg_get(struct pl_sim *sim, enum pl_sim_knob knob);
+int pl_sim_wave_select(struct pl_sim *sim, const char *name);
+void pl_sim_wave_current(struct pl_sim *sim, enum pl_sim_wave_id *wave, u64 *t0_ns);
+void pl_sim_counters_reset(struct pl_sim *sim);
+void pl_sim_fault_begin(struct pl_sim *sim, struct pl_sim_xfer *x);
+int pl_sim_fault_inject(struct pl_sim *sim, const struct pl_sim_xfer *x);
+void pl_sim_fault_pec(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 *pec);
+
+/* regs.c APIs: */
+void pl_sim_regs_init(struct pl_sim *sim);
+bool pl_sim_regs_readable(u8 cmd);
+int pl_sim_regs_write_len(u8 cmd);
+int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_cfg *cfg, u8 cmd,
+		     u8 *buf, bool *block);
+int pl_sim_regs_write(struct pl_sim *sim, u8 cmd, const u8 *data);
+void pl_sim_regs_cml(struct pl_sim *sim, u8 bits);
+
+/* xfer.c APIs: */
+int pl_sim_adapter_init(struct pl_sim *sim);
+void pl_sim_adapter_uninit(struct pl_sim *sim);
+
+/* debugfs.c APIs: */
+void pl_sim_debugfs_init(struct pl_sim *sim);
+void pl_sim_debugfs_uninit(struct pl_sim *sim);
+
+#endif /* _PL_SIM_H */

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The virtual i2c adapter "powerledger-sim" and the PSU's side of the bus.
+ *
+ * The adapter does raw i2c_msg transfers only, so every SMBus call (kernel
+ * clients, i2c-dev's I2C_SMBUS ioctl behind i2cget/i2cset) goes through the
+ * core's i2c_smbus_xfer_emulated(), which appends and checks PEC bytes for
+ * real; i2c-dev's I2C_RDWR (i2ctransfer) reaches us as it is.
+ *
+ * Transfers the PSU answers, as a PMBus slave would on the wire:
+ *   [W len 0] or [R len 0]   quick command: ACK
+ *   [W cmd]                  send byte: CLEAR_FAULTS; any other readable
+ *                            command only moves the register pointer
+ *   [W cmd data.. (PEC)]     write: the PEC byte is there when the message is
+ *                            one byte longer than the command takes, and
+ *                            must match (else -EIO, like a NACK)
+ *   [R n]                    receive: the register the pointer names
+ *   [W cmd][R n]             read byte / word / block
+ * A read sends the register's bytes, then the PEC byte (CRC-8 over the
+ * whole transaction: addr|W, cmd, addr|R, data), then 0xff for as long as
+ * the master keeps clocking; so the PEC is there exactly when the master
+ * asks for one byte more than the register has.  I2C_M_RECV_LEN reads
+ * (SMBus block read) take the count from the first byte and grow the
+ * message by it, as i2c-algo-bit does.  Other shapes get -EOPNOTSUPP;
+ * messages to any address but the PSU's get -ENXIO and touch nothing.
+ */
+#include <linux/errno.h>
+#include <linux/i2c.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/version.h>
+
+#include "sim.h"
+
+static u8 sim_pec(u8 crc, u16 addr, bool read, u8 *p, size_t n)
+{
+	u8 a = (addr << 1) | read;
+
+	crc = i2c_smbus_pec(crc, &a, 1);
+	return i2c_smbus_pec(crc, p, n);
+}
+
+static int sim_write(struct pl_sim *sim, struct i2c_msg *msg)
+{
+	u8 cmd;
+	int want;
+
+	if (!msg->len)
+		return 0;
+	cmd = msg->buf[0];
+	want = pl_sim_regs_write_len(cmd);
+
+	if (msg->len == 1 && want != 0) {
+		if (!pl_sim_regs_readable(cmd)) {
+			pl_sim_regs_cml(sim, PL_SIM_CML_INVALID_CMD);
+			return -ENXIO;
+		}
+		sim->pmbus.pointer = cmd;
+		return 0;
+	}
+	if (want < 0) {
+		pl_sim_regs_cml(sim, PL_SIM_CML_INVALID_CMD);
+		return -ENXIO;
+	}
+	if (msg->len == want + 2) {
+		if (sim_pec(0, msg->addr, false, msg->buf, msg->len - 1) !=
+		    msg->buf[msg->len - 1]) {
+			pl_sim_regs_cml(sim, PL_SIM_CML_PEC_FAILED);
+			return -EIO;
+		}
+	} else if (msg->len != want + 1) {
+		pl_sim_regs_cml(sim, PL_SIM_CML_INVALID_DATA);
+		return -EIO;
+	}
+	return pl_sim_regs_write(sim, cmd, msg->buf + 1);
+}
+
+/* Fills @rd; sets *pec to the PEC byte sent, if any. */
+static int sim_read(struct pl_sim *sim, const struct pl_sim_cfg *cfg,
+		    struct i2c_msg *wr, struct i2c_msg *rd, u8 **pec)
+{
+	u8 data[I2C_SMBUS_BLOCK_MAX + 1];
+	u8 cmd = sim->pmbus.pointer;
+	u8 crc = 0;
+	bool block;
+	int n, i;
+
+	if (wr) {
+		cmd = wr->buf[0];
+		crc = sim_pec(0, wr->addr, false, wr->buf, wr->len);
+	}
+	n = pl_sim_regs_read(sim, cfg, cmd, data, &block);
+	if (n < 0)
+		return n;
+	sim->pmbus.pointer = cmd;
+
+	if (rd->flags & I2C_M_RECV_LEN) {
+		/*
+		 * rd->len is 1 + the extra bytes wanted (1 for PEC); the
+		 * caller guarantees room for I2C_SMBUS_BLOCK_MAX more.
+		 */
+		if (!block || !rd->len)
+			return -EPROTO;
+		rd->len += data[0];
+	}
+
+	crc = sim_pec(crc, rd->addr, true, data, n);
+	for (i = 0; i < rd->len; i++) {
+		if (i < n) {
+			rd->buf[i] = data[i];
+		} else if (i == n) {
+			rd->buf[i] = crc;
+			*pec = &rd->buf[i];
+		} else {
+			rd->buf[i] = 0xff;
+		}
+	}
+	return 0;
+}
+
+static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	struct pl_sim *sim = i2c_get_adapdata(adap);
+	struct pl_sim_xfer x;
+	u8 *pec = NULL;
+	int i, ret;
+
+	for (i = 0; i < num; i++)
+		if (msgs[i].addr != sim->addr || (msgs[i].flags & I2C_M_TEN))
+			return -ENXIO;
+
+	pl_sim_fault_begin(sim, &x);
+	ret = pl_sim_fault_inject(sim, &x);
+	if (ret)
+		return ret;
+
+	if (num == 1 && !(msgs[0].flags & I2C_M_RD))
+		ret = sim_write(sim, &msgs[0]);
+	else if (num == 1)
+		ret = sim_read(sim, &x.cfg, NULL, &msgs[0], &pec);
+	else if (num == 2 && !(msgs[0].flags & I2C_M_RD) && msgs[0].len == 1 &&
+		 (msgs[1].flags & I2C_M_RD))
+		ret = sim_read(sim, &x.cfg, &msgs[0], &msgs[1], &pec);
+	else
+		ret = -EOPNOTSUPP;
+	if (ret)
+		return ret;
+
+	pl_sim_fault_pec(sim, &x, pec);
+	return num;
+}
+
+static u32 sim_func(struct i2c_adapter *adap)
+{
+	return I2C_FUNC_I2C | I2C_FUNC_SMBUS_EMUL | I2C_FUNC_SMBUS_PEC |
+	       I2C_FUNC_SMBUS_READ_BLOCK_DATA;
+}
+
+static const struct i2c_algorithm sim_algo = {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	.xfer		= sim_xfer,
+#else
+	.master_xfer	= sim_xfer,
+#endif
+	.functionality	= sim_func,
+};
+
+/*
+ * Registers the adapter (dynamic bus number).  No adapter class: no
+ * driver's detect() probes it, so every transfer a test counts is one it
+ * caused; bind the device with .../i2c-N/new_device.
+ */
+int pl_sim_adapter_init(struct pl_sim *sim)
+{
+	struct i2c_adapter *adap = &sim->adap;
+	int ret;
+
+	adap->owner = THIS_MODULE;
+	adap->algo = &sim_algo;
+	strscpy(adap->name, PL_SIM_NAME, sizeof(adap->name));
+	i2c_set_adapdata(adap, sim);
+
+	ret = i2c_add_adapter(adap);
+	if (ret)
+		return ret;
+	dev_info(&adap->dev, "%s: PMBus PSU at 0x%02x on i2c bus %d\n",
+		 adap->name, sim->addr, adap->nr);
+	return 0;
+}
+
+/* Unbinds the clients on the adapter and removes it. */
+void pl_sim_adapter_uninit(struct pl_sim *sim)
+{
+	i2c_del_adapter(&sim->adap);
+}
