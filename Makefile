@@ -10,7 +10,7 @@ KABI ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null |
 KDIR ?= /lib/modules/$(KABI)/build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(filter 1,$(V)),V=1,)
 
-.PHONY: all module module-debug sparse w1 clean help
+.PHONY: all module module-debug sparse w1 clean help deps check bench demo dkms-install style
 all: module
 
 module:
@@ -26,6 +26,23 @@ w1:
 sparse:
 	$(Q)$(KMAKE) C=2 modules
 
+deps:
+	$(Q)scripts/install-deps
+
+# Every test: unit, KUnit in a minimal kernel, VM integration, DKMS.
+check: deps
+	$(Q)scripts/check
+
+# Figures, not tests: see README's performance section.
+bench: deps
+	$(Q)scripts/bench-sampler
+
+dkms-install: deps
+	$(Q)scripts/dkms-install
+
+style:
+	$(Q)$(KDIR)/scripts/checkpatch.pl --no-tree --terse -f kmod/*.c kmod/*.h uapi/linux/*.h || true
+
 clean:
 	$(Q)$(KMAKE) clean >/dev/null 2>&1 || true
 	$(Q)rm -rf build
@@ -34,3 +51,7 @@ help:
 	@echo "make               build powerledger.ko against Debian's 6.1 headers (KDIR=...)"
 	@echo "make module-debug  same with -DDEBUG"
 	@echo "make w1 | sparse   warnings / sparse (C=2) over the module"
+	@echo "make check         install what is missing, run every test (PL_CHECK_STAGES= to pick)"
+	@echo "make bench         sampler benchmark in the VM (figures for README)"
+	@echo "make demo          the main job on the embedded default (simulated PSU in a VM)"
+	@echo "make dkms-install  install the module with DKMS for Debian's kernel"

@@ -18,6 +18,7 @@
 [ -n "${PL_LIB_SOURCED:-}" ] && return 0
 PL_LIB_SOURCED=1
 
+# shellcheck disable=SC2034	# used by the scripts that source this file
 PL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PL_PROG=${PL_PROG:-$(basename "$0")}
 
@@ -103,6 +104,7 @@ pl_atomic_dir()
 	shift
 
 	tmp=$(mktemp -d "${dest}.tmp.XXXXXX") || die "cannot create a temporary directory next to $dest"
+	chmod 755 "$tmp"
 	if ! "$@" "$tmp"; then
 		rm -rf "$tmp"
 		return 1
