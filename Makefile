@@ -37,6 +37,9 @@ check: deps
 bench: deps
 	$(Q)scripts/bench-sampler
 
+demo: deps
+	$(Q)scripts/demo
+
 dkms-install: deps
 	$(Q)scripts/dkms-install
 

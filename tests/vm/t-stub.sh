@@ -2,6 +2,7 @@
 # hand-computed ones (LINEAR11 with negative exponents and mantissas,
 # LINEAR16 with VOUT_MODE -9).
 rmmod powerledger_sim
+insmod $PLMOD/i2c-dev.ko 2>/dev/null
 insmod $PLMOD/i2c-stub.ko chip_addr=0x58
 sb=
 for a in /sys/bus/i2c/devices/i2c-*; do
@@ -29,7 +30,7 @@ pl_assert_eq "stub: temp -12.5 C (mC)" "$(cat $h/temp1_input)" -12500
 pl_assert_eq "stub: pout 1278 W (uW)" "$(cat $h/power2_input)" 1278000000
 pl_assert_eq "stub: pin 2964 W (uW)" "$(cat $h/power1_input)" 2964000000
 # a new value reaches the samples without rebinding
-i2cset -y $sb 0x58 0x97 0xf79c w	# PIN: e=-2, m=-100 -> -25 W
+i2cset -f -y $sb 0x58 0x97 0xf79c w	# PIN: e=-2, m=-100 -> -25 W
 sleep 0.2
 pl_assert_eq "stub: pin -25 W after i2cset (uW)" "$(cat $h/power1_input)" -25000000
 plread -d 1 > /tmp/stub.out

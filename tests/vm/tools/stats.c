@@ -95,7 +95,7 @@ uint64_t stats_rate_mhz(uint64_t intervals, uint64_t span_ns)
 	return r > UINT64_MAX ? UINT64_MAX : (uint64_t)r;
 }
 
-int stats_hist_percentile(const uint64_t *hist, size_t n, unsigned int pct)
+int stats_hist_percentile(const __u64 *hist, size_t n, unsigned int pct)
 {
 	unsigned __int128 total = 0, rank, cum = 0;
 	size_t b;

@@ -62,7 +62,7 @@ uint64_t stats_rate_mhz(uint64_t intervals, uint64_t span_ns);
  * Bucket index holding the nearest-rank pct-th percentile of a histogram
  * of n buckets, or -1 when the histogram is empty.
  */
-int stats_hist_percentile(const uint64_t *hist, size_t n, unsigned int pct);
+int stats_hist_percentile(const __u64 *hist, size_t n, unsigned int pct);
 
 /*
  * Prints the per-device counters of struct pl_stats (dev_id and the five

@@ -107,7 +107,7 @@ static void test_rate(void)
 
 static void test_hist(void)
 {
-	uint64_t h[PL_JITTER_BUCKETS] = { 0 };
+	__u64 h[PL_JITTER_BUCKETS] = { 0 };
 
 	EXPECT_EQ(stats_hist_percentile(h, PL_JITTER_BUCKETS, 50), (uint64_t)-1);
 	h[0] = 90;

@@ -75,9 +75,9 @@ int read_u64_file(const char *path, uint64_t *out)
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, sizeof(buf) - 1);
-	ret = n < 0 ? -errno : 0;
+	ret = -errno;
 	close(fd);
-	if (ret)
+	if (n < 0)
 		return ret;
 	buf[n] = '\0';
 	while (n > 0 && isspace((unsigned char)buf[n - 1]))

@@ -1,0 +1,61 @@
+#!/bin/sh
+# In-VM part of scripts/bench-sampler (busybox sh): the same simulated PSU,
+# the same period, side by side:
+#   (a) powerledger.ko (hrtimer + SCHED_FIFO kthread), read through the rings
+#   (b) a user-space loop polling /dev/i2c-N with the I2C_SMBUS ioctl and
+#       clock_nanosleep(TIMER_ABSTIME), the module unbound
+#   (c) a loop reading the hwmon sysfs file (module bound)
+# then the shortest period the module sustains with 0 lost.
+# Prints key=value lines prefixed with the contender; the host side turns
+# them into the table.
+. /pl/lib/common.sh
+. /pl/lib/pl.sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+D=$(cat /pl/bench.secs 2>/dev/null || echo 60)
+
+sim_load waveform=bursty
+insmod $PLMOD/i2c-dev.ko
+pl_load
+pl_bind $SIM_BUS
+sleep 0.5
+
+# CPU ns of the sampler kthread, from schedstat (ns on CPU)
+kthread_ns()
+{
+	for p in /proc/[0-9]*; do
+		if [ "$(cat $p/comm 2>/dev/null)" = "powerledger/0" ]; then
+			cut -d' ' -f1 $p/schedstat
+			return
+		fi
+	done
+	echo 0
+}
+
+echo "bench: (a) module, ${D}s at 1 kHz"
+c0=$(kthread_ns)
+plread -d $D -p 1000000 > /tmp/a.out
+c1=$(kthread_ns)
+sed 's/^/module./' /tmp/a.out
+n=$(kv /tmp/a.out records)
+echo "module.cpu_ns_per_sample=$(( (c1 - c0) / (n > 0 ? n : 1) ))"
+
+echo "bench: (c) hwmon sysfs loop, ${D}s at 1 kHz"
+h=$(pl_hwmon)
+plpoll hwmon --path $h/power1_input -p 1000000 -d $D | sed 's/^/hwmon./'
+
+echo "bench: (b) /dev/i2c-$SIM_BUS poller, ${D}s at 1 kHz"
+pl_unbind $SIM_BUS
+plpoll i2cdev --bus $SIM_BUS --addr 0x58 --pec -p 1000000 -d $D | sed 's/^/poller./'
+pl_bind $SIM_BUS
+sleep 0.5
+
+for p in 500000 200000 100000; do
+	echo "bench: module at period $p ns, 5 s"
+	plread -d 5 -p $p > /tmp/p.out
+	echo "max.$p.lost=$(kv /tmp/p.out lost)"
+	echo "max.$p.seq_gaps=$(kv /tmp/p.out seq_gaps)"
+	echo "max.$p.rate_mhz=$(kv /tmp/p.out rate_mhz)"
+	echo "max.$p.overruns=$(kv /tmp/p.out stats.0.overruns)"
+	echo "max.$p.records=$(kv /tmp/p.out records)"
+done
+pl_summary
