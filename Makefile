@@ -44,7 +44,7 @@ dkms-install: deps
 	$(Q)scripts/dkms-install
 
 style:
-	$(Q)$(KDIR)/scripts/checkpatch.pl --no-tree --terse -f kmod/*.c kmod/*.h uapi/linux/*.h || true
+	$(Q)scripts/style
 
 clean:
 	$(Q)$(KMAKE) clean >/dev/null 2>&1 || true

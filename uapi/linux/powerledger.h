@@ -173,9 +173,12 @@ struct pl_sample {
  *                              data_offset + i * ring_size.  Read-only.
  *
  * Map the whole region PROT_READ and the consumer part PROT_READ|PROT_WRITE
- * with a second mmap at offset cons_offset.  Only one open file may map the
- * device at a time; mmap from another one fails with -EBUSY.  Any writable
- * mapping outside the consumer part fails with -EPERM.
+ * with a second mmap at offset cons_offset (MAP_SHARED; a private writable
+ * mapping fails with -EINVAL).  Only one open file may map the device at a
+ * time; mmap from another one fails with -EBUSY.  Any writable mapping
+ * outside the consumer part fails with -EPERM, and read-only mappings cannot
+ * be made writable later (mprotect fails with -EACCES).  A mapping beyond
+ * mmap_size fails with -EINVAL.
  *
  * head and tail are free-running record counters (never wrapped); the slot
  * of record n is n & (slots - 1), slots being a power of two.
@@ -376,7 +379,11 @@ enum pl_event_kind {
 	__PL_EVENT_LAST
 };
 
-/* ioctls on /dev/powerledger.  Unknown ioctls give -ENOTTY. */
+/*
+ * ioctls on /dev/powerledger.  Unknown ioctls give -ENOTTY, bad pointers
+ * -EFAULT.  GET_INFO and GET_STATS work on any open file; START, STOP,
+ * SET_PERIOD and SET_WATERMARK need the file open for writing (-EPERM).
+ */
 #define PL_IOC_MAGIC		0xb7
 #define PL_IOC_GET_INFO		_IOR(PL_IOC_MAGIC, 0x00, struct pl_info)
 #define PL_IOC_START		_IOW(PL_IOC_MAGIC, 0x01, struct pl_dev_ctl)
