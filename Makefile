@@ -10,7 +10,7 @@ KABI ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null |
 KDIR ?= /lib/modules/$(KABI)/build
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(filter 1,$(V)),V=1,)
 
-.PHONY: all module module-debug sparse w1 clean help deps check bench demo dkms-install style
+.PHONY: all module module-debug sparse w1 clean module-clean help deps check bench demo dkms-install style
 all: module
 
 module:
@@ -46,8 +46,11 @@ dkms-install: deps
 style:
 	$(Q)scripts/style
 
-clean:
+module-clean:
 	$(Q)$(KMAKE) clean >/dev/null 2>&1 || true
+
+clean: module-clean
+	$(Q)$(MAKE) -s -C tests/sim clean >/dev/null 2>&1 || true
 	$(Q)rm -rf build
 
 help:
