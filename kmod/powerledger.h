@@ -27,8 +27,8 @@ struct pl_rail_desc {
 /**
  * struct pl_dev - one bound PSU.
  *
- * Configuration (@period_ns, @enabled) changes under @lock; the sampler
- * reads it with READ_ONCE.  Counters are written by the sampler thread only
+ * Configuration (@period_ns, @enabled) changes under @lock (and @enabled
+ * also under @timer_lock); the sampler reads it with READ_ONCE.  Counters are written by the sampler thread only
  * and read locklessly by ioctl/netlink (u64 loads are atomic on 64-bit
  * kernels, which is all we build for).  @latest is published under
  * @latest_lock for hwmon.
@@ -53,9 +53,9 @@ struct pl_dev {
 
 	/* sampler.c */
 	struct hrtimer timer;
+	spinlock_t timer_lock;	/* enabled vs. arming the timer */
 	struct task_struct *task;
 	atomic_t pending;	/* timer ticks not yet served */
-	atomic64_t timer_overruns;	/* periods hrtimer_forward skipped */
 	u64 seq;
 	u64 last_ts_ns;
 

@@ -114,6 +114,7 @@ int pl_ring_write(const struct pl_sample *s)
 	bool wake;
 	int cpu;
 
+	/* Pairs with become_consumer(): tails are reset before we see active. */
 	if (!smp_load_acquire(&rings.active))
 		return -ENODEV;
 
@@ -146,6 +147,7 @@ static bool any_ring_ready(void)
 	u32 i;
 
 	for (i = 0; i < rings.nr; i++) {
+		/* Pairs with the producer's release: poll reports only whole records. */
 		u64 head = smp_load_acquire(&rings.prod[i].head);
 		u64 tail = READ_ONCE(rings.cons[i].tail);
 		u64 used = pl_ring_used(head, tail);
@@ -190,6 +192,7 @@ static void become_consumer(struct file *file)
 	for (i = 0; i < rings.nr; i++)
 		WRITE_ONCE(rings.cons[i].tail, READ_ONCE(rings.prod[i].head));
 	rings.consumer = file;
+	/* Tails first, then let producers in (pairs with pl_ring_write()). */
 	smp_store_release(&rings.active, true);
 }
 
@@ -240,6 +243,7 @@ void pl_ring_release(struct file *file)
 {
 	mutex_lock(&rings.lock);
 	if (rings.consumer == file) {
+		/* Producers stop writing; one already past the check finishes harmlessly. */
 		smp_store_release(&rings.active, false);
 		rings.consumer = NULL;
 	}

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sampler: an hrtimer on CLOCK_MONOTONIC ticks every period and wakes a
- * per-device SCHED_FIFO kthread, which does the SMBus reads (they sleep, so
- * they cannot run in the timer callback) and publishes the record.
+ * The sampler: an hrtimer on CLOCK_MONOTONIC expires every period and wakes
+ * a per-device SCHED_FIFO kthread, which does the SMBus reads (they sleep,
+ * so they cannot run in the timer callback), publishes the record and arms
+ * the timer for the next period.
  *
- * Who runs concurrently: the timer callback (hardirq) only forwards the
- * timer, counts skipped periods and wakes the thread; the thread is the
- * only writer of the pl_dev counters and of seq; start/stop/period changes
- * come from ioctl or netlink under pd->lock.
+ * Who runs concurrently: the timer callback (hardirq) only counts and wakes
+ * the thread; the thread is the only writer of the pl_dev counters and of
+ * seq; start/stop/period changes come from ioctl or netlink under pd->lock,
+ * and pd->timer_lock orders them against the thread's re-arming.
  */
 #include <linux/kthread.h>
 #include <linux/sched.h>
@@ -16,17 +17,49 @@
 #include "powerledger.h"
 #include "trace.h"
 
+/*
+ * One-shot timer, armed by the sampler thread on the CPU it runs on
+ * (HRTIMER_MODE_ABS_PINNED): the expiry then wakes a thread that is local
+ * to that CPU, with no cross-CPU IPI on the 1 kHz path, the same way
+ * clock_nanosleep() treats a user-space poller.
+ */
 static enum hrtimer_restart tick(struct hrtimer *timer)
 {
 	struct pl_dev *pd = container_of(timer, struct pl_dev, timer);
-	u64 n;
 
-	n = hrtimer_forward_now(timer, ns_to_ktime(READ_ONCE(pd->period_ns)));
-	if (n > 1)
-		atomic64_add(n - 1, &pd->timer_overruns);
 	atomic_inc(&pd->pending);
 	wake_up_process(pd->task);
-	return HRTIMER_RESTART;
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * Move the expiry to the first deadline after now and return how many
+ * deadlines were skipped on the way (hrtimer_forward overruns): periods
+ * missed right before the sample we are about to take.  Sampler thread
+ * only, while the timer is not queued (its callback already ran).
+ */
+static u64 advance(struct pl_dev *pd)
+{
+	unsigned long flags;
+	u64 n = 1;
+
+	spin_lock_irqsave(&pd->timer_lock, flags);
+	/* Queued: start or a period change re-armed it; nothing was missed. */
+	if (pd->enabled && !hrtimer_is_queued(&pd->timer))
+		n = hrtimer_forward_now(&pd->timer, ns_to_ktime(pd->period_ns));
+	spin_unlock_irqrestore(&pd->timer_lock, flags);
+	return n ? n - 1 : 0;
+}
+
+/* Arm for the deadline advance() chose; pd->timer_lock orders this against stop. */
+static void arm(struct pl_dev *pd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pd->timer_lock, flags);
+	if (pd->enabled && !hrtimer_is_queued(&pd->timer))
+		hrtimer_start_expires(&pd->timer, HRTIMER_MODE_ABS_PINNED);
+	spin_unlock_irqrestore(&pd->timer_lock, flags);
 }
 
 static void account_jitter(struct pl_dev *pd, u64 ts_ns, u64 missed)
@@ -84,7 +117,6 @@ static void take_sample(struct pl_dev *pd, u64 missed)
 static int sampler_thread(void *data)
 {
 	struct pl_dev *pd = data;
-	int pending;
 	u64 missed;
 
 	while (!kthread_should_stop()) {
@@ -93,12 +125,17 @@ static int sampler_thread(void *data)
 			schedule();
 		__set_current_state(TASK_RUNNING);
 
-		pending = atomic_xchg(&pd->pending, 0);
-		if (!pending)
+		if (!atomic_xchg(&pd->pending, 0))
 			continue;
-		/* Ticks that piled up while we were busy are missed periods too. */
-		missed = (u64)(pending - 1) + atomic64_xchg(&pd->timer_overruns, 0);
+		/*
+		 * More than one pending wake-up only comes from a restart
+		 * racing with an expiry: not a missed period.  If the sample
+		 * overruns the next deadline, the timer fires at once and the
+		 * next advance() counts what was skipped.
+		 */
+		missed = advance(pd);
 		take_sample(pd, missed);
+		arm(pd);
 	}
 	return 0;
 }
@@ -107,10 +144,10 @@ int pl_sampler_init(struct pl_dev *pd)
 {
 	struct task_struct *t;
 
-	hrtimer_init(&pd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	hrtimer_init(&pd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED);
+	spin_lock_init(&pd->timer_lock);
 	pd->timer.function = tick;
 	atomic_set(&pd->pending, 0);
-	atomic64_set(&pd->timer_overruns, 0);
 
 	t = kthread_create(sampler_thread, pd, "powerledger/%u", pd->id);
 	if (IS_ERR(t))
@@ -129,27 +166,42 @@ void pl_sampler_uninit(struct pl_dev *pd)
 	pd->task = NULL;
 }
 
+/* (Re)start the period from now; caller holds pd->lock. */
+static void arm_from_now(struct pl_dev *pd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pd->timer_lock, flags);
+	pd->enabled = true;
+	pd->last_ts_ns = 0;
+	hrtimer_start(&pd->timer, ktime_add_ns(ktime_get(), pd->period_ns),
+		      HRTIMER_MODE_ABS_PINNED);
+	spin_unlock_irqrestore(&pd->timer_lock, flags);
+}
+
 int pl_sampler_start(struct pl_dev *pd)
 {
 	mutex_lock(&pd->lock);
-	if (!pd->enabled) {
-		pd->enabled = true;
-		pd->last_ts_ns = 0;
-		hrtimer_start(&pd->timer,
-			      ktime_add_ns(ktime_get(), READ_ONCE(pd->period_ns)),
-			      HRTIMER_MODE_ABS);
-	}
+	if (!pd->enabled)
+		arm_from_now(pd);
 	mutex_unlock(&pd->lock);
 	return 0;
 }
 
+/*
+ * After this returns no timer is armed and none will be: the thread re-arms
+ * only under timer_lock with enabled set.  A sample already in progress
+ * finishes.
+ */
 void pl_sampler_stop(struct pl_dev *pd)
 {
+	unsigned long flags;
+
 	mutex_lock(&pd->lock);
-	if (pd->enabled) {
-		pd->enabled = false;
-		hrtimer_cancel(&pd->timer);
-	}
+	spin_lock_irqsave(&pd->timer_lock, flags);
+	pd->enabled = false;
+	spin_unlock_irqrestore(&pd->timer_lock, flags);
+	hrtimer_cancel(&pd->timer);
 	mutex_unlock(&pd->lock);
 }
 
@@ -161,13 +213,9 @@ int pl_sampler_set_period(struct pl_dev *pd, u64 period_ns)
 
 	mutex_lock(&pd->lock);
 	WRITE_ONCE(pd->period_ns, period_ns);
-	if (pd->enabled) {
-		/* Restart so the new period applies from now, not after the old one. */
-		hrtimer_cancel(&pd->timer);
-		pd->last_ts_ns = 0;
-		hrtimer_start(&pd->timer, ktime_add_ns(ktime_get(), period_ns),
-			      HRTIMER_MODE_ABS);
-	}
+	/* The new period applies from now, not after the old one ends. */
+	if (pd->enabled)
+		arm_from_now(pd);
 	mutex_unlock(&pd->lock);
 	return 0;
 }
