@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Detectors: model-mismatch, crypto-miner-hidden, rail-tamper (see detect.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+
+static const char *const det_names[__DET_MAX] = {
+	[DET_MODEL_MISMATCH] = "model-mismatch",
+	[DET_MINER] = "crypto-miner-hidden",
+	[DET_RAIL_TAMPER] = "rail-tamper",
+};
+
+const char *detector_name(enum detector d)
+{
+	return d < __DET_MAX ? det_names[d] : "?";
+}
+
+void detect_params_default(struct detect_params *p)
+{
+	p->threshold_msigma = 3000;
+	p->min_windows = 5;
+	p->min_samples = 200;
+	p->near_max_ppm = 900000;
+	p->miner_cv_ppm = 20000;
+	p->miner_burstiness_milli = -500;
+	p->miner_entropy_ppm = 500000;
+	p->miner_fraction_ppm = 500000;
+	p->pvi_tol_ppm = 30000;
+	p->pvi_min_run = 5;
+	p->stuck_min_ns = 50000000;
+	p->gap_periods = 3;
+	p->vout_step_ppm = 30000;
+}
+
+void finding__free(struct finding *f)
+{
+	json_decref(f->evidence);
+	f->evidence = NULL;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of v[0..n) (sorts v); NAN for n == 0. */
+static double median_d(double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof(*v), dbl_cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int64_t msigma(double s)
+{
+	return isfinite(s) ? llround(s * 1000) : INT64_MAX;
+}
+
+int detect_model_mismatch(const struct window_features *w, size_t n, const struct baseline *b,
+			  const struct detect_params *p, struct finding *f)
+{
+	double *zcol = NULL, med, sum = 0;
+	size_t i, k = 0, nf, active = 0;
+	uint64_t samples = 0;
+	int feat, ret = 0;
+	json_t *zs = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->det = DET_MODEL_MISMATCH;
+	for (i = 0; i < n; i++)
+		samples += w[i].n;
+	if (n < p->min_windows || samples < p->min_samples) {
+		strfmt(f->summary, sizeof(f->summary), "%zu window(s), %" PRIu64 " samples: need %u and %" PRIu64, n,
+		       samples, p->min_windows, p->min_samples);
+		return -ENODATA;
+	}
+	for (i = 0; i < n; i++)
+		active += feat_window_active(&w[i]);
+	if (active < p->min_windows) {
+		strfmt(f->summary, sizeof(f->summary), "%zu active window(s) (>= %d bursts): need %u", active,
+		       FEAT_ACTIVE_MIN_BURSTS, p->min_windows);
+		return -ENODATA;
+	}
+	zcol = calloc(n, sizeof(*zcol));
+	zs = json_object();
+	if (!zcol || !zs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/*
+	 * Per feature, the median over windows of the robust z-score: where
+	 * the typical window of this trace sits.  A single odd window (a lull,
+	 * one power-capped second) cannot move it; a different model moves
+	 * every window.
+	 */
+	for (feat = 0; feat < __FEAT_MAX; feat++) {
+		if (!feat_desc[feat].model || !b->have[feat])
+			continue;
+		for (i = nf = 0; i < n; i++)
+			if (w[i].valid[feat] && feat_window_active(&w[i]))
+				zcol[nf++] =
+					((double)feat_int((enum feat_id)feat, w[i].v[feat]) - (double)b->median[feat]) /
+					baseline_sigma(b, (enum feat_id)feat);
+		if (nf < p->min_windows)
+			continue;
+		med = median_d(zcol, nf);
+		sum += med * med;
+		k++;
+		json_object_set_new(zs, feat_desc[feat].name, json_integer(msigma(med)));
+	}
+	if (k < 3) {
+		strfmt(f->summary, sizeof(f->summary), "%zu comparable feature(s): need 3", k);
+		ret = -ENODATA;
+		goto out;
+	}
+	med = sqrt(sum / (double)k);
+	f->start_ns = w[0].start_ns;
+	f->end_ns = w[n - 1].end_ns;
+	strfmt(f->summary, sizeof(f->summary),
+	       "sigma distance %.3f (threshold %.3f) over %zu features, %zu active windows", med,
+	       (double)p->threshold_msigma / 1000, k, active);
+	if (msigma(med) <= p->threshold_msigma) {
+		ret = 0;
+		goto out;
+	}
+	f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "sigma_distance_msigma", (json_int_t)msigma(med),
+				"threshold_msigma", (json_int_t)p->threshold_msigma, "windows", (json_int_t)n,
+				"windows_active", (json_int_t)active, "features", (json_int_t)k, "samples",
+				(json_int_t)samples, "z_msigma", zs);
+	zs = NULL;
+	ret = f->evidence ? 1 : -ENOMEM;
+out:
+	json_decref(zs);
+	free(zcol);
+	return ret;
+}
+
+int detect_miner(const struct window_features *w, size_t n, const struct baseline *b, const struct claim *c,
+		 const struct detect_params *p, struct finding *f)
+{
+	double *mean = NULL, *cv = NULL, *bu = NULL, *ent = NULL, *bursts = NULL, base_max;
+	size_t i, flagged = 0, nb = 0, ne = 0;
+	uint64_t first = 0, last = 0;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->det = DET_MINER;
+	if (strcmp(c->workload, "inference")) {
+		strfmt(f->summary, sizeof(f->summary), "claim is for %s, not inference", c->workload);
+		return 0;
+	}
+	if (!b->have[FEAT_MAX] || b->median[FEAT_MAX] <= 0) {
+		strfmt(f->summary, sizeof(f->summary), "baseline has no max_mw");
+		return -ENODATA;
+	}
+	if (n < p->min_windows) {
+		strfmt(f->summary, sizeof(f->summary), "%zu window(s): need %u", n, p->min_windows);
+		return -ENODATA;
+	}
+	base_max = (double)b->median[FEAT_MAX];
+	mean = calloc(n, sizeof(*mean));
+	cv = calloc(n, sizeof(*cv));
+	bu = calloc(n, sizeof(*bu));
+	ent = calloc(n, sizeof(*ent));
+	bursts = calloc(n, sizeof(*bursts));
+	if (!mean || !cv || !bu || !ent || !bursts) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct window_features *x = &w[i];
+		int64_t m = feat_int(FEAT_MEAN, x->v[FEAT_MEAN]);
+		bool near_max = x->valid[FEAT_MEAN] && (double)m * 1e6 >= (double)p->near_max_ppm * base_max;
+		bool low_cv = x->valid[FEAT_CV] && feat_int(FEAT_CV, x->v[FEAT_CV]) <= p->miner_cv_ppm;
+		bool no_bursts = !x->valid[FEAT_BURSTS] || x->v[FEAT_BURSTS] == 0 || !x->valid[FEAT_BURSTINESS];
+		bool low_burst =
+			no_bursts || feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]) <= p->miner_burstiness_milli;
+		bool low_ent = !x->valid[FEAT_SPEC_ENTROPY] ||
+			       feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) <= p->miner_entropy_ppm;
+
+		if (!(near_max && low_cv && low_burst && low_ent))
+			continue;
+		if (!flagged)
+			first = x->start_ns;
+		last = x->end_ns;
+		mean[flagged] = (double)m;
+		cv[flagged] = (double)feat_int(FEAT_CV, x->v[FEAT_CV]);
+		bursts[flagged] = x->valid[FEAT_BURSTS] ? x->v[FEAT_BURSTS] : 0;
+		if (x->valid[FEAT_BURSTINESS])
+			bu[nb++] = (double)feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]);
+		ent[ne++] =
+			x->valid[FEAT_SPEC_ENTROPY] ? (double)feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) : 0;
+		flagged++;
+	}
+	strfmt(f->summary, sizeof(f->summary), "%zu of %zu windows flat near max, low CV, not bursty, low entropy",
+	       flagged, n);
+	if (flagged < p->min_windows || (double)flagged * 1e6 < (double)p->miner_fraction_ppm * (double)n) {
+		ret = 0;
+		goto out;
+	}
+	{
+		double mm = median_d(mean, flagged), mcv = median_d(cv, flagged), mb = median_d(bursts, flagged);
+		double mbu = median_d(bu, nb), ment = median_d(ent, ne);
+		int64_t near_ppm = llround(mm * 1e6 / base_max);
+
+		f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "windows", (json_int_t)n,
+					"windows_flagged", (json_int_t)flagged, "mean_mw", (json_int_t)llround(mm),
+					"baseline_max_mw", (json_int_t)b->median[FEAT_MAX], "near_max_ppm",
+					(json_int_t)near_ppm, "cv_ppm", (json_int_t)llround(mcv), "bursts_per_window",
+					(json_int_t)llround(mb), "spec_entropy_ppm", (json_int_t)llround(ment),
+					"baseline_cv_ppm", (json_int_t)(b->have[FEAT_CV] ? b->median[FEAT_CV] : 0));
+		if (f->evidence && nb)
+			json_object_set_new(f->evidence, "burstiness_milli", json_integer(llround(mbu)));
+		if (f->evidence && b->have[FEAT_BURSTINESS])
+			json_object_set_new(f->evidence, "baseline_burstiness_milli",
+					    json_integer(b->median[FEAT_BURSTINESS]));
+		if (nb)
+			strfmt(f->summary, sizeof(f->summary),
+			       "burstiness %.3f, cv %.2f %%, %.1f %% of max, entropy %.3f in %zu of %zu windows",
+			       mbu / 1000, mcv / 1e4, (double)near_ppm / 1e4, ment / 1e6, flagged, n);
+		else
+			strfmt(f->summary, sizeof(f->summary),
+			       "no bursts, cv %.2f %%, %.1f %% of max, entropy %.3f in %zu of %zu windows", mcv / 1e4,
+			       (double)near_ppm / 1e4, ment / 1e6, flagged, n);
+	}
+	f->start_ns = first;
+	f->end_ns = last;
+	ret = f->evidence ? 1 : -ENOMEM;
+out:
+	free(mean);
+	free(cv);
+	free(bu);
+	free(ent);
+	free(bursts);
+	return ret;
+}
+
+/* Median of x[from..to) into scratch. */
+static double median_range(const double *x, size_t from, size_t to, double *scratch)
+{
+	memcpy(scratch, x + from, (to - from) * sizeof(*x));
+	return median_d(scratch, to - from);
+}
+
+#define SHIFT_K 20 /* samples each side of a level shift */
+
+/* |median after - median before| at index i (before: [i-k, i), after: [i, i+k)). */
+static double level_shift(const double *x, size_t n, size_t i, double *scratch)
+{
+	size_t k = SHIFT_K, a, b;
+
+	a = i >= k ? i - k : 0;
+	b = i + k <= n ? i + k : n;
+	if (i == a || i == b)
+		return 0;
+	return fabs(median_range(x, i, b, scratch) - median_range(x, a, i, scratch));
+}
+
+static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
+{
+	return a->rails == b->rails && a->vin_uv == b->vin_uv && a->iin_ua == b->iin_ua && a->vout_uv == b->vout_uv &&
+	       a->iout_ua == b->iout_ua && a->pout_uw == b->pout_uw && a->pin_uw == b->pin_uw &&
+	       (!(a->rails & PL_RAIL_TEMP) || a->temp_mc == b->temp_mc);
+}
+
+int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,
+		       struct finding *f)
+{
+	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
+	const struct pl_sample *s;
+	size_t a = 0, b, n, i, pvi_run = 0, pvi_longest = 0, stuck = 0, stuck_longest = 0, pvi_bad = 0;
+	size_t clean = 0, stuck_min;
+	uint64_t ts_back = 0, ts_gaps = 0, seq_back = 0, seq_missing = 0, first_bad = UINT64_MAX, last_bad = 0;
+	double *r = NULL, *scratch = NULL, *vout = NULL, *cleanr = NULL, emax = 0, sigma_r, pmed, disc = 0, vstep = 0;
+	bool kernel_timing = t->info.source != PLTR_SRC_CSV, have_pvi = false;
+	int ret = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->det = DET_RAIL_TAMPER;
+	while (a < t->n && t->s[a].ts_ns < from_ns)
+		a++;
+	for (b = a; b < t->n && t->s[b].ts_ns <= to_ns; b++)
+		;
+	n = b - a;
+	if (n < 2 * SHIFT_K) {
+		strfmt(f->summary, sizeof(f->summary), "%zu samples in range: need %d", n, 2 * SHIFT_K);
+		return -ENODATA;
+	}
+	s = t->s + a; /* only now: t->s is NULL for an empty trace */
+	r = calloc(n, sizeof(*r));
+	vout = calloc(n, sizeof(*vout));
+	scratch = calloc(n, sizeof(*scratch));
+	cleanr = calloc(n, sizeof(*cleanr));
+	if (!r || !vout || !scratch || !cleanr) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	stuck_min = (size_t)(p->stuck_min_ns / t->info.period_ns);
+	if (stuck_min < 5)
+		stuck_min = 5;
+#define BAD(ts)                                                                                                        \
+	do {                                                                                                           \
+		if ((ts) < first_bad)                                                                                  \
+			first_bad = (ts);                                                                              \
+		if ((ts) > last_bad)                                                                                   \
+			last_bad = (ts);                                                                               \
+	} while (0)
+	for (i = 0; i < n; i++) {
+		bool pvi_ok = (s[i].rails & need) == need;
+		double e = 0;
+
+		if (pvi_ok) {
+			have_pvi = true;
+			r[i] = ((double)s[i].pout_uw - (double)s[i].vout_uv * (double)s[i].iout_ua / 1e6) / 1e6;
+			vout[i] = (double)s[i].vout_uv / 1e6;
+			e = fabs(r[i]) / fmax(fabs((double)s[i].pout_uw / 1e6), 1);
+			if (e > emax)
+				emax = e;
+		}
+		if (pvi_ok && e * 1e6 > p->pvi_tol_ppm) {
+			pvi_bad++;
+			pvi_run++;
+			if (pvi_run > pvi_longest)
+				pvi_longest = pvi_run;
+			if (pvi_run >= p->pvi_min_run)
+				BAD(s[i].ts_ns);
+		} else {
+			pvi_run = 0;
+			if (pvi_ok)
+				cleanr[clean++] = r[i];
+		}
+		if (i == 0)
+			continue;
+		if (same_readings(&s[i], &s[i - 1])) {
+			stuck = stuck ? stuck + 1 : 2;
+			if (stuck > stuck_longest)
+				stuck_longest = stuck;
+			if (stuck >= stuck_min)
+				BAD(s[i].ts_ns);
+		} else {
+			stuck = 0;
+		}
+		if (!kernel_timing)
+			continue;
+		if (s[i].ts_ns <= s[i - 1].ts_ns) {
+			ts_back++;
+			BAD(s[i].ts_ns);
+		} else if (s[i].ts_ns - s[i - 1].ts_ns > (uint64_t)p->gap_periods * t->info.period_ns &&
+			   s[i].seq == s[i - 1].seq + 1 && !(s[i].flags & PL_SF_OVERRUN)) {
+			ts_gaps++;
+			BAD(s[i].ts_ns);
+		}
+		if (s[i].seq <= s[i - 1].seq) {
+			seq_back++;
+			BAD(s[i].ts_ns);
+		} else {
+			seq_missing += s[i].seq - s[i - 1].seq - 1;
+		}
+	}
+	if (seq_missing > t->info.lost)
+		BAD(s[n - 1].ts_ns);
+	/* Level shifts of the residual where a sustained inconsistency starts or ends. */
+	if (have_pvi) {
+		for (i = 0; i < n; i++)
+			scratch[i] = fabs((double)s[i].pout_uw / 1e6);
+		pmed = median_d(scratch, n);
+		sigma_r = 0;
+		if (clean > 0) {
+			double mr = median_range(cleanr, 0, clean, scratch);
+
+			for (i = 0; i < clean; i++)
+				cleanr[i] = fabs(cleanr[i] - mr);
+			sigma_r = 1.4826 * median_d(cleanr, clean);
+		}
+		sigma_r = fmax(sigma_r, 1e-3 * pmed);
+		sigma_r = fmax(sigma_r, 1e-3);
+		for (i = 1, pvi_run = 0; i <= n; i++) {
+			bool bad = i < n && (s[i].rails & need) == need &&
+				   fabs(r[i]) / fmax(fabs((double)s[i].pout_uw / 1e6), 1) * 1e6 > p->pvi_tol_ppm;
+			size_t start;
+
+			if (bad) {
+				pvi_run++;
+				continue;
+			}
+			if (pvi_run >= p->pvi_min_run) {
+				start = i - pvi_run;
+				disc = fmax(disc, level_shift(r, n, start, scratch) / sigma_r);
+				disc = fmax(disc, level_shift(r, n, i, scratch) / sigma_r);
+			}
+			pvi_run = 0;
+		}
+		for (i = SHIFT_K; i + SHIFT_K <= n; i++) {
+			/* Relative to the higher of the two levels: a 50 -> 45 V step is 10 %. */
+			double before = median_range(vout, i - SHIFT_K, i, scratch);
+			double after = median_range(vout, i, i + SHIFT_K, scratch);
+			double shift = fabs(after - before) / fmax(fmax(fabs(before), fabs(after)), 1e-6);
+
+			if (shift > vstep)
+				vstep = shift;
+			if (shift * 1e6 > p->vout_step_ppm && !(s[i].flags & PL_SF_FAULT))
+				BAD(s[i].ts_ns);
+		}
+	}
+	f->evidence = json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "samples", (json_int_t)n, "discontinuity_msigma",
+		(json_int_t)msigma(disc), "pvi_err_max_ppm", (json_int_t)llround(emax * 1e6), "pvi_bad_samples",
+		(json_int_t)pvi_bad, "pvi_longest_run", (json_int_t)pvi_longest, "stuck_longest_run",
+		(json_int_t)stuck_longest, "vout_step_max_ppm", (json_int_t)llround(vstep * 1e6), "ts_backwards",
+		(json_int_t)ts_back, "ts_gaps", (json_int_t)ts_gaps, "seq_backwards", (json_int_t)seq_back,
+		"seq_missing", (json_int_t)seq_missing, "lost_declared", (json_int_t)t->info.lost);
+	if (!f->evidence) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (first_bad == UINT64_MAX) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "rails consistent: P vs V*I within %.1f %% (longest excursion %zu samples), no stuck values or "
+		       "timing gaps",
+		       p->pvi_tol_ppm / 1e4, pvi_longest);
+		finding__free(f);
+		ret = 0;
+		goto out;
+	}
+	f->start_ns = first_bad;
+	f->end_ns = last_bad;
+	strfmt(f->summary, sizeof(f->summary),
+	       "discontinuity %.1f sigma, P != V*I by up to %.1f %% (%zu samples), stuck run %zu, ts gaps %" PRIu64
+	       ", backwards %" PRIu64,
+	       disc, emax * 100, pvi_bad, stuck_longest, ts_gaps, ts_back + seq_back);
+	ret = 1;
+out:
+	free(r);
+	free(vout);
+	free(scratch);
+	free(cleanr);
+	return ret;
+}

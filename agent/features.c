@@ -1,0 +1,667 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Window features: moments, autocorrelation, FFTW3 spectrum, burstiness,
+ * flatness, steps, run lengths, P vs V*I.  Definitions in features.h.
+ * Single-threaded: a features_ctx holds FFTW plans, which FFTW does not
+ * let two threads create at once.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fftw3.h>
+
+#include "features.h"
+
+const struct feat_desc feat_desc[__FEAT_MAX] = {
+	[FEAT_MEAN] = { "mean_mw", 1e3, true },
+	[FEAT_STDDEV] = { "stddev_mw", 1e3, true },
+	[FEAT_CV] = { "cv_ppm", 1e6, true },
+	[FEAT_SKEW] = { "skew_milli", 1e3, true },
+	[FEAT_KURT] = { "kurt_milli", 1e3, false },
+	[FEAT_MIN] = { "min_mw", 1e3, false },
+	[FEAT_MAX] = { "max_mw", 1e3, false }, /* pinned at the power cap: intensity, not model */
+	[FEAT_PAR] = { "par_ppm", 1e6, true },
+	[FEAT_CREST] = { "crest_ppm", 1e6, false },
+	[FEAT_ACF_PEAK] = { "acf_peak_ppm", 1e6, false },
+	[FEAT_PERIOD] = { "period_us", 1e6, false },
+	[FEAT_DOM_FREQ] = { "dom_freq_mhz", 1e3, false },
+	[FEAT_SPEC_ENTROPY] = { "spec_entropy_ppm", 1e6, true },
+	[FEAT_SPEC_FLATNESS] = { "spec_flatness_ppm", 1e6, false },
+	[FEAT_BAND_LOW] = { "band_low_ppm", 1e6, true },
+	[FEAT_BAND_MID] = { "band_mid_ppm", 1e6, true },
+	[FEAT_BAND_HIGH] = { "band_high_ppm", 1e6, true },
+	[FEAT_BURSTS] = { "bursts", 1, false }, /* how busy, not which model */
+	[FEAT_BURSTINESS] = { "burstiness_milli", 1e3, true },
+	[FEAT_FLAT] = { "flat_ppm", 1e6, false },
+	[FEAT_STEP] = { "step_msigma", 1e3, false },
+	[FEAT_HIGH_RUN_MEAN] = { "high_run_mean_us", 1e6, false },
+	[FEAT_HIGH_RUN_MED] = { "high_run_med_us", 1e6, true },
+	[FEAT_HIGH_RUN_MAX] = { "high_run_max_us", 1e6, false },
+	[FEAT_LOW_RUN_MEAN] = { "low_run_mean_us", 1e6, false },
+	[FEAT_LOW_RUN_MED] = { "low_run_med_us", 1e6, true },
+	[FEAT_LOW_RUN_MAX] = { "low_run_max_us", 1e6, false },
+	[FEAT_HIGH_LEVEL] = { "high_level_mw", 1e3, true },
+	[FEAT_LOW_LEVEL] = { "low_level_mw", 1e3, false }, /* idle floor or sync dips: how busy */
+	[FEAT_PVI_ERR_MAX] = { "pvi_err_max_ppm", 1e6, false },
+	[FEAT_PVI_ERR_MED] = { "pvi_err_med_ppm", 1e6, false },
+};
+
+void feat_params_default(struct feat_params *p)
+{
+	p->window_ns = 1000000000ULL;
+	p->flat_tol = 0.01;
+	p->band_lo_hz = 5;
+	p->band_hi_hz = 50;
+	p->acf_min = 0.2;
+	p->min_samples = 8;
+}
+
+bool feat_window_active(const struct window_features *w)
+{
+	return w->valid[FEAT_BURSTS] && w->v[FEAT_BURSTS] >= FEAT_ACTIVE_MIN_BURSTS;
+}
+
+int feat_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < __FEAT_MAX; i++)
+		if (!strcmp(feat_desc[i].name, name))
+			return i;
+	return -1;
+}
+
+int64_t feat_int(enum feat_id f, double v)
+{
+	double x = v * feat_desc[f].scale;
+
+	if (isnan(x))
+		return 0;
+	if (x >= 9.2e18)
+		return INT64_MAX;
+	if (x <= -9.2e18)
+		return INT64_MIN;
+	return llround(x);
+}
+
+int feat_moments(const double *x, size_t n, struct moments *m)
+{
+	double s = 0, m2 = 0, m3 = 0, m4 = 0, sq = 0, d, amax = 0;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (n == 0)
+		return -EINVAL;
+	m->min = m->max = x[0];
+	for (i = 0; i < n; i++) {
+		s += x[i];
+		sq += x[i] * x[i];
+		if (x[i] < m->min)
+			m->min = x[i];
+		if (x[i] > m->max)
+			m->max = x[i];
+		if (fabs(x[i]) > amax)
+			amax = fabs(x[i]);
+	}
+	m->mean = s / (double)n;
+	/* Second pass around the mean: no catastrophic cancellation at kW levels. */
+	for (i = 0; i < n; i++) {
+		d = x[i] - m->mean;
+		m2 += d * d;
+		m3 += d * d * d;
+		m4 += d * d * d * d;
+	}
+	m2 /= (double)n;
+	m3 /= (double)n;
+	m4 /= (double)n;
+	m->std = sqrt(m2);
+	m->has_var = m2 > 1e-18 * (m->mean * m->mean + 1e-30);
+	if (m->has_var) {
+		m->skew = m3 / pow(m2, 1.5);
+		m->kurt = m4 / (m2 * m2) - 3;
+	}
+	if (m->mean > 0) {
+		m->cv = m->std / m->mean;
+		m->par = m->max / m->mean;
+	}
+	if (sq > 0)
+		m->crest = amax / sqrt(sq / (double)n);
+	return 0;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double feat_quantile(const double *sorted, size_t n, double q)
+{
+	double pos, frac;
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	pos = q * (double)(n - 1);
+	i = (size_t)pos;
+	if (i >= n - 1)
+		return sorted[n - 1];
+	frac = pos - (double)i;
+	return sorted[i] + frac * (sorted[i + 1] - sorted[i]);
+}
+
+double feat_median(const double *x, size_t n, double *tmp)
+{
+	memcpy(tmp, x, n * sizeof(*tmp));
+	qsort(tmp, n, sizeof(*tmp), dbl_cmp);
+	return feat_quantile(tmp, n, 0.5);
+}
+
+double feat_mad(const double *x, size_t n, double med, double *tmp)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tmp[i] = fabs(x[i] - med);
+	qsort(tmp, n, sizeof(*tmp), dbl_cmp);
+	return feat_quantile(tmp, n, 0.5);
+}
+
+double feat_acf(const double *x, size_t n, size_t lag)
+{
+	double mean = 0, num = 0, den = 0;
+	size_t i;
+
+	if (n == 0 || lag >= n)
+		return NAN;
+	for (i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++)
+		den += (x[i] - mean) * (x[i] - mean);
+	if (den <= 0)
+		return NAN;
+	for (i = 0; i + lag < n; i++)
+		num += (x[i] - mean) * (x[i + lag] - mean);
+	return num / den;
+}
+
+size_t feat_dominant_lag(const double *x, size_t n, size_t min_lag, size_t max_lag, double min_r, double *r)
+{
+	double mean = 0, den = 0, prev = NAN, cur, next, best = -2;
+	size_t i, k, best_k = 0;
+	double *c;
+
+	*r = NAN;
+	if (n < 4 || min_lag < 1)
+		return 0;
+	if (max_lag > n - 2)
+		max_lag = n - 2;
+	if (min_lag > max_lag)
+		return 0;
+	c = malloc((max_lag + 2) * sizeof(*c));
+	if (!c)
+		return 0;
+	for (i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++)
+		den += (x[i] - mean) * (x[i] - mean);
+	if (den <= 0) {
+		free(c);
+		return 0;
+	}
+	for (k = min_lag - 1; k <= max_lag + 1; k++) {
+		double num = 0;
+
+		for (i = 0; i + k < n; i++)
+			num += (x[i] - mean) * (x[i + k] - mean);
+		c[k - (min_lag - 1)] = num / den;
+	}
+	for (k = min_lag; k <= max_lag; k++) {
+		prev = c[k - 1 - (min_lag - 1)];
+		cur = c[k - (min_lag - 1)];
+		next = c[k + 1 - (min_lag - 1)];
+		if (cur >= prev && cur > next && cur > min_r && cur > best) {
+			best = cur;
+			best_k = k;
+		}
+	}
+	free(c);
+	if (best_k)
+		*r = best;
+	return best_k;
+}
+
+double feat_burstiness_raw(const double *tau, size_t n)
+{
+	struct moments m;
+
+	if (n < 2 || feat_moments(tau, n, &m) || m.mean <= 0)
+		return NAN;
+	return (m.std - m.mean) / (m.std + m.mean);
+}
+
+double feat_burstiness_kimjo(const double *tau, size_t n)
+{
+	double r, a, b;
+	struct moments m;
+
+	if (n < 2 || feat_moments(tau, n, &m) || m.mean <= 0)
+		return NAN;
+	r = m.std / m.mean;
+	a = sqrt((double)n + 1);
+	b = sqrt((double)n - 1);
+	return (a * r - b) / ((a - 2) * r + b);
+}
+
+double feat_step(const double *x, size_t n, double sigma_floor, size_t *at)
+{
+	double *d, *tmp, med, sigma, z, best = 0;
+	size_t i;
+
+	*at = 0;
+	if (n < 3)
+		return 0;
+	d = calloc(n - 1, sizeof(*d));
+	tmp = calloc(n - 1, sizeof(*tmp));
+	if (!d || !tmp) {
+		free(d);
+		free(tmp);
+		return NAN;
+	}
+	for (i = 0; i + 1 < n; i++)
+		d[i] = x[i + 1] - x[i];
+	med = feat_median(d, n - 1, tmp);
+	sigma = 1.4826 * feat_mad(d, n - 1, med, tmp);
+	if (sigma < sigma_floor)
+		sigma = sigma_floor;
+	for (i = 0; i + 1 < n; i++) {
+		z = fabs(d[i] - med) / sigma;
+		if (z > best) {
+			best = z;
+			*at = i;
+		}
+	}
+	free(d);
+	free(tmp);
+	return best;
+}
+
+struct features_ctx {
+	size_t n; /* size the plan is for, 0 if none */
+	double *in;
+	fftw_complex *out;
+	fftw_plan plan;
+	double *x, *tmp, *tmp2; /* window series and scratch, cap doubles each */
+	uint8_t *state;
+	size_t cap;
+};
+
+struct features_ctx *features_ctx__new(void)
+{
+	return calloc(1, sizeof(struct features_ctx));
+}
+
+static void drop_plan(struct features_ctx *c)
+{
+	if (c->n) {
+		fftw_destroy_plan(c->plan);
+		fftw_free(c->in);
+		fftw_free(c->out);
+	}
+	c->n = 0;
+}
+
+void features_ctx__free(struct features_ctx *c)
+{
+	if (!c)
+		return;
+	drop_plan(c);
+	free(c->x);
+	free(c->tmp);
+	free(c->tmp2);
+	free(c->state);
+	free(c);
+}
+
+static int ensure_plan(struct features_ctx *c, size_t n)
+{
+	if (c->n == n)
+		return 0;
+	drop_plan(c);
+	c->in = fftw_alloc_real(n);
+	c->out = fftw_alloc_complex(n / 2 + 1);
+	if (!c->in || !c->out) {
+		fftw_free(c->in);
+		fftw_free(c->out);
+		return -ENOMEM;
+	}
+	/* ESTIMATE: no timing measurements, so the plan (and the output bits) are reproducible. */
+	c->plan = fftw_plan_dft_r2c_1d((int)n, c->in, c->out, FFTW_ESTIMATE);
+	if (!c->plan) {
+		fftw_free(c->in);
+		fftw_free(c->out);
+		return -ENOMEM;
+	}
+	c->n = n;
+	return 0;
+}
+
+int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
+			   struct spectral *out)
+{
+	double mean = 0, total = 0, logsum = 0, best = -1, pk, f, h = 0, eps;
+	size_t i, k, K = n / 2;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (n < 4)
+		return -EINVAL;
+	ret = ensure_plan(c, n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++) /* periodic Hann */
+		c->in[i] = (x[i] - mean) * 0.5 * (1 - cos(2 * M_PI * (double)i / (double)n));
+	fftw_execute(c->plan);
+	for (k = 1; k <= K; k++)
+		total += c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
+	if (!(total > 0))
+		return -ERANGE;
+	/* Keeps log() finite for empty bins without moving the flatness of real spectra. */
+	eps = total * 1e-15;
+	for (k = 1; k <= K; k++) {
+		pk = c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
+		f = (double)k * fs_hz / (double)n;
+		if (pk > best) {
+			best = pk;
+			out->dom_freq_hz = f;
+		}
+		if (pk > 0)
+			h -= pk / total * log(pk / total);
+		logsum += log(pk + eps);
+		out->band[f < p->band_lo_hz ? 0 : f < p->band_hi_hz ? 1 : 2] += pk / total;
+	}
+	out->entropy = K > 1 ? h / log((double)K) : 0;
+	out->flatness = exp(logsum / (double)K) / (total / (double)K);
+	return 0;
+}
+
+static int ensure_cap(struct features_ctx *c, size_t n)
+{
+	double *x, *tmp, *tmp2;
+	uint8_t *st;
+
+	if (n <= c->cap)
+		return 0;
+	x = realloc(c->x, n * sizeof(*x));
+	if (x)
+		c->x = x;
+	tmp = realloc(c->tmp, n * sizeof(*tmp));
+	if (tmp)
+		c->tmp = tmp;
+	tmp2 = realloc(c->tmp2, n * sizeof(*tmp2));
+	if (tmp2)
+		c->tmp2 = tmp2;
+	st = realloc(c->state, n);
+	if (st)
+		c->state = st;
+	if (!x || !tmp || !tmp2 || !st)
+		return -ENOMEM;
+	c->cap = n;
+	return 0;
+}
+
+static void set(struct window_features *w, enum feat_id f, double v)
+{
+	if (isfinite(v)) {
+		w->v[f] = v;
+		w->valid[f] = true;
+	}
+}
+
+/*
+ * High/low states, bursts, runs.  A window has states only when its spread
+ * stands out of its own noise: q99 - q1 >= 6 sigma_noise, sigma_noise =
+ * 1.4826 MAD(first differences) / sqrt(2) (white noise has Var(d) = 2
+ * sigma^2), floored at 1e-4 of the median level.  So a flat signal with a
+ * periodic ripple or dips has states (and a burstiness near -1), white
+ * noise alone has none.
+ */
+static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, struct window_features *w)
+{
+	double lo, hi, thr, hyst, *tau = c->tmp, noise, dmed;
+	int iter;
+	size_t i, start, onsets = 0, last_onset = 0, ntau = 0;
+	uint8_t *st = c->state;
+
+	for (i = 0; i + 1 < n; i++)
+		c->tmp2[i] = c->x[i + 1] - c->x[i];
+	dmed = feat_median(c->tmp2, n - 1, c->tmp);
+	noise = 1.4826 * feat_mad(c->tmp2, n - 1, dmed, c->tmp) / sqrt(2);
+	if (noise < 1e-4 * fabs(median))
+		noise = 1e-4 * fabs(median);
+	memcpy(c->tmp, c->x, n * sizeof(double));
+	qsort(c->tmp, n, sizeof(double), dbl_cmp);
+	lo = feat_quantile(c->tmp, n, 0.01);
+	hi = feat_quantile(c->tmp, n, 0.99);
+	if (hi - lo < 6 * noise) {
+		set(w, FEAT_BURSTS, 0); /* flat: no states, no bursts */
+		return;
+	}
+	/*
+	 * Two-level (isodata) threshold: the midpoint of the means below and
+	 * above it, iterated.  Unlike a quantile midpoint it does not move
+	 * with the duty cycle of the bursts.
+	 */
+	thr = (lo + hi) / 2;
+	for (iter = 0; iter < 50; iter++) {
+		double sum[2] = { 0, 0 }, cnt[2] = { 0, 0 }, nthr;
+
+		for (i = 0; i < n; i++) {
+			sum[c->x[i] >= thr] += c->x[i];
+			cnt[c->x[i] >= thr]++;
+		}
+		if (!cnt[0] || !cnt[1])
+			break;
+		lo = sum[0] / cnt[0];
+		hi = sum[1] / cnt[1];
+		nthr = (lo + hi) / 2;
+		if (fabs(nthr - thr) < 1e-9 * fabs(thr) + 1e-12) {
+			thr = nthr;
+			break;
+		}
+		thr = nthr;
+	}
+	/* Wide enough that noise around the threshold cannot make a burst of its own. */
+	hyst = fmax(0.1 * (hi - lo), 3 * noise);
+	st[0] = c->x[0] >= thr;
+	for (i = 1; i < n; i++) {
+		if (c->x[i] >= thr + hyst)
+			st[i] = 1;
+		else if (c->x[i] <= thr - hyst)
+			st[i] = 0;
+		else
+			st[i] = st[i - 1];
+	}
+	/* tau reuses tmp: the sorted copy is no longer needed. */
+	for (i = 1; i < n; i++) {
+		if (st[i] && !st[i - 1]) {
+			if (onsets)
+				tau[ntau++] = (double)(i - last_onset) * period_s;
+			last_onset = i;
+			onsets++;
+		}
+	}
+	set(w, FEAT_BURSTS, (double)onsets);
+	set(w, FEAT_BURSTINESS, feat_burstiness_kimjo(tau, ntau));
+	set(w, FEAT_HIGH_LEVEL, hi);
+	set(w, FEAT_LOW_LEVEL, lo);
+	/* Complete runs only: bounded by transitions on both sides.  tmp2 holds their lengths. */
+	for (int state = 0; state < 2; state++) {
+		double *len = c->tmp2, sum = 0, max = 0;
+		size_t nr = 0;
+
+		for (start = 0, i = 1; i <= n; i++) {
+			if (i < n && st[i] == st[start])
+				continue;
+			if (start > 0 && i < n && st[start] == state) {
+				len[nr] = (double)(i - start) * period_s;
+				sum += len[nr];
+				if (len[nr] > max)
+					max = len[nr];
+				nr++;
+			}
+			start = i;
+		}
+		if (!nr)
+			continue;
+		qsort(len, nr, sizeof(*len), dbl_cmp);
+		set(w, state ? FEAT_HIGH_RUN_MEAN : FEAT_LOW_RUN_MEAN, sum / (double)nr);
+		set(w, state ? FEAT_HIGH_RUN_MED : FEAT_LOW_RUN_MED, feat_quantile(len, nr, 0.5));
+		set(w, state ? FEAT_HIGH_RUN_MAX : FEAT_LOW_RUN_MAX, max);
+	}
+}
+
+static void pvi_features(struct features_ctx *c, const struct pl_sample *s, size_t n, struct window_features *w)
+{
+	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
+	double *err = c->x, p, vi, emax = 0;
+	size_t i, m = 0;
+
+	/* Only called after the series is no longer needed: reuses x. */
+	for (i = 0; i < n; i++) {
+		if ((s[i].rails & need) != need)
+			continue;
+		p = (double)s[i].pout_uw;
+		vi = (double)s[i].vout_uv * (double)s[i].iout_ua / 1e6;
+		err[m] = fabs(p - vi) / fmax(fabs(p), 1e6); /* floor 1 W: idle rails */
+		if (err[m] > emax)
+			emax = err[m];
+		m++;
+	}
+	if (!m)
+		return;
+	set(w, FEAT_PVI_ERR_MAX, emax);
+	set(w, FEAT_PVI_ERR_MED, feat_median(err, m, c->tmp));
+}
+
+int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size_t n, uint64_t period_ns,
+			 const struct feat_params *p, struct window_features *w)
+{
+	double period_s = (double)period_ns / 1e9, median, r;
+	struct spectral sp;
+	struct moments m;
+	size_t i, k = 0, lag, at;
+	int64_t uw;
+
+	memset(w, 0, sizeof(*w));
+	if (ensure_cap(c, n ? n : 1))
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (sample_power_uw(&s[i], &uw))
+			c->x[k++] = (double)uw / 1e6;
+	w->n = (uint32_t)k;
+	if (k < p->min_samples || k < 4)
+		return -ENODATA;
+	feat_moments(c->x, k, &m);
+	set(w, FEAT_MEAN, m.mean);
+	set(w, FEAT_STDDEV, m.std);
+	set(w, FEAT_MIN, m.min);
+	set(w, FEAT_MAX, m.max);
+	set(w, FEAT_CREST, m.crest);
+	if (m.mean > 0) {
+		set(w, FEAT_CV, m.cv);
+		set(w, FEAT_PAR, m.par);
+	}
+	if (m.has_var) {
+		set(w, FEAT_SKEW, m.skew);
+		set(w, FEAT_KURT, m.kurt);
+		lag = feat_dominant_lag(c->x, k, 2, k / 2, p->acf_min, &r);
+		set(w, FEAT_ACF_PEAK, lag ? r : 0);
+		set(w, FEAT_PERIOD, (double)lag * period_s);
+		if (!features_ctx__spectrum(c, c->x, k, 1.0 / period_s, p, &sp)) {
+			set(w, FEAT_DOM_FREQ, sp.dom_freq_hz);
+			set(w, FEAT_SPEC_ENTROPY, sp.entropy);
+			set(w, FEAT_SPEC_FLATNESS, sp.flatness);
+			set(w, FEAT_BAND_LOW, sp.band[0]);
+			set(w, FEAT_BAND_MID, sp.band[1]);
+			set(w, FEAT_BAND_HIGH, sp.band[2]);
+		}
+	}
+	median = feat_median(c->x, k, c->tmp);
+	for (i = 0, r = 0; i < k; i++)
+		r += fabs(c->x[i] - median) <= p->flat_tol * fabs(median);
+	set(w, FEAT_FLAT, r / (double)k);
+	set(w, FEAT_STEP, feat_step(c->x, k, 1e-3 * fabs(median), &at));
+	burst_features(c, k, period_s, median, w);
+	pvi_features(c, s, n, w);
+	return 0;
+}
+
+int features_trace(const struct trace *t, const struct feat_params *p, uint64_t from_ns, uint64_t to_ns,
+		   struct window_features **out, size_t *nout)
+{
+	struct window_features *w = NULL, *tmp;
+	struct features_ctx *c = NULL;
+	struct feat_params q = *p;
+	size_t i = 0, j, cap = 0, n = 0;
+	uint64_t origin, k, start, expect;
+	int ret = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (p->window_ns == 0 || t->info.period_ns == 0)
+		return -EINVAL;
+	/* A window needs half the samples its length implies (and min_samples). */
+	expect = p->window_ns / t->info.period_ns / 2;
+	if (expect > q.min_samples)
+		q.min_samples = expect > UINT32_MAX ? UINT32_MAX : (uint32_t)expect;
+	while (i < t->n && t->s[i].ts_ns < from_ns)
+		i++;
+	if (i == t->n || t->s[i].ts_ns > to_ns)
+		return 0;
+	c = features_ctx__new();
+	if (!c)
+		return -ENOMEM;
+	origin = t->s[i].ts_ns;
+	while (i < t->n && t->s[i].ts_ns <= to_ns) {
+		/* Timestamps may go backwards in a tampered trace: never loop on them. */
+		k = t->s[i].ts_ns >= origin ? (t->s[i].ts_ns - origin) / p->window_ns : 0;
+		start = origin + k * p->window_ns;
+		for (j = i + 1; j < t->n && t->s[j].ts_ns < start + p->window_ns && t->s[j].ts_ns <= to_ns; j++)
+			;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			tmp = realloc(w, cap * sizeof(*w));
+			if (!tmp) {
+				ret = -ENOMEM;
+				break;
+			}
+			w = tmp;
+		}
+		ret = features_ctx__window(c, &t->s[i], j - i, t->info.period_ns, &q, &w[n]);
+		w[n].start_ns = start;
+		w[n].end_ns = start + p->window_ns;
+		if (ret == 0)
+			n++;
+		else if (ret != -ENODATA)
+			break;
+		ret = 0;
+		i = j;
+	}
+	features_ctx__free(c);
+	if (ret) {
+		free(w);
+		return ret;
+	}
+	*out = w;
+	*nout = n;
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Small shared pieces of the agent: error messages with context, a growable
+ * byte buffer, whole-file I/O (atomic writes), hex, base64, SHA-256 and
+ * strict number parsing.  Nothing here prints except pl_warn()/pl_error().
+ */
+#ifndef PL_UTIL_H
+#define PL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PL_PROG "powerledger"
+
+/* Exit codes of every verb. */
+#define PL_EXIT_OK  0 /* success */
+#define PL_EXIT_NEG 1 /* negative result: bad signature, proof raised with --fail-on-proof */
+#define PL_EXIT_ERR 2 /* usage or system error */
+
+/*
+ * An error message travelling up from a library function to the verb that
+ * prints it.  Library code never prints: it fills this and returns -errno.
+ */
+struct plerr {
+	char msg[512];
+};
+
+/* util.c APIs: */
+
+/* Sets e->msg (if e) from fmt and returns ret, so `return plerr_set(e, -EINVAL, ...)` reads well. */
+int plerr_set(struct plerr *e, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* snprintf for messages where cutting the text short is fine. */
+void strfmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Prefixes e->msg with "what: " (a file name, usually). */
+void plerr_prefix(struct plerr *e, const char *what);
+/* "powerledger: <msg>\n" on stderr. */
+void pl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pl_error(const struct plerr *e);
+
+struct buf {
+	uint8_t *p;
+	size_t len;
+	size_t cap;
+};
+
+/* All return 0 or -ENOMEM (leaving the buffer as it was); p stays NUL-terminated. */
+int buf_reserve(struct buf *b, size_t extra);
+int buf_put(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/*
+ * Reads a whole regular file (at most max bytes) into out (appended).
+ * -ENOENT etc. from open, -EFBIG past max; e says "PATH: reason".
+ */
+int file_read(const char *path, size_t max, struct buf *out, struct plerr *e);
+
+/*
+ * Writes p[0..n) to path atomically: a temporary file in the same directory,
+ * fsync, rename over path, fsync of the directory.  mode is applied to the
+ * new file.  Returns 0 or -errno with e set.
+ */
+int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, struct plerr *e);
+
+/*
+ * Creates path with O_CREAT|O_EXCL and mode (refusing to replace an existing
+ * file unless force, in which case the old one is unlinked first), writes
+ * and fsyncs it.  Used for keys, whose files must never be half-written over.
+ */
+int file_write_new(const char *path, const void *p, size_t n, mode_t mode, bool force, struct plerr *e);
+
+bool path_is_dir(const char *path);
+/* "DIR/NAME" (malloc'd) or NULL. */
+char *path_join(const char *dir, const char *name);
+/* Final component of path, without copying. */
+const char *path_base(const char *path);
+/* Does s end with suffix? */
+bool str_ends_with(const char *s, const char *suffix);
+
+/* Lowercase hex; out must hold 2n+1 bytes. */
+void hex_encode(const uint8_t *in, size_t n, char *out);
+/* Exactly 2n lowercase hex digits -> n bytes; -EINVAL otherwise. */
+int hex_decode(const char *in, uint8_t *out, size_t n);
+/* 64 lowercase hex digits and nothing else? */
+bool is_sha256_hex(const char *s);
+
+#define SHA256_LEN     32
+#define SHA256_HEX_LEN 65 /* with the NUL */
+void sha256(const void *p, size_t n, uint8_t out[SHA256_LEN]);
+void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN]);
+/* SHA-256 of a file's bytes, streamed. */
+int file_sha256_hex(const char *path, char out[SHA256_HEX_LEN], struct plerr *e);
+
+/* Standard padded base64, no newlines: malloc'd NUL-terminated string or NULL. */
+char *b64_encode(const uint8_t *in, size_t n);
+/*
+ * Strict decode of standard padded base64 (no whitespace, canonical padding
+ * bits): out is malloc'd (never NULL on success, even for n == 0).
+ * -EINVAL if s is not exactly that.
+ */
+int b64_decode(const char *s, size_t n, uint8_t **out, size_t *outlen);
+/* Same into a caller's buffer of cap bytes (used for secrets in sodium_malloc memory). */
+int b64_decode_into(const char *s, size_t n, uint8_t *out, size_t cap, size_t *outlen);
+
+/* Whole-string decimal parsing, no sign for unsigned, no spaces; -EINVAL / -ERANGE. */
+int parse_i64(const char *s, int64_t *out);
+int parse_u64(const char *s, uint64_t *out);
+/*
+ * Exact decimal parsing: "[-+]digits[.digits][e[-+]digits]" times
+ * 10^scale, rounded half away from zero, into int64.  -EINVAL, -ERANGE.
+ */
+int parse_decimal_scaled(const char *s, int scale, int64_t *out);
+/*
+ * Duration: an integer with an optional unit ns, us, ms, s, min (default
+ * ns), e.g. "1s", "250ms", "1000000".  Positive results only.
+ */
+int parse_duration_ns(const char *s, uint64_t *out_ns);
+
+#endif /* PL_UTIL_H */

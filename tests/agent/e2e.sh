@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# End-to-end test of the powerledger binary: every assertion goes through
+# the CLI (exit codes, stdout, stderr) and, for signatures, through openssl.
+# TAP output ("ok N - ..." / "not ok N - ..."), then the plan.
+#
+#   PL_BIN=build/agent/powerledger tests/agent/e2e.sh
+set -euo pipefail
+
+BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
+T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+n=0 failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "$2" | sed 's/^/# /' | head -20; }
+# run CMD...: runs it, keeps stdout/stderr/status in $out $err $rc; never aborts.
+run() { set +e; "$@" >"$T/.out" 2>"$T/.err"; rc=$?; set -e; out=$(cat "$T/.out"); err=$(cat "$T/.err"); }
+# expect RC DESC CMD...
+expect() { local want=$1 desc=$2; shift 2; run "$@"; if [ "$rc" = "$want" ]; then pass "$desc"; else fail "$desc (exit $rc, want $want)" "$out
+$err"; fi; }
+# has TEXT DESC: the last run's stdout+stderr contains TEXT
+has() { if grep -qF -- "$1" <<<"$out
+$err"; then pass "$2"; else fail "$2 (no '$1')" "$out
+$err"; fi; }
+is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 ('$1' != '$2')"; fi; }
+
+# --- help and usage -------------------------------------------------------
+expect 2 "no verb: usage, exit 2" "$BIN"
+has "Verbs:" "no verb lists the verbs"
+expect 2 "unknown verb: exit 2" "$BIN" frobnicate
+for v in $("$BIN" help | awk '/^Verbs:/{f=1;next} f&&/^  [a-z]/{print $1}'); do
+	run "$BIN" "$v" --help
+	miss=""
+	for s in NAME SYNOPSIS DESCRIPTION OPTIONS OUTPUT "EXIT STATUS" FILES EXAMPLES; do
+		grep -q "^$s\$" <<<"$out" || miss="$miss $s"
+	done
+	[ "$rc" = 0 ] && [ -z "$miss" ] && pass "$v --help has every man section" || fail "$v --help lacks:$miss (exit $rc)"
+done
+run "$BIN" help verify
+help1=$out
+run "$BIN" verify --help
+is "$help1" "$out" "help VERB and VERB --help print the same page"
+
+# --- keys -----------------------------------------------------------------
+mkdir keys
+expect 0 "keygen operator into a directory" "$BIN" keygen --role operator -o keys
+is "$(stat -c %a keys/operator.key)" 600 "private key is mode 0600"
+is "$(stat -c %a keys/operator.pub)" 644 "public key is mode 0644"
+keyid=$(cut -f2 <<<"$out")
+is "$keyid" "$(openssl pkey -pubin -in keys/operator.pub -outform DER | sha256sum | cut -c1-64)" \
+	"key id = SHA-256 of the SPKI DER, as openssl computes it"
+run openssl pkey -in keys/operator.key -pubout
+is "$out" "$(cat keys/operator.pub)" "openssl derives our public key file from our private key"
+cp keys/operator.key before.key
+expect 2 "keygen refuses to replace a key" "$BIN" keygen --role operator -o keys
+has "--force" "the refusal points at --force"
+cmp -s before.key keys/operator.key && pass "the existing key is untouched" || fail "the existing key changed"
+expect 0 "keygen --force replaces it" "$BIN" keygen --role operator -o keys --force
+expect 0 "keygen with a prefix" "$BIN" keygen --role vendor -o acme
+[ -f acme.key ] && [ -f acme.pub ] && pass "PREFIX.key and PREFIX.pub written" || fail "prefix files missing"
+expect 2 "keygen without a role" "$BIN" keygen -o x
+openssl genpkey -algorithm ed25519 -out ossl.key 2>/dev/null
+chmod 600 ossl.key
+openssl pkey -in ossl.key -pubout -out ossl.pub
+
+# --- detached signatures vs openssl ---------------------------------------
+printf 'report body\n' >body.txt
+expect 0 "sign with an openssl-generated key" "$BIN" sign --key ossl.key body.txt
+base64 -d body.txt.sig >sig.bin
+expect 0 "openssl verifies our detached signature" openssl pkeyutl -verify -pubin -inkey ossl.pub -rawin -in body.txt -sigfile sig.bin
+expect 0 "verify accepts it" "$BIN" verify --key ossl.pub body.txt.sig
+printf 'report bodY\n' >body.txt
+expect 1 "verify rejects a forged body" "$BIN" verify --key ossl.pub body.txt.sig
+has "bad signature" "and says bad signature"
+expect 1 "openssl rejects the forged body too" openssl pkeyutl -verify -pubin -inkey ossl.pub -rawin -in body.txt -sigfile sig.bin
+expect 1 "verify rejects a signature by another key" "$BIN" verify --key keys/operator.pub body.txt.sig
+chmod 644 ossl.key
+expect 0 "a group/world-readable key still signs" "$BIN" sign --key ossl.key body.txt
+has "accessible by group or others" "but draws a warning"
+expect 2 "verify needs a trusted key" "$BIN" verify body.txt.sig
+
+# --- demo -----------------------------------------------------------------
+expect 0 "demo runs and comes out as expected" "$BIN" demo -o demo
+demo1=$(grep -v '^dir' <<<"$out")
+has "demo: 3 proofs (expected 3), 0 for the legitimate trace (expected 0), 12 of 12 envelopes verified" "demo summary line"
+has "PROOF model-mismatch" "demo: model swap proven"
+has "sigma_distance=" "demo: sigma distance inline"
+has "PROOF crypto-miner-hidden" "demo: hidden miner proven"
+has "burstiness=" "demo: burstiness inline"
+has "PROOF rail-tamper" "demo: tampered rail proven"
+has "discontinuity=" "demo: discontinuity magnitude inline"
+grep -q '^trace	legit.pltr	no proof' <<<"$out" && pass "no proof for the legitimate trace" || fail "legit trace got a proof"
+expect 2 "demo refuses a non-empty directory" "$BIN" demo -o demo
+expect 0 "demo again elsewhere" "$BIN" demo -o demo2
+is "$(grep -v '^dir' <<<"$out")" "$demo1" "demo output is deterministic"
+cmp -s demo/tampered.rail-tamper.proof.dsse.json demo2/tampered.rail-tamper.proof.dsse.json \
+	&& pass "demo proofs are byte-identical across runs" || fail "demo proofs differ"
+
+# --- verify ---------------------------------------------------------------
+expect 0 "verify every envelope of the demo" "$BIN" verify --keydir demo demo
+is "$(grep -c '^OK' <<<"$out")" 12 "12 OK lines"
+expect 0 "verify --json" "$BIN" verify --keydir demo --json demo
+python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert len(a)==12 and all(x["ok"] for x in a)' "$out" \
+	&& pass "verify --json parses and reports 12 ok" || fail "verify --json output"
+# The proof verifies with openssl over the DSSE PAE.
+python3 - demo/swapped.model-mismatch.proof.dsse.json <<'PY'
+import base64, json, sys
+e = json.load(open(sys.argv[1]))
+p = base64.b64decode(e["payload"]); t = e["payloadType"].encode()
+open("pae.bin", "wb").write(b"DSSEv1 %d %s %d %s" % (len(t), t, len(p), p))
+open("proof.sig", "wb").write(base64.b64decode(e["signatures"][0]["sig"]))
+PY
+expect 0 "openssl verifies a demo proof over the DSSE PAE" openssl pkeyutl -verify -pubin -inkey demo/operator.pub -rawin -in pae.bin -sigfile proof.sig
+# Forged proof: raise the sigma distance, keep the signature.
+python3 - demo/swapped.model-mismatch.proof.dsse.json forged.proof.dsse.json <<'PY'
+import base64, json, sys
+e = json.load(open(sys.argv[1]))
+p = base64.b64decode(e["payload"]).replace(b'"sigma_distance_msigma":', b'"sigma_distance_msigma":9')
+e["payload"] = base64.b64encode(p).decode()
+open(sys.argv[2], "w").write(json.dumps(e, sort_keys=True, separators=(",", ":")))
+PY
+expect 1 "verify rejects a forged proof" "$BIN" verify --keydir demo forged.proof.dsse.json
+has "bad signature" "forged proof: bad signature"
+# Non-canonical (pretty-printed) envelope.
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), indent=2))' demo/claim.dsse.json >pretty.dsse.json
+expect 1 "verify rejects a non-canonical envelope" "$BIN" verify --keydir demo pretty.dsse.json
+has "not canonical" "non-canonical: says so"
+# Wrong role: the operator's key presented as a reader key cannot sign Proofs.
+expect 1 "verify enforces signer roles" "$BIN" verify --key reader=demo/operator.pub demo/miner.crypto-miner-hidden.proof.dsse.json
+has "only operator keys sign Proofs" "role error names the rule"
+# A subject file that changed after signing.
+mkdir sub && cp demo/legit.pltr demo/legit.pltr.dsse.json sub/
+printf '\001' | dd of=sub/legit.pltr bs=1 seek=300 conv=notrunc status=none
+expect 1 "verify notices a trace changed after attestation" "$BIN" verify --keydir demo sub/legit.pltr.dsse.json
+has "differs from the signed" "changed subject: digest mismatch"
+# Truncated envelope.
+head -c 200 demo/claim.dsse.json >cut.dsse.json
+expect 1 "verify rejects a truncated envelope" "$BIN" verify --keydir demo cut.dsse.json
+expect 2 "verify of a missing file is an error, not a verdict" "$BIN" verify --keydir demo nope.dsse.json
+
+# --- malformed traces: errors name the offset -----------------------------
+cp demo/legit.pltr t.pltr
+expect 0 "info on a valid trace" "$BIN" info t.pltr
+has "samples	30000" "info: sample count"
+is "$(awk -F'\t' '$1=="sha256"{print $2}' <<<"$out")" "$(sha256sum t.pltr | cut -c1-64)" "info: digest = sha256sum"
+truncate -s 4000 t.pltr
+expect 2 "a truncated trace is rejected" "$BIN" info t.pltr
+has "t.pltr: truncated at offset 4000" "truncation names the file and offset"
+cp demo/legit.pltr t.pltr && printf 'X' | dd of=t.pltr bs=1 seek=0 conv=notrunc status=none
+expect 2 "a trace with a bad magic is rejected" "$BIN" info t.pltr
+has "bad magic at offset 0" "bad magic names offset 0"
+cp demo/legit.pltr t.pltr && printf '\200' | dd of=t.pltr bs=1 seek=$((256 + 128 * 7 + 20)) conv=notrunc status=none
+expect 2 "a record with unknown flags is rejected" "$BIN" info t.pltr
+has "record 7 at offset 1172: unknown flag bits 0x80" "corrupt record names record and offset"
+cp demo/legit.pltr t.pltr && printf 'junk' >>t.pltr
+expect 2 "trailing data is rejected" "$BIN" info t.pltr
+has "trailing data at offset 3840256" "trailing data names its offset"
+
+# --- import, features, attest, baseline, claim, check ---------------------
+cat >gpu.csv <<'CSV'
+timestamp, name, power.draw [W]
+2024/01/15 10:23:45.000, NVIDIA H100, 250.45 W
+2024/01/15 10:23:45.100, NVIDIA H100, 251.00 W
+2024/01/15 10:23:45.200, NVIDIA H100, 249.99 W
+2024/01/15 10:23:45.300, NVIDIA H100, 300.10 W
+CSV
+expect 0 "import an nvidia-smi CSV" "$BIN" import gpu.csv -o gpu.pltr --host h1
+is "$(cut -f2,4,5 <<<"$out")" "4	100000000	iso" "import: 4 rows, period 100 ms inferred, ISO times"
+has "taken as UTC" "import warns about zone-less times"
+printf 'time_s,watts\n0.0,10\n0.001,x\n0.002,12\n' >bad.csv
+expect 2 "a bad CSV row fails the import" "$BIN" import bad.csv -o bad.pltr
+has "bad.csv:3: bad power 'x'" "bad row reported with its line number"
+[ ! -e bad.pltr ] && pass "no trace written on failure" || fail "bad.pltr written"
+expect 0 "import --skip-bad" "$BIN" import --skip-bad bad.csv -o bad.pltr
+expect 0 "features of a trace" "$BIN" features demo/legit.pltr
+is "$(wc -l <<<"$out")" 31 "features: header + 30 windows"
+expect 0 "features --json" "$BIN" features --json --window 5s demo/legit.pltr
+python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert len(a)==6 and "burstiness_milli" in str(a)' "$out" \
+	&& pass "features --json: 6 windows of 5 s" || fail "features --json"
+expect 0 "attest an imported trace with a reader key" "$BIN" attest --key demo/reader.key gpu.pltr
+expect 0 "its Trace statement verifies" "$BIN" verify --keydir demo gpu.pltr.dsse.json
+has "1 subject(s) checked" "the trace subject was checked"
+cp demo/commission-*.pltr .
+expect 0 "baseline register" "$BIN" baseline register --model gpt4-class --key demo/operator.key -o b.dsse.json commission-*.pltr
+expect 0 "the baseline verifies" "$BIN" verify --keydir demo b.dsse.json
+expect 2 "baseline register refuses traces of other hardware" "$BIN" baseline register --model m --key demo/operator.key -o x.dsse.json commission-1.pltr gpu.pltr
+expect 0 "claim from a trace's fingerprint" "$BIN" claim --model gpt4-class --tokens-per-s 2400 --from 1990000000000 --to 2400000000000 --trace demo/legit.pltr --key demo/vendor.key -o c.dsse.json
+expect 0 "the claim verifies" "$BIN" verify --keydir demo c.dsse.json
+cp demo/legit.pltr demo/swapped.pltr .
+expect 0 "check a legitimate trace" "$BIN" check --trace legit.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo --fail-on-proof
+ls legit.*.proof.dsse.json >/dev/null 2>&1 && fail "proof written for a legitimate trace" || pass "no proof file for the legitimate trace"
+expect 1 "check --fail-on-proof on the swapped model" "$BIN" check --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo --fail-on-proof
+has "PROOF	model-mismatch" "check reports the proof"
+expect 0 "the new proof verifies" "$BIN" verify --keydir demo swapped.model-mismatch.proof.dsse.json
+has "3 subject(s) checked" "proof subjects (trace, claim, baseline) checked"
+expect 1 "check refuses a claim signed by an untrusted key" "$BIN" check --trace legit.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --trust demo/reader.pub
+has "no valid signature by a trusted key" "untrusted claim: says why"
+expect 2 "check refuses a claim for other hardware" "$BIN" check --trace gpu.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo
+
+# --- record needs the kernel module ----------------------------------------
+expect 2 "record without a device fails cleanly" "$BIN" record -o r.pltr --duration 1s --device "$T/no-such-device"
+has "is the powerledger module loaded?" "record says what is missing"
+[ ! -e r.pltr ] && pass "record wrote nothing" || fail "record left a file"
+
+echo "1..$n"
+[ "$failed" = 0 ]

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Baselines, detectors and proofs on constructed windows and traces whose
+ * expected numbers are worked out by hand in the comments.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include <sodium.h>
+
+#include "baseline.h"
+#include "canon.h"
+#include "claim.h"
+#include "detect.h"
+#include "proof.h"
+#include "statement.h"
+
+static void setw(struct window_features *w, enum feat_id f, double v)
+{
+	w->v[f] = v;
+	w->valid[f] = true;
+}
+
+static void test_median_i64(void **state)
+{
+	int64_t a[] = { 5, 1, 3 }, b[] = { 4, 1, 3, 2 }, c[] = { -3, -4 }, d[] = { INT64_MAX, INT64_MAX - 2 };
+
+	(void)state;
+	assert_int_equal(median_i64(a, 3), 3);
+	assert_int_equal(median_i64(b, 4), 2);	/* (2 + 3) / 2, floored */
+	assert_int_equal(median_i64(c, 2), -4); /* -3.5 floored */
+	assert_int_equal(median_i64(d, 2), INT64_MAX - 1);
+}
+
+static void test_baseline_build_and_roundtrip(void **state)
+{
+	struct window_features w[12];
+	struct baseline b, back;
+	struct plerr e = { "" };
+	struct statement st;
+	struct buf body = { 0 };
+	json_t *stmt;
+	size_t i;
+
+	(void)state;
+	memset(w, 0, sizeof(w));
+	/* 11 active windows with mean 1..11 W: median 6000 mW; |x - 6| sorted 0,1,1,2,2,3,3,4,4,5,5: MAD 3000 mW. */
+	for (i = 0; i < 11; i++) {
+		setw(&w[i], FEAT_MEAN, (double)(i + 1));
+		setw(&w[i], FEAT_BURSTS, 5);
+		setw(&w[i], FEAT_MAX, 10);
+		w[i].n = 1000;
+		if (i < 5)
+			setw(&w[i], FEAT_PVI_ERR_MAX, 0.01); /* defined in 5 of 12 windows: left out */
+	}
+	/* One idle window: counts for non-model features, not for model ones. */
+	setw(&w[11], FEAT_MEAN, 500);
+	setw(&w[11], FEAT_BURSTS, 0);
+	setw(&w[11], FEAT_MAX, 4);
+	w[11].n = 1000;
+	assert_int_equal(baseline_build(w, 12, "m", "00", 1000000000ULL, &b, &e), 0);
+	assert_true(b.have[FEAT_MEAN]);
+	assert_int_equal(b.median[FEAT_MEAN], 6000);
+	assert_int_equal(b.mad[FEAT_MEAN], 3000);
+	assert_int_equal(b.median[FEAT_MAX], 10000); /* 11 x 10 W and one 4 W */
+	assert_int_equal(b.mad[FEAT_MAX], 0);
+	assert_false(b.have[FEAT_PVI_ERR_MAX]);
+	assert_int_equal(b.windows, 12);
+	assert_int_equal(b.samples, 12000);
+	/* sigma floors: 1.4826 MAD, 1 % of |median|, 1 */
+	assert_float_equal(baseline_sigma(&b, FEAT_MEAN), 4447.8, 1e-9);
+	assert_float_equal(baseline_sigma(&b, FEAT_MAX), 100, 1e-9);
+	assert_int_equal(baseline_build(w, 9, "m", "00", 1000000000ULL, &b, &e), -ENODATA);
+	/* Predicate: passes the Baseline/v1 schema and comes back equal. */
+	assert_int_equal(baseline_build(w, 12, "gpt4-class",
+					"1111111111111111111111111111111111111111111111111111111111111111",
+					1000000000ULL, &b, &e),
+			 0);
+	stmt = statement_new(
+		PL_KIND_BASELINE,
+		json_pack("[o]",
+			  subject_new("t.pltr", "2222222222222222222222222222222222222222222222222222222222222222")),
+		baseline_predicate(&b));
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	if (statement_parse(body.p, body.len, &st, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(baseline_from_predicate(st.predicate, &back, &e), 0);
+	assert_memory_equal(back.median, b.median, sizeof(b.median));
+	assert_memory_equal(back.mad, b.mad, sizeof(b.mad));
+	assert_memory_equal(back.have, b.have, sizeof(b.have));
+	assert_string_equal(back.model, "gpt4-class");
+	statement__free(&st);
+	json_decref(stmt);
+	buf_free(&body);
+}
+
+static void base_for_mismatch(struct baseline *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->have[FEAT_MEAN] = b->have[FEAT_CV] = b->have[FEAT_HIGH_RUN_MED] = true;
+	b->median[FEAT_MEAN] = 2000000; /* mW, sigma 1.4826 * 100000 = 148260 */
+	b->mad[FEAT_MEAN] = 100000;
+	b->median[FEAT_CV] = 150000; /* ppm, sigma 14826 */
+	b->mad[FEAT_CV] = 10000;
+	b->median[FEAT_HIGH_RUN_MED] = 30000; /* us, sigma 3706.5 */
+	b->mad[FEAT_HIGH_RUN_MED] = 2500;
+}
+
+static void test_model_mismatch(void **state)
+{
+	struct window_features w[6];
+	struct detect_params p;
+	struct finding f;
+	struct baseline b;
+	size_t i;
+
+	(void)state;
+	detect_params_default(&p);
+	base_for_mismatch(&b);
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 6; i++) {
+		/* z = +2, -3, +4 in every window: distance sqrt((4 + 9 + 16) / 3) = 3.109 */
+		setw(&w[i], FEAT_MEAN, 2.29652e3);
+		setw(&w[i], FEAT_CV, 0.105522);
+		setw(&w[i], FEAT_HIGH_RUN_MED, 0.044826);
+		setw(&w[i], FEAT_BURSTS, 10);
+		w[i].n = 1000;
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")),
+			 llround(sqrt(29.0 / 3) * 1000));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "mean_mw")), 2000);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "cv_ppm")), -3000);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "high_run_med_us")), 4000);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "features")), 3);
+	assert_int_equal(f.start_ns, 0);
+	assert_int_equal(f.end_ns, 6000000000ULL);
+	finding__free(&f);
+	/* One wild window does not move a median: still 3.109. */
+	setw(&w[2], FEAT_MEAN, 1e6);
+	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")), 3109);
+	finding__free(&f);
+	/* Raise the threshold past it: measured, not a proof. */
+	p.threshold_msigma = 3200;
+	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 0);
+	assert_null(f.evidence);
+	assert_non_null(strstr(f.summary, "sigma distance 3.109"));
+	p.threshold_msigma = 3000;
+	/* Idle windows (fewer than 3 bursts) say nothing about the model. */
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_BURSTS, 2);
+	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), -ENODATA);
+	assert_non_null(strstr(f.summary, "active window"));
+	/* Too few windows. */
+	assert_int_equal(detect_model_mismatch(w, 4, &b, &p, &f), -ENODATA);
+}
+
+static void test_miner(void **state)
+{
+	struct claim c = { .workload = "inference" };
+	struct window_features w[10];
+	struct detect_params p;
+	struct baseline b;
+	struct finding f;
+	size_t i;
+
+	(void)state;
+	detect_params_default(&p);
+	memset(&b, 0, sizeof(b));
+	b.have[FEAT_MAX] = true;
+	b.median[FEAT_MAX] = 3000000;
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 10; i++) {
+		setw(&w[i], FEAT_MEAN, 2900);
+		setw(&w[i], FEAT_CV, 0.004);
+		setw(&w[i], FEAT_BURSTS, 3);
+		setw(&w[i], FEAT_BURSTINESS, -0.98);
+		setw(&w[i], FEAT_SPEC_ENTROPY, 0.2);
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "near_max_ppm")), 966667); /* 2900/3000 */
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "burstiness_milli")), -980);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "cv_ppm")), 4000);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "windows_flagged")), 10);
+	finding__free(&f);
+	/* Each condition matters: 6 windows bursty (B = 0.2) leave 4 of 10 < half. */
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_BURSTINESS, 0.2);
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_BURSTINESS, -0.98);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_CV, 0.05);
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_CV, 0.004);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_MEAN, 2000); /* 67 % of max */
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_MEAN, 2900);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_SPEC_ENTROPY, 0.8);
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
+	/* A flat window with no bursts (burstiness undefined) and constant power (no spectrum) counts. */
+	for (i = 0; i < 10; i++) {
+		w[i].valid[FEAT_BURSTINESS] = false;
+		w[i].valid[FEAT_SPEC_ENTROPY] = false;
+		setw(&w[i], FEAT_BURSTS, 0);
+	}
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 1);
+	assert_null(json_object_get(f.evidence, "burstiness_milli"));
+	finding__free(&f);
+	/* Not under an inference claim: nothing to contradict. */
+	strcpy(c.workload, "training");
+	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
+}
+
+/* 1000 samples at 1 ms: P alternates 2000/2002 W at V = 50 V, I = P / V exactly. */
+static void clean_trace(struct trace *t, uint8_t source)
+{
+	struct pl_sample s;
+	size_t i;
+
+	trace_init(t, 1000000, 0, PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT, source, 0, "", "", "", "");
+	for (i = 0; i < 1000; i++) {
+		memset(&s, 0, sizeof(s));
+		s.ts_ns = 5000000000ULL + i * 1000000ULL;
+		s.seq = i;
+		s.version = PL_SAMPLE_VERSION;
+		s.rails = t->info.rails;
+		s.pout_uw = i % 2 ? 2002000000 : 2000000000;
+		s.vout_uv = 50000000;
+		s.iout_ua = i % 2 ? 40040000 : 40000000;
+		assert_int_equal(trace_push(t, &s), 0);
+	}
+}
+
+static int64_t ev(const struct finding *f, const char *k)
+{
+	return json_integer_value(json_object_get(f->evidence, k));
+}
+
+static void test_rail_tamper(void **state)
+{
+	struct detect_params p;
+	struct finding f;
+	struct trace t;
+	size_t i;
+
+	(void)state;
+	detect_params_default(&p);
+	/* An empty trace (found by fuzz_trace: t.s is NULL) has nothing to judge. */
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_KMOD, 0, "", "", "", "");
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), -ENODATA);
+	clean_trace(&t, PLTR_SRC_KMOD);
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "rails consistent"));
+	/* One sample straddling a load step (POUT read before it): physics allows it. */
+	t.s[500].pout_uw = 3000000000;
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+
+	/*
+	 * POUT reported at 60 % for samples 400..599: residual -0.4 P = -800 or
+	 * -800.8 W (median -800.4) against 0 elsewhere; robust sigma of the clean
+	 * residual is 0, floored at 0.1 % of median |P| = 2 W: 400.2 sigma.
+	 */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	for (i = 400; i < 600; i++)
+		t.s[i].pout_uw = t.s[i].pout_uw / 10 * 6;
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "discontinuity_msigma"), 400200);
+	assert_int_equal(ev(&f, "pvi_bad_samples"), 200);
+	assert_int_equal(ev(&f, "pvi_longest_run"), 200);
+	assert_int_equal(ev(&f, "pvi_err_max_ppm"), 666667); /* 0.4 / 0.6 */
+	assert_int_equal(f.start_ns, t.s[404].ts_ns);	     /* the 5th sample of the run makes it sustained */
+	assert_int_equal(f.end_ns, t.s[599].ts_ns);
+	finding__free(&f);
+	trace__free(&t);
+
+	/* Stuck: 60 identical readings (>= 50 ms), unlike either neighbour. */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	for (i = 300; i < 360; i++) {
+		t.s[i].pout_uw = 2001000000;
+		t.s[i].iout_ua = 40020000;
+	}
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "stuck_longest_run"), 60);
+	assert_int_equal(ev(&f, "discontinuity_msigma"), 0);
+	finding__free(&f);
+	trace__free(&t);
+
+	/* Timestamps: one going backwards, then a 10 ms jump with consecutive sequence numbers. */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	t.s[700].ts_ns = t.s[698].ts_ns;
+	for (i = 800; i < 1000; i++)
+		t.s[i].ts_ns += 10000000;
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "ts_backwards"), 1);
+	assert_int_equal(ev(&f, "ts_gaps"), 1);
+	finding__free(&f);
+	/* The same jump flagged as an overrun is explained. */
+	t.s[700].ts_ns = t.s[699].ts_ns + 1000000;
+	t.s[800].flags |= PL_SF_OVERRUN;
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+
+	/* Sequence gaps: 5 missing records are tamper unless the header declares them lost. */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	for (i = 600; i < 1000; i++) {
+		t.s[i].seq += 5;
+		t.s[i].ts_ns += 5000000;
+	}
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "seq_missing"), 5);
+	finding__free(&f);
+	t.info.lost = 5;
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+
+	/* A CSV import's logger hiccup is not kernel timing: not evidence. */
+	clean_trace(&t, PLTR_SRC_CSV);
+	for (i = 800; i < 1000; i++)
+		t.s[i].ts_ns += 10000000;
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+
+	/* VOUT stepping 50 -> 45 V (P still = V * I): a regulated rail does not do that. */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	for (i = 500; i < 1000; i++) {
+		t.s[i].vout_uv = 45000000;
+		t.s[i].iout_ua = t.s[i].pout_uw / 45;
+	}
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "vout_step_max_ppm"), 100000); /* 5 V of 50 */
+	assert_int_equal(ev(&f, "pvi_bad_samples"), 0);
+	finding__free(&f);
+	/* Only the time range asked for is judged. */
+	assert_int_equal(detect_rail_tamper(&t, 0, t.s[400].ts_ns, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(&t, 0, t.s[10].ts_ns, &p, &f), -ENODATA);
+	trace__free(&t);
+}
+
+static void test_proof_statement(void **state)
+{
+	const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
+	const char *h2 = "2222222222222222222222222222222222222222222222222222222222222222";
+	const char *h3 = "3333333333333333333333333333333333333333333333333333333333333333";
+	struct proof_refs r = { "t.pltr", h1, "claim.dsse.json", h2, "b.dsse.json", h3 };
+	struct finding f = { .det = DET_RAIL_TAMPER, .start_ns = 10, .end_ns = 20 };
+	struct plerr e = { "" };
+	struct buf body = { 0 };
+	struct statement st;
+	json_t *stmt;
+
+	(void)state;
+	f.evidence = json_pack("{s:i,s:{s:i}}", "discontinuity_msigma", 400200, "z", "a", -3);
+	stmt = proof_statement(&f, &r);
+	assert_non_null(stmt);
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	if (statement_parse(body.p, body.len, &st, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(st.kind, PL_KIND_PROOF);
+	assert_string_equal(json_string_value(json_object_get(st.predicate, "kind")), "rail-tamper");
+	assert_string_equal(statement_subject_digest(&st, "claim.dsse.json"), h2);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(st.predicate, "detector"), "version")),
+			 DETECTOR_VERSION);
+	statement__free(&st);
+	json_decref(stmt);
+	/* Every evidence member is checked, also those after a nested object. */
+	stmt = proof_statement(&f, &r);
+	json_object_set_new(json_object_get(json_object_get(stmt, "predicate"), "evidence"), "zz", json_string("x"));
+	body.len = 0;
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	assert_int_equal(statement_parse(body.p, body.len, &st, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "evidence.zz must be an integer"));
+	json_decref(stmt);
+	/* Evidence must be integers: a real number cannot be signed. */
+	json_object_set_new(f.evidence, "bad", json_real(0.5));
+	stmt = proof_statement(&f, &r);
+	body.len = 0;
+	assert_int_equal(canon_dump(stmt, &body, &e), -EINVAL);
+	json_decref(stmt);
+	finding__free(&f);
+	buf_free(&body);
+}
+
+static void test_claim_roundtrip(void **state)
+{
+	struct claim c = { .model = "gpt4-class",
+			   .workload = "inference",
+			   .tokens_per_s = 2400,
+			   .start_ns = 5,
+			   .end_ns = 9 },
+		     back;
+	struct plerr e = { "" };
+	struct buf body = { 0 };
+	struct statement st;
+	json_t *stmt;
+
+	(void)state;
+	memset(c.fingerprint, 'a', 64);
+	stmt = claim_statement(&c);
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	if (statement_parse(body.p, body.len, &st, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(claim_from_predicate(st.predicate, &back, &e), 0);
+	assert_memory_equal(&back, &c, sizeof(c));
+	assert_string_equal(statement_subject_digest(&st, "hardware"), c.fingerprint);
+	statement__free(&st);
+	json_decref(stmt);
+	buf_free(&body);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_median_i64),	cmocka_unit_test(test_baseline_build_and_roundtrip),
+		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner),
+		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
+		cmocka_unit_test(test_claim_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Features against values computed by hand (the arithmetic is in the
+ * comments), plus properties with closed forms: Kim-Jo's A_n is -1 for a
+ * periodic and 1 for a maximally bursty sequence, a Hann-windowed sinusoid
+ * on a bin puts 1/6, 2/3, 1/6 of its power in three bins.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <math.h>
+
+#include "features.h"
+
+#define EPS 1e-9
+
+static void test_moments(void **state)
+{
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 1, 1, 1, 1, 6 };
+	struct moments m;
+
+	(void)state;
+	/* mean 3; m2 = (4+1+0+1+4)/5 = 2; m4 = (16+1+0+1+16)/5 = 6.8; kurt = 6.8/4 - 3 */
+	assert_int_equal(feat_moments(a, 5, &m), 0);
+	assert_float_equal(m.mean, 3, EPS);
+	assert_float_equal(m.std, sqrt(2), EPS);
+	assert_float_equal(m.cv, sqrt(2) / 3, EPS);
+	assert_float_equal(m.skew, 0, EPS);
+	assert_float_equal(m.kurt, -1.3, EPS);
+	assert_float_equal(m.par, 5.0 / 3, EPS);
+	assert_float_equal(m.crest, 5 / sqrt(11), EPS); /* rms = sqrt(55/5) */
+	/* mean 2; d = -1,-1,-1,-1,4; m2 = 20/5 = 4; m3 = 60/5 = 12; m4 = 260/5 = 52 */
+	assert_int_equal(feat_moments(b, 5, &m), 0);
+	assert_float_equal(m.skew, 12 / 8.0, EPS);
+	assert_float_equal(m.kurt, 52 / 16.0 - 3, EPS);
+	assert_float_equal(m.min, 1, EPS);
+	assert_float_equal(m.max, 6, EPS);
+	assert_int_equal(feat_moments(a, 0, &m), -EINVAL);
+	/* Constant: no variance, skew/kurt undefined. */
+	assert_int_equal(feat_moments((double[]){ 7, 7, 7 }, 3, &m), 0);
+	assert_false(m.has_var);
+}
+
+static void test_median_mad_quantile(void **state)
+{
+	const double x[] = { 4, 100, 1, 3, 2 };
+	const double s[] = { 10, 20, 30, 40 };
+	double tmp[5];
+
+	(void)state;
+	assert_float_equal(feat_median(x, 5, tmp), 3, EPS);
+	assert_float_equal(feat_mad(x, 5, 3, tmp), 1, EPS); /* |d| = 1,97,2,0,1 -> 1 */
+	assert_float_equal(feat_quantile(s, 4, 0.5), 25, EPS);
+	assert_float_equal(feat_quantile(s, 4, 0.1), 13, EPS); /* pos 0.3 */
+	assert_float_equal(feat_quantile(s, 4, 1), 40, EPS);
+}
+
+static void test_acf_and_period(void **state)
+{
+	double alt[8], sq[100], r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		alt[i] = i % 2 ? -1 : 1;
+	/* mean 0, den 8: r(1) = -7/8, r(2) = 6/8 */
+	assert_float_equal(feat_acf(alt, 8, 1), -7.0 / 8, EPS);
+	assert_float_equal(feat_acf(alt, 8, 2), 6.0 / 8, EPS);
+	assert_int_equal(feat_dominant_lag(alt, 8, 2, 4, 0.2, &r), 2);
+	assert_float_equal(r, 0.75, EPS);
+	/* Square wave, 5 high 5 low: r(10) = 90/100. */
+	for (i = 0; i < 100; i++)
+		sq[i] = (i / 5) % 2 ? -1 : 1;
+	assert_int_equal(feat_dominant_lag(sq, 100, 2, 50, 0.2, &r), 10);
+	assert_float_equal(r, 0.9, EPS);
+	/* No variance: nothing. */
+	for (i = 0; i < 100; i++)
+		sq[i] = 3;
+	assert_int_equal(feat_dominant_lag(sq, 100, 2, 50, 0.2, &r), 0);
+	assert_true(isnan(feat_acf(sq, 100, 1)));
+}
+
+static void test_spectrum_hand_values(void **state)
+{
+	struct features_ctx *c = features_ctx__new();
+	struct feat_params p;
+	struct spectral s;
+	double x[1000], t, h;
+	size_t i;
+
+	(void)state;
+	feat_params_default(&p);
+	/* 5 Hz at fs 1 kHz, n 1000: Hann spreads it over bins 4, 5, 6 as 1/16 : 1/4 : 1/16. */
+	for (i = 0; i < 1000; i++)
+		x[i] = 2000 + 300 * sin(2 * M_PI * 5 * (double)i / 1000);
+	assert_int_equal(features_ctx__spectrum(c, x, 1000, 1000, &p, &s), 0);
+	assert_float_equal(s.dom_freq_hz, 5, EPS);
+	h = (log(6) / 3 + 2 * log(1.5) / 3) / log(500); /* -sum p ln p, p = 1/6, 2/3, 1/6 */
+	assert_float_equal(s.entropy, h, 1e-9);
+	assert_float_equal(s.band[0], 1.0 / 6, 1e-9); /* bin 4 (4 Hz) < 5 Hz */
+	assert_float_equal(s.band[1], 5.0 / 6, 1e-9);
+	assert_float_equal(s.band[2], 0, 1e-9);
+	assert_true(s.flatness < 1e-3);
+	/* An impulse mid-window: P_1 = (-1 + 1/4)^2 = 0.5625, P_k = 1 for k = 2..500. */
+	for (i = 0; i < 1000; i++)
+		x[i] = i == 500 ? 1 : 0;
+	assert_int_equal(features_ctx__spectrum(c, x, 1000, 1000, &p, &s), 0);
+	t = 0.5625 + 499;
+	assert_float_equal(s.flatness, exp(log(0.5625) / 500) / (t / 500), 1e-9);
+	h = -(0.5625 / t) * log(0.5625 / t) - 499 * (1 / t) * log(1 / t);
+	assert_float_equal(s.entropy, h / log(500), 1e-9);
+	/* 100 Hz: all high band. */
+	for (i = 0; i < 1000; i++)
+		x[i] = sin(2 * M_PI * 100 * (double)i / 1000);
+	assert_int_equal(features_ctx__spectrum(c, x, 1000, 1000, &p, &s), 0);
+	assert_float_equal(s.dom_freq_hz, 100, EPS);
+	assert_float_equal(s.band[2], 1, 1e-9);
+	/* Sample-rate aware: the same samples at 100 Hz put the line at 10 Hz. */
+	assert_int_equal(features_ctx__spectrum(c, x, 1000, 100, &p, &s), 0);
+	assert_float_equal(s.dom_freq_hz, 10, EPS);
+	assert_float_equal(s.band[1], 1, 1e-9);
+	for (i = 0; i < 1000; i++)
+		x[i] = 5;
+	assert_int_equal(features_ctx__spectrum(c, x, 1000, 1000, &p, &s), -ERANGE);
+	features_ctx__free(c);
+}
+
+static void test_burstiness(void **state)
+{
+	const double two[] = { 1, 3 }, even[] = { 2, 2, 2 }, maxb[] = { 3, 0, 0 };
+	double *exp_iv;
+	uint64_t r = 88172645463325252ULL;
+	size_t i;
+
+	(void)state;
+	/* mu 2, sigma 1: B = (1 - 2)/(1 + 2); A_2 = (sqrt3 r - 1)/((sqrt3 - 2) r + 1), r = 1/2 */
+	assert_float_equal(feat_burstiness_raw(two, 2), -1.0 / 3, EPS);
+	assert_float_equal(feat_burstiness_kimjo(two, 2), (sqrt(3) / 2 - 1) / ((sqrt(3) - 2) / 2 + 1), EPS);
+	assert_float_equal(feat_burstiness_raw(even, 3), -1, EPS);
+	assert_float_equal(feat_burstiness_kimjo(even, 3), -1, EPS);
+	/* One interval holds everything: r = sqrt(n - 1), the finite-size maximum; A_n = 1, B < 1. */
+	assert_float_equal(feat_burstiness_kimjo(maxb, 3), 1, EPS);
+	assert_float_equal(feat_burstiness_raw(maxb, 3), (sqrt(2) - 1) / (sqrt(2) + 1), EPS);
+	assert_true(isnan(feat_burstiness_kimjo(two, 1)));
+	/* Poisson events (exponential intervals): A_n near 0. */
+	exp_iv = malloc(20000 * sizeof(*exp_iv));
+	for (i = 0; i < 20000; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		exp_iv[i] = -log(((double)(r >> 11) + 0.5) / 9007199254740992.0);
+	}
+	assert_true(fabs(feat_burstiness_kimjo(exp_iv, 20000)) < 0.03);
+	free(exp_iv);
+}
+
+static void test_step(void **state)
+{
+	double x[31];
+	size_t i, at;
+	int inc[3] = { 1, 2, 3 };
+
+	(void)state;
+	/* Increments cycle 1,2,3 (median 2, MAD 1); one "2" becomes 22: z = 20 / 1.4826. */
+	x[0] = 0;
+	for (i = 1; i < 31; i++)
+		x[i] = x[i - 1] + inc[(i - 1) % 3] + (i == 17 ? 20 : 0);
+	assert_float_equal(feat_step(x, 31, 0, &at), 20 / 1.4826, 1e-9);
+	assert_int_equal(at, 16); /* the step x[16] -> x[17] */
+	/* Noise-free data: the floor is the sigma. */
+	for (i = 0; i < 31; i++)
+		x[i] = i < 10 ? 100 : 130;
+	assert_float_equal(feat_step(x, 31, 0.1, &at), 300, 1e-9);
+	assert_int_equal(at, 9);
+}
+
+static void push(struct trace *t, uint64_t ts, double watts, double vout, double iout)
+{
+	struct pl_sample s = { 0 };
+
+	s.ts_ns = ts;
+	s.seq = t->n;
+	s.version = PL_SAMPLE_VERSION;
+	s.rails = PL_RAIL_PIN | PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
+	s.pin_uw = (int64_t)llround(watts * 1e6);
+	s.pout_uw = (int64_t)llround(watts * 1e6);
+	s.vout_uv = (int64_t)llround(vout * 1e6);
+	s.iout_ua = (int64_t)llround(iout * 1e6);
+	assert_int_equal(trace_push(t, &s), 0);
+}
+
+static void test_window_bursts_runs_flat_pvi(void **state)
+{
+	struct features_ctx *c = features_ctx__new();
+	struct window_features w;
+	struct feat_params p;
+	struct trace t;
+	size_t i;
+
+	(void)state;
+	feat_params_default(&p);
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	/*
+	 * 1000 samples at 1 kHz: 300 W bursts of 20 samples starting at 10, 60,
+	 * 210, 260, 410, 460, 610, 660, 810, 860 (intervals 50,150,50,...: 9 of
+	 * them, mu 0.0944 s), 100 W otherwise.  POUT = 1.02 * VOUT * IOUT.
+	 */
+	for (i = 0; i < 1000; i++) {
+		size_t ph = i % 200;
+		double watts = ((ph >= 10 && ph < 30) || (ph >= 60 && ph < 80)) ? 300 : 100;
+
+		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50 / 1.02);
+	}
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_int_equal(w.n, 1000);
+	assert_float_equal(w.v[FEAT_MEAN], 100 + 200 * 0.2, 1e-9); /* 20 % of samples high */
+	assert_float_equal(w.v[FEAT_BURSTS], 10, EPS);
+	{
+		/* intervals: 5 x 0.05 and 4 x 0.15 */
+		double tau[9] = { 0.05, 0.15, 0.05, 0.15, 0.05, 0.15, 0.05, 0.15, 0.05 };
+
+		assert_true(w.valid[FEAT_BURSTINESS]);
+		assert_float_equal(w.v[FEAT_BURSTINESS], feat_burstiness_kimjo(tau, 9), 1e-9);
+	}
+	assert_float_equal(w.v[FEAT_HIGH_RUN_MEAN], 0.020, 1e-9);
+	assert_float_equal(w.v[FEAT_HIGH_RUN_MAX], 0.020, 1e-9);
+	/* complete low runs: 30 (between the pair) and 130 samples, alternating: 5 x 30, 4 x 130 */
+	assert_float_equal(w.v[FEAT_LOW_RUN_MEAN], (5 * 0.030 + 4 * 0.130) / 9, 1e-9);
+	assert_float_equal(w.v[FEAT_LOW_RUN_MAX], 0.130, 1e-9);
+	assert_float_equal(w.v[FEAT_FLAT], 0.8, 1e-9); /* median 100 W: the 800 low samples */
+	assert_float_equal(w.v[FEAT_PVI_ERR_MAX], 0.02 / 1.02, 1e-6);
+	assert_float_equal(w.v[FEAT_PVI_ERR_MED], 0.02 / 1.02, 1e-6);
+	assert_float_equal(w.v[FEAT_PAR], 300 / 140.0, 1e-9);
+	/* dominant ACF period: the 200-sample pattern repeats, the first local max is 0.05 s or 0.2 s */
+	assert_true(w.valid[FEAT_PERIOD]);
+	assert_true(fabs(w.v[FEAT_PERIOD] - 0.2) < 1e-9 || fabs(w.v[FEAT_PERIOD] - 0.05) < 1e-9);
+	/* Integer conversion: mW, ppm. */
+	assert_int_equal(feat_int(FEAT_MEAN, w.v[FEAT_MEAN]), 140000);
+	assert_int_equal(feat_int(FEAT_FLAT, w.v[FEAT_FLAT]), 800000);
+	assert_int_equal(feat_find("burstiness_milli"), FEAT_BURSTINESS);
+	assert_int_equal(feat_find("nope"), -1);
+	trace__free(&t);
+
+	/* Flat: 2900 W plus white noise (Irwin-Hall, sigma 1 W): no states, no bursts, flat = 1. */
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	{
+		uint64_t r = 2463534242ULL;
+
+		for (i = 0; i < 1000; i++) {
+			double u = 0;
+
+			for (int k = 0; k < 12; k++) {
+				r ^= r << 13;
+				r ^= r >> 7;
+				r ^= r << 17;
+				u += (double)(r >> 11) * 0x1.0p-53;
+			}
+			push(&t, i * 1000000ULL, 2900 + (u - 6), 54, (2900 + (u - 6)) / 54.0);
+		}
+	}
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_float_equal(w.v[FEAT_BURSTS], 0, EPS);
+	assert_false(w.valid[FEAT_BURSTINESS]);
+	assert_false(w.valid[FEAT_HIGH_RUN_MEAN]);
+	assert_float_equal(w.v[FEAT_FLAT], 1, EPS);
+	assert_true(w.v[FEAT_CV] < 1e-3);
+	assert_true(w.v[FEAT_PVI_ERR_MAX] < 1e-6);
+	trace__free(&t);
+	/* The same level alternating 2900/2902 W is structure (a 500 Hz ripple): periodic, B = -1. */
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	for (i = 0; i < 1000; i++)
+		push(&t, i * 1000000ULL, 2900 + (double)(i % 2) * 2, 54, (2900 + (double)(i % 2) * 2) / 54.0);
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_float_equal(w.v[FEAT_BURSTS], 500, EPS); /* onsets at 1, 3, ..., 999 */
+	assert_float_equal(w.v[FEAT_BURSTINESS], -1, 1e-9);
+	assert_float_equal(w.v[FEAT_DOM_FREQ], 500, EPS);
+	/* Too few samples. */
+	assert_int_equal(features_ctx__window(c, t.s, 3, 1000000, &p, &w), -ENODATA);
+	trace__free(&t);
+	features_ctx__free(c);
+}
+
+static void test_trace_windows(void **state)
+{
+	struct window_features *w;
+	struct feat_params p;
+	struct trace t;
+	size_t i, n;
+
+	(void)state;
+	feat_params_default(&p);
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	/* 0..1.999 s, a 1 s hole, 3.0..4.499 s: windows at 0, 1 (none: empty), 3, 4 (500 samples: enough) */
+	for (i = 0; i < 4500; i++) {
+		if (i >= 2000 && i < 3000)
+			continue;
+		push(&t, 7000000000ULL + i * 1000000ULL, 100 + (double)(i % 7), 12, (100 + (double)(i % 7)) / 12);
+	}
+	assert_int_equal(features_trace(&t, &p, 0, UINT64_MAX, &w, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(w[0].start_ns, 7000000000ULL);
+	assert_int_equal(w[1].start_ns, 8000000000ULL);
+	assert_int_equal(w[2].start_ns, 10000000000ULL);
+	assert_int_equal(w[3].start_ns, 11000000000ULL);
+	assert_int_equal(w[3].n, 500);
+	assert_int_equal(w[0].n, 1000);
+	free(w);
+	/* A time range: [8.0 s, 10.5 s] -> windows at 8.0 and 10.0 (501 samples, 10.0..10.5 inclusive). */
+	assert_int_equal(features_trace(&t, &p, 8000000000ULL, 10500000000ULL, &w, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(w[1].n, 501);
+	free(w);
+	/* 2 s windows at 1 kHz need 1000 samples: the 4.0..4.5 tail is dropped. */
+	p.window_ns = 2000000000ULL;
+	assert_int_equal(features_trace(&t, &p, 0, UINT64_MAX, &w, &n), 0);
+	assert_int_equal(n, 2);
+	free(w);
+	trace__free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_moments),
+		cmocka_unit_test(test_median_mad_quantile),
+		cmocka_unit_test(test_acf_and_period),
+		cmocka_unit_test(test_spectrum_hand_values),
+		cmocka_unit_test(test_burstiness),
+		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_window_bursts_runs_flat_pvi),
+		cmocka_unit_test(test_trace_windows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Trace files: round trip of every pl_sample field (GPU-context tags
+ * included), the byte layout as decoded independently by Python's struct
+ * module, and the reader's bounds checks: every truncation and each kind of
+ * corruption is an error naming the offset.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+
+#include "trace.h"
+
+static void fill(struct trace *t, size_t n)
+{
+	struct pl_sample s;
+	size_t i;
+
+	trace_init(t, 1000000, 3, PL_RAIL_VIN | PL_RAIL_IIN | PL_RAIL_PIN | PL_RAIL_VOUT | PL_RAIL_IOUT | PL_RAIL_POUT,
+		   PLTR_SRC_SYNTHETIC, 0, "ACME", "PSU-3000", "SN42", "gpu-host-7");
+	for (i = 0; i < n; i++) {
+		memset(&s, 0, sizeof(s));
+		s.ts_ns = 5000000000ULL + i * 1000000ULL + (i % 3);
+		s.seq = 100 + i;
+		s.dev_id = 3;
+		s.flags = PL_SF_GPU_CTX | (i == 2 ? PL_SF_OVERRUN : 0);
+		s.rails = t->info.rails;
+		s.status_word = (uint16_t)(0x8000 | i);
+		s.page = 1;
+		s.version = PL_SAMPLE_VERSION;
+		s.vin_uv = 230000000 + (int64_t)i;
+		s.iin_ua = 4000000 + (int64_t)i;
+		s.vout_uv = 54000000 - (int64_t)i;
+		s.iout_ua = -(int64_t)i; /* signed fields keep their sign */
+		s.pout_uw = 900000000 + (int64_t)i * 1000;
+		s.pin_uw = 950000000 + (int64_t)i * 1000;
+		s.temp_mc = -5000 + (int32_t)i;
+		s.read_ns = 41000 + (uint32_t)i;
+		s.overruns = i == 2 ? 4 : 0;
+		s.gpu_pid = 4242 + (uint32_t)i;
+		s.gpu_ctx = 0xdeadbeef00000000ULL + i;
+		assert_int_equal(trace_push(t, &s), 0);
+	}
+	t->info.lost = 9;
+}
+
+static void test_roundtrip_all_fields(void **state)
+{
+	struct trace t, back;
+	struct buf b = { 0 };
+	struct plerr e = { "" };
+
+	(void)state;
+	fill(&t, 17);
+	assert_int_equal(trace_encode(&t, &b), 0);
+	assert_int_equal(b.len, PLTR_HEADER_SIZE + 17 * PLTR_RECORD_SIZE);
+	assert_int_equal(trace_parse(b.p, b.len, &back, &e), 0);
+	assert_int_equal(back.n, 17);
+	assert_memory_equal(back.s, t.s, 17 * sizeof(struct pl_sample));
+	assert_int_equal(back.info.period_ns, 1000000);
+	assert_int_equal(back.info.t0_ns, 5000000000ULL);
+	assert_int_equal(back.info.lost, 9);
+	assert_int_equal(back.info.dev_id, 3);
+	assert_int_equal(back.info.source, PLTR_SRC_SYNTHETIC);
+	assert_string_equal(back.info.mfr_model, "PSU-3000");
+	assert_string_equal(back.info.host, "gpu-host-7");
+	assert_string_equal(back.info.fingerprint, t.info.fingerprint);
+	trace__free(&t);
+	trace__free(&back);
+	buf_free(&b);
+}
+
+static void test_layout_independent_decode(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct trace t;
+	struct plerr e = { "" };
+	char fp[65];
+
+	(void)state;
+	fill(&t, 4);
+	assert_int_equal(trace_save(tu_path(dir, "t.pltr"), &t, &e), 0);
+	/* The fingerprint is SHA-256 of "ACME\0PSU-3000\0SN42\0gpu-host-7" as sha256sum computes it. */
+	assert_int_equal(
+		tu_sh("printf 'ACME\\0PSU-3000\\0SN42\\0gpu-host-7' | sha256sum | cut -c1-64 | tr -d '\\n' > %s",
+		      tu_path(dir, "fp")),
+		0);
+	{
+		struct buf b = { 0 };
+
+		tu_read(tu_path(dir, "fp"), &b);
+		memcpy(fp, b.p, 65);
+		buf_free(&b);
+	}
+	assert_string_equal(fp, t.info.fingerprint);
+	/* Python decodes the documented offsets (TRACE-FORMAT.md) and checks them. */
+	assert_int_equal(
+		tu_sh("python3 -c '\n"
+		      "import struct, sys\n"
+		      "d = open(sys.argv[1], \"rb\").read()\n"
+		      "h = struct.unpack_from(\"<8sHHIQQQIIIHBB32s32s32s32s64sQ\", d, 0)\n"
+		      "assert h[0] == b\"PLTRACE\\0\" and h[1] == 1 and h[2] == 256 and h[3] == 128, h[:4]\n"
+		      "assert h[4] == 1000000 and h[5] == 5000000000 and h[6] == 4, h[4:7]\n"
+		      "assert h[7] == 3 and h[8] == 0x3f and h[9] == 0 and h[10] == 1 and h[11] == 2, h[7:12]\n"
+		      "assert h[13].rstrip(b\"\\0\") == b\"ACME\" and h[16].rstrip(b\"\\0\") == b\"gpu-host-7\"\n"
+		      "assert h[17].decode() == sys.argv[2] and h[18] == 9\n"
+		      "assert len(d) == 256 + 4 * 128\n"
+		      "for i in range(4):\n"
+		      "    r = struct.unpack_from(\"<QQIIIHBBqqqqqqiIIIQ24s\", d, 256 + 128 * i)\n"
+		      "    assert r[0] == 5000000000 + i * 1000000 + i %% 3 and r[1] == 100 + i, r[:2]\n"
+		      "    assert r[5] == 0x8000 | i and r[6] == 1 and r[7] == 1\n"
+		      "    assert r[8] == 230000000 + i and r[11] == -i and r[13] == 950000000 + i * 1000\n"
+		      "    assert r[14] == -5000 + i and r[17] == 4242 + i and r[18] == 0xdeadbeef00000000 + i\n"
+		      "    assert r[19] == bytes(24)\n"
+		      "' %s %s",
+		      tu_path(dir, "t.pltr"), fp),
+		0);
+	trace__free(&t);
+	tu_rmdir(dir);
+}
+
+static void expect_error(const uint8_t *p, size_t n, const char *want)
+{
+	struct trace t;
+	struct plerr e = { "" };
+
+	if (trace_parse(p, n, &t, &e) == 0)
+		fail_msg("accepted a bad trace (%s expected)", want);
+	if (!strstr(e.msg, want))
+		fail_msg("error '%s' lacks '%s'", e.msg, want);
+}
+
+static void test_every_truncation_names_offset(void **state)
+{
+	struct trace t;
+	struct buf b = { 0 };
+	char want[64];
+	size_t n;
+
+	(void)state;
+	fill(&t, 5);
+	assert_int_equal(trace_encode(&t, &b), 0);
+	for (n = 0; n < b.len; n++) {
+		if (n >= 8 && n < 12)
+			continue; /* magic present, header size not yet: still "truncated at offset n" */
+		snprintf(want, sizeof(want), "truncated at offset %zu", n);
+		expect_error(b.p, n, n < 8 ? "truncated at offset" : want);
+	}
+	expect_error(b.p, 300, "record 0 at offset 256 needs 128 bytes, 44 present");
+	trace__free(&t);
+	buf_free(&b);
+}
+
+static void test_corruption_names_offset(void **state)
+{
+	struct trace t, ok;
+	struct buf b = { 0 }, c = { 0 };
+	struct plerr e = { "" };
+
+	(void)state;
+	fill(&t, 3);
+	assert_int_equal(trace_encode(&t, &b), 0);
+#define CORRUPT(off, val, want)                                                                                        \
+	do {                                                                                                           \
+		c.len = 0;                                                                                             \
+		buf_put(&c, b.p, b.len);                                                                               \
+		c.p[(off)] = (uint8_t)(val);                                                                           \
+		expect_error(c.p, c.len, (want));                                                                      \
+	} while (0)
+	CORRUPT(0, 'X', "bad magic at offset 0");
+	CORRUPT(8, 2, "unsupported version 2 at offset 8");
+	CORRUPT(11, 0, "header size 0 < 256");
+	CORRUPT(10, 0x10, "offset 257: bytes past the v1 header"); /* ts 0x12a05f200: byte 256 is 0 */
+	CORRUPT(12, 0, "corrupt header at offset 12");
+	c.len = 0;
+	buf_put(&c, b.p, b.len);
+	memset(c.p + 16, 0, 8);
+	expect_error(c.p, c.len, "sample period 0 ns");
+	CORRUPT(44, 0x80, "unknown rail bits 0x80");
+	CORRUPT(48, 0x02, "offset 48: unknown flag bits 0x2");
+	CORRUPT(52, 7, "unsupported record version 7 at offset 52");
+	CORRUPT(54, 9, "offset 54: unknown source 9");
+	CORRUPT(56, 'Z', "offset 184: fingerprint does not match");
+	CORRUPT(62, 'Z', "offset 62: mfr_id is not NUL-padded");
+	CORRUPT(152, 0x01, "offset 152: host holds a non-printable byte");
+	CORRUPT(24, 1, "offset 24: t0_ns differs");
+	CORRUPT(32, 9, "truncated at offset 640 (header says 9 records, 3 complete");
+	CORRUPT(32, 1, "trailing data at offset 384");
+	CORRUPT(256 + 128 + 31, 2, "record 1 at offset 415: version 2");
+	CORRUPT(256 + 2 * 128 + 20, 0x40, "record 2 at offset 532: unknown flag bits 0x40");
+	CORRUPT(256 + 2 * 128 + 27, 0x01, "record 2 at offset 536: unknown rail bits");
+	CORRUPT(256 + 127, 1, "record 0 at offset 383: reserved byte is not zero");
+	c.len = 0;
+	buf_put(&c, b.p, b.len);
+	buf_putc(&c, 0);
+	expect_error(c.p, c.len, "trailing data at offset 640 (1 bytes after record 3)");
+	/* The untouched image still parses. */
+	assert_int_equal(trace_parse(b.p, b.len, &ok, &e), 0);
+	trace__free(&ok);
+	trace__free(&t);
+	buf_free(&b);
+	buf_free(&c);
+}
+
+static void test_larger_records_and_header_forward_compatible(void **state)
+{
+	struct trace t, back;
+	struct buf b = { 0 }, c = { 0 };
+	struct plerr e = { "" };
+	size_t i;
+	uint8_t zeros[64] = { 0 };
+
+	(void)state;
+	fill(&t, 2);
+	assert_int_equal(trace_encode(&t, &b), 0);
+	/* Rebuild with a 320-byte header and 192-byte records, extra bytes zero. */
+	buf_put(&c, b.p, 256);
+	c.p[10] = 0x40;
+	c.p[11] = 0x01;
+	c.p[12] = 192;
+	buf_put(&c, zeros, 64);
+	for (i = 0; i < 2; i++) {
+		buf_put(&c, b.p + 256 + 128 * i, 128);
+		buf_put(&c, zeros, 64);
+	}
+	assert_int_equal(trace_parse(c.p, c.len, &back, &e), 0);
+	assert_int_equal(back.n, 2);
+	assert_memory_equal(back.s, t.s, 2 * sizeof(struct pl_sample));
+	trace__free(&back);
+	c.p[320 + 150] = 1;
+	expect_error(c.p, c.len, "record 0 at offset 470: reserved byte is not zero");
+	c.p[320 + 150] = 0;
+	c.p[300] = 1;
+	expect_error(c.p, c.len, "offset 300: bytes past the v1 header must be zero");
+	trace__free(&t);
+	buf_free(&b);
+	buf_free(&c);
+}
+
+static void test_save_is_atomic_and_load_prefixes_path(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct trace t, back;
+	struct plerr e = { "" };
+	struct dirent *de;
+	int files = 0;
+	DIR *d;
+
+	(void)state;
+	fill(&t, 3);
+	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, &e), 0);
+	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, &e), 0);
+	d = opendir(dir);
+	while ((de = readdir(d)))
+		files += de->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(files, 1); /* no temporary left behind */
+	assert_int_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
+	assert_int_equal(back.n, 3);
+	trace__free(&back);
+	assert_int_equal(tu_sh("truncate -s 4000 %s", tu_path(dir, "a.pltr")), 0);
+	assert_int_not_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
+	assert_non_null(strstr(e.msg, "a.pltr: trailing data at offset 640"));
+	assert_int_equal(tu_sh("truncate -s 600 %s", tu_path(dir, "a.pltr")), 0);
+	assert_int_not_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
+	assert_non_null(strstr(e.msg, "a.pltr: truncated at offset 600"));
+	trace__free(&t);
+	tu_rmdir(dir);
+}
+
+static void test_empty_trace_and_power_rail(void **state)
+{
+	struct trace t, back;
+	struct buf b = { 0 };
+	struct plerr e = { "" };
+	struct pl_sample s = { 0 };
+	int64_t uw;
+
+	(void)state;
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_CSV, PLTR_F_REALTIME, "", "", "", "h\x01st");
+	assert_string_equal(t.info.host, "h?st");
+	assert_int_equal(trace_encode(&t, &b), 0);
+	assert_int_equal(trace_parse(b.p, b.len, &back, &e), 0);
+	assert_int_equal(back.n, 0);
+	assert_int_equal(back.info.flags, PLTR_F_REALTIME);
+	trace__free(&back);
+	s.rails = PL_RAIL_POUT;
+	s.pout_uw = 7;
+	s.pin_uw = 9;
+	assert_true(sample_power_uw(&s, &uw));
+	assert_int_equal(uw, 7);
+	s.rails |= PL_RAIL_PIN;
+	assert_true(sample_power_uw(&s, &uw));
+	assert_int_equal(uw, 9);
+	s.rails = PL_RAIL_VIN;
+	assert_false(sample_power_uw(&s, &uw));
+	trace__free(&t);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip_all_fields),
+		cmocka_unit_test(test_layout_independent_decode),
+		cmocka_unit_test(test_every_truncation_names_offset),
+		cmocka_unit_test(test_corruption_names_offset),
+		cmocka_unit_test(test_larger_records_and_header_forward_compatible),
+		cmocka_unit_test(test_save_is_atomic_and_load_prefixes_path),
+		cmocka_unit_test(test_empty_trace_and_power_rail),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
