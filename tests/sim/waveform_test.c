@@ -462,7 +462,7 @@ static void test_bursty(void)
 }
 
 /*
- * miner: a 40 ms square wave, 2850 W + 6 W then - 6 W, +-0.02 % noise;
+ * miner: a 40 ms square wave, 2848 W + 6 W then - 6 W, +-0.02 % noise;
  * after decoding (4 W LSB at 2.85 kW) the two halves still never overlap.
  */
 static void test_miner(void)
@@ -475,7 +475,7 @@ static void test_miner(void)
 	for (t = 0; t < SPAN_MS; t++) {
 		eval_ms(PL_SIM_MINER, t, 0, &r);
 		high = t % 40 < 20;
-		CHECK(near(r.pin_uw, high ? 2856000000LL : 2844000000LL, 571200),
+		CHECK(near(r.pin_uw, high ? 2854000000LL : 2842000000LL, 571200),
 		      "%llu ms: %lld uW", (unsigned long long)t, (long long)r.pin_uw);
 		CHECK(r.temp_mc == 68000 && near(r.vin_uv, 230000000, 200000), "temp, vin");
 		/* periodic: 40 ms later the same level (but for the noise) */
@@ -501,7 +501,7 @@ static void test_miner(void)
 	/* coefficient of variation below 0.01 */
 	pin_stats(PL_SIM_MINER, &mean, &sq, &n);
 	CHECK(sq * 10000 < mean * mean * n, "CV too high: mean %lld mW", (long long)mean);
-	CHECK(near(mean, 2850000, 500), "mean %lld mW", (long long)mean);
+	CHECK(near(mean, 2848000, 500), "mean %lld mW", (long long)mean);
 }
 
 /*
