@@ -325,7 +325,7 @@ static int parse_dev(const char *s, uint32_t *id)
 {
 	uint64_t v;
 
-	if (parse_u64(s, &v) || v > UINT32_MAX) {
+	if (tools_parse_u64(s, &v) || v > UINT32_MAX) {
 		fprintf(stderr, PROG ": invalid device id '%s'\n", s);
 		return 2;
 	}
@@ -380,10 +380,10 @@ static int cmd_set(struct conn *nl, int argc, char **argv)
 	if (parse_dev(argv[0], &a.dev_id))
 		return 2;
 	for (i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "period_ns=", 10) && !parse_u64(argv[i] + 10, &v)) {
+		if (!strncmp(argv[i], "period_ns=", 10) && !tools_parse_u64(argv[i] + 10, &v)) {
 			a.has_period = true;
 			a.period_ns = v;
-		} else if (!strncmp(argv[i], "enabled=", 8) && !parse_u64(argv[i] + 8, &v) &&
+		} else if (!strncmp(argv[i], "enabled=", 8) && !tools_parse_u64(argv[i] + 8, &v) &&
 			   v <= UINT8_MAX) {
 			a.has_enabled = true;
 			a.enabled = (uint8_t)v;

@@ -307,13 +307,13 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:d:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BUS:
-			if (parse_u64(optarg, &bus) || bus > 0xfffff) {
+			if (tools_parse_u64(optarg, &bus) || bus > 0xfffff) {
 				fprintf(stderr, PROG ": invalid bus '%s'\n", optarg);
 				return 2;
 			}
 			break;
 		case OPT_ADDR:
-			if (parse_u64(optarg, &addr) || addr > 0x7f) {
+			if (tools_parse_u64(optarg, &addr) || addr > 0x7f) {
 				fprintf(stderr, PROG ": invalid 7-bit address '%s'\n", optarg);
 				return 2;
 			}
@@ -328,7 +328,7 @@ int main(int argc, char **argv)
 			fifo = true;
 			break;
 		case 'p':
-			if (parse_u64(optarg, &v) || !v) {
+			if (tools_parse_u64(optarg, &v) || !v) {
 				fprintf(stderr, PROG ": invalid period '%s'\n", optarg);
 				return 2;
 			}

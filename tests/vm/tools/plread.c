@@ -3,6 +3,11 @@
  * plread: consume the mmap-ed rings of /dev/powerledger for a while, check
  * every record, and print key=value results for the VM tests and benchmarks.
  *
+ * The rings are validated and drained by the agent's own consumer,
+ * agent/ring_reader.c, so that every VM test reading through plread tests
+ * the product's reader; this file only maps the device and checks what the
+ * reader hands out.
+ *
  * Exit 0 when every check passed, 1 when one failed (sequence gaps, bad
  * records, waveform mismatches, ABI mismatch), 2 on usage or system errors.
  */
@@ -24,6 +29,7 @@
 
 #include <linux/powerledger.h>
 
+#include "ring_reader.h"	/* agent/ */
 #include "stats.h"
 #include "util.h"
 #include "wave.h"
@@ -95,21 +101,20 @@ struct run {
 };
 
 /*
- * The consumer: one thread, the only writer of every cons->tail.  The
- * kernel's producers write prod->head and the rings concurrently.
+ * The device mapped and the agent's ring reader on it: one thread, the only
+ * writer of every cons->tail.  The kernel's producers write prod->head and
+ * the rings concurrently.
  */
-struct ring_reader {
+struct rings {
 	int fd;
 	struct pl_info info;
 	void *region;		/* whole region, PROT_READ */
 	void *cons_map;		/* consumer part, PROT_READ | PROT_WRITE */
 	size_t cons_len;
-	const struct pl_mmap_meta *meta;
-	const struct pl_ring_prod *prod;
-	struct pl_ring_cons *cons;
-	const unsigned char *data;
-	uint64_t *lost_start;
-	uint64_t *head_mark;	/* heads at the start of --hold */
+	struct ring_reader rr;
+	uint64_t lost_start;	/* ring_reader__lost() when mapped */
+	struct pl_sample *batch;	/* one drain's records */
+	size_t batch_cap;
 };
 
 static void usage(FILE *f)
@@ -169,148 +174,78 @@ static int get_info(int fd, const char *path, struct pl_info *info)
 	return 0;
 }
 
-static bool is_pow2(uint64_t x)
+static void rings__free(struct rings *r)
 {
-	return x && !(x & (x - 1));
-}
-
-/* Returns 0 if pl_info describes a layout we can map without reading outside it. */
-static int check_layout(const struct pl_info *in, const char *path)
-{
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t nr = in->nr_rings;
-	const char *why = NULL;
-
-	if (!nr)
-		why = "no rings";
-	else if (!is_pow2(in->slots))
-		why = "slots not a power of two";
-	else if (in->ring_size != (uint64_t)in->slots * in->record_size)
-		why = "ring_size != slots * record_size";
-	else if (in->cons_offset % page || in->data_offset % page || in->mmap_size % page)
-		why = "offsets not page aligned";
-	else if (in->cons_offset < sizeof(struct pl_mmap_meta) + nr * sizeof(struct pl_ring_prod))
-		why = "meta part too small";
-	else if (in->data_offset < in->cons_offset ||
-		 in->data_offset - in->cons_offset < nr * sizeof(struct pl_ring_cons))
-		why = "consumer part too small";
-	else if (in->mmap_size < in->data_offset ||
-		 (in->mmap_size - in->data_offset) / nr < in->ring_size)
-		why = "rings beyond mmap_size";
-	if (!why)
-		return 0;
-	fprintf(stderr, PROG ": %s: bad layout: %s (nr_rings %u slots %u ring_size %llu "
-		"cons_offset %llu data_offset %llu mmap_size %llu)\n", path, why,
-		in->nr_rings, in->slots, (unsigned long long)in->ring_size,
-		(unsigned long long)in->cons_offset, (unsigned long long)in->data_offset,
-		(unsigned long long)in->mmap_size);
-	return 1;
-}
-
-static void ring_reader__free(struct ring_reader *rr)
-{
-	if (!rr)
+	if (!r)
 		return;
-	if (rr->cons_map && munmap(rr->cons_map, rr->cons_len))
+	if (r->cons_map && munmap(r->cons_map, r->cons_len))
 		fprintf(stderr, PROG ": munmap consumer part: %s\n", strerror(errno));
-	if (rr->region && munmap(rr->region, rr->info.mmap_size))
+	if (r->region && munmap(r->region, r->info.mmap_size))
 		fprintf(stderr, PROG ": munmap: %s\n", strerror(errno));
-	free(rr->lost_start);
-	free(rr->head_mark);
-	free(rr);
+	free(r->batch);
+	free(r);
 }
 
 /*
- * Maps the device open on @fd.  Returns 0, 1 (the kernel's layout is not
- * the documented one) or 2 (system error), with *out set only on 0.
+ * Maps the device open on @fd as the agent's record verb does, and lets
+ * ring_reader__init() check the layout.  Returns 0, 1 (the kernel's layout
+ * is not the documented one) or 2 (system error), with *out set only on 0.
  */
-static int ring_reader__new(int fd, const char *path, struct ring_reader **out)
+static int rings__new(int fd, const char *path, struct rings **out)
 {
-	struct ring_reader *rr;
+	struct plerr e = { "" };
 	const struct pl_info *in;
-	const struct pl_mmap_meta *m;
-	uint32_t i;
+	struct rings *r;
 	int ret;
 
-	rr = calloc(1, sizeof(*rr));
-	if (!rr) {
+	r = calloc(1, sizeof(*r));
+	if (!r) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return 2;
 	}
-	rr->fd = fd;
-	in = &rr->info;
-	ret = get_info(fd, path, &rr->info);
-	if (ret)
-		goto cleanup;
-	ret = check_layout(in, path);
+	r->fd = fd;
+	in = &r->info;
+	ret = get_info(fd, path, &r->info);
 	if (ret)
 		goto cleanup;
 
 	ret = 2;
-	rr->region = mmap(NULL, in->mmap_size, PROT_READ, MAP_SHARED, fd, 0);
-	if (rr->region == MAP_FAILED) {
-		rr->region = NULL;
+	r->region = mmap(NULL, in->mmap_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (r->region == MAP_FAILED) {
+		r->region = NULL;
 		fprintf(stderr, PROG ": %s: mmap %llu bytes read-only: %s\n", path,
 			(unsigned long long)in->mmap_size, strerror(errno));
 		goto cleanup;
 	}
-	rr->cons_len = in->data_offset - in->cons_offset;
-	rr->cons_map = mmap(NULL, rr->cons_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-			    (off_t)in->cons_offset);
-	if (rr->cons_map == MAP_FAILED) {
-		rr->cons_map = NULL;
+	r->cons_len = in->data_offset - in->cons_offset;
+	r->cons_map = mmap(NULL, r->cons_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			   (off_t)in->cons_offset);
+	if (r->cons_map == MAP_FAILED) {
+		r->cons_map = NULL;
 		fprintf(stderr, PROG ": %s: mmap consumer part (offset %llu, %zu bytes) "
 			"read-write: %s\n", path, (unsigned long long)in->cons_offset,
-			rr->cons_len, strerror(errno));
+			r->cons_len, strerror(errno));
 		goto cleanup;
 	}
 
-	ret = 1;
-	m = rr->meta = rr->region;
-	if (m->magic != PL_MMAP_MAGIC || m->abi_version != PL_ABI_VERSION ||
-	    m->nr_rings != in->nr_rings || m->slots != in->slots ||
-	    m->record_size != in->record_size || m->ring_size != in->ring_size ||
-	    m->prod_offset < sizeof(*m) ||
-	    m->prod_offset > in->cons_offset ||
-	    (in->cons_offset - m->prod_offset) / in->nr_rings < sizeof(struct pl_ring_prod) ||
-	    m->prod_offset % __alignof__(struct pl_ring_prod)) {
-		fprintf(stderr, PROG ": %s: mapped meta disagrees with PL_IOC_GET_INFO "
-			"(magic 0x%08x abi %u nr_rings %u slots %u record_size %u "
-			"prod_offset %llu ring_size %llu)\n", path, m->magic, m->abi_version,
-			m->nr_rings, m->slots, m->record_size,
-			(unsigned long long)m->prod_offset, (unsigned long long)m->ring_size);
+	if (ring_reader__init(&r->rr, r->region, in->mmap_size, r->cons_map, in, &e)) {
+		fprintf(stderr, PROG ": %s: bad layout: %s\n", path, e.msg);
+		ret = 1;
 		goto cleanup;
 	}
-	rr->prod = (const void *)((const char *)rr->region + m->prod_offset);
-	rr->cons = rr->cons_map;
-	rr->data = (const unsigned char *)rr->region + in->data_offset;
-
-	ret = 2;
-	rr->lost_start = calloc(in->nr_rings, sizeof(*rr->lost_start));
-	rr->head_mark = calloc(in->nr_rings, sizeof(*rr->head_mark));
-	if (!rr->lost_start || !rr->head_mark) {
-		fprintf(stderr, PROG ": out of memory\n");
-		goto cleanup;
-	}
-	for (i = 0; i < in->nr_rings; i++)
-		rr->lost_start[i] = __atomic_load_n(&rr->prod[i].lost, __ATOMIC_RELAXED);
-	*out = rr;
+	r->lost_start = ring_reader__lost(&r->rr);
+	*out = r;
 	return 0;
 
 cleanup:
-	ring_reader__free(rr);
+	rings__free(r);
 	return ret;
 }
 
 /* records dropped on full rings since the mapping was made */
-static uint64_t ring_reader__lost(const struct ring_reader *rr)
+static uint64_t rings__lost(const struct rings *r)
 {
-	uint64_t lost = 0;
-	uint32_t i;
-
-	for (i = 0; i < rr->info.nr_rings; i++)
-		lost += __atomic_load_n(&rr->prod[i].lost, __ATOMIC_RELAXED) - rr->lost_start[i];
-	return lost;
+	return ring_reader__lost(&r->rr) - r->lost_start;
 }
 
 static bool report(const struct run *run, uint64_t count)
@@ -324,9 +259,8 @@ static bool check_record(struct run *run, const struct pl_sample *s)
 	const char *why = NULL;
 	unsigned int i;
 
-	if (s->version != PL_SAMPLE_VERSION)
-		why = "version";
-	else if (s->flags & ~(uint32_t)__PL_SF_ALL)
+	/* ring_reader__drain() hands out PL_SAMPLE_VERSION only (see rings__drain()). */
+	if (s->flags & ~(uint32_t)__PL_SF_ALL)
 		why = "unknown flags";
 	else if (s->rails & ~(uint32_t)__PL_RAIL_ALL)
 		why = "unknown rails";
@@ -378,43 +312,36 @@ static int run_add(struct run *run, const struct pl_sample *s)
 }
 
 /*
- * Reads every record published so far, then hands the slots back.  The
- * acquire of head pairs with the producer's release after writing a record;
- * the release of tail tells the producer the slots are free again, so no
- * slot is read after it.  Returns 0 or -ENOMEM.
+ * Moves every record published so far out of the rings with the agent's
+ * reader (which hands the slots back) and checks them.  The reader skips a
+ * ring whose head and tail make no sense, resetting its tail to head, and
+ * drops records of another version: both are counted here from its
+ * counters.  Returns 0 or -ENOMEM.
  */
-static int ring_reader__drain(struct ring_reader *rr, struct run *run)
+static int rings__drain(struct rings *r, struct run *run)
 {
-	const struct pl_info *in = &rr->info;
-	struct pl_sample s;
-	uint32_t i;
+	uint64_t resyncs = r->rr.resyncs, bad = r->rr.bad_records;
+	size_t n = 0, i;
 
-	for (i = 0; i < in->nr_rings; i++) {
-		const unsigned char *ring = rr->data + (size_t)i * in->ring_size;
-		uint64_t head = __atomic_load_n(&rr->prod[i].head, __ATOMIC_ACQUIRE);
-		uint64_t tail = __atomic_load_n(&rr->cons[i].tail, __ATOMIC_RELAXED);
-		uint64_t n;
-
-		if (head == tail)
-			continue;
-		if (head - tail > in->slots) {
-			/* Only we write tail, and the kernel resets it on map. */
-			run->ring_errors++;
-			if (report(run, run->ring_errors))
-				fprintf(stderr, PROG ": ring %u: head %llu tail %llu: more than "
-					"%u slots pending\n", i, (unsigned long long)head,
-					(unsigned long long)tail, in->slots);
-			__atomic_store_n(&rr->cons[i].tail, head, __ATOMIC_RELEASE);
-			continue;
-		}
-		for (n = tail; n != head; n++) {
-			memcpy(&s, ring + (size_t)(n & (in->slots - 1)) * in->record_size,
-			       sizeof(s));
-			if (run_add(run, &s))
-				return -ENOMEM;
-		}
-		__atomic_store_n(&rr->cons[i].tail, head, __ATOMIC_RELEASE);
+	if (ring_reader__drain(&r->rr, &r->batch, &n, &r->batch_cap) < 0)
+		return -ENOMEM;
+	if (r->rr.resyncs != resyncs) {
+		run->ring_errors += r->rr.resyncs - resyncs;
+		if (report(run, run->ring_errors))
+			fprintf(stderr, PROG ": %llu ring(s) with more than %u slots pending: "
+				"tail reset to head\n", (unsigned long long)(r->rr.resyncs - resyncs),
+				r->rr.slots);
 	}
+	if (r->rr.bad_records != bad) {
+		run->bad_records += r->rr.bad_records - bad;
+		if (report(run, run->bad_records))
+			fprintf(stderr, PROG ": bad record: %llu record(s) of a version other than "
+				"%d dropped by the ring reader\n",
+				(unsigned long long)(r->rr.bad_records - bad), PL_SAMPLE_VERSION);
+	}
+	for (i = 0; i < n; i++)
+		if (run_add(run, &r->batch[i]))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -447,7 +374,7 @@ static int set_controls(int fd, const char *path, const struct opts *o)
  * highest seq the previous passes saw: those were all published before this
  * pass began.  Returns 0 or 2 (out of memory, reported).
  */
-static int last_pass(struct ring_reader *rr, struct run *run)
+static int last_pass(struct rings *rings, struct run *run)
 {
 	struct dev_seq {
 		uint32_t id;
@@ -471,7 +398,7 @@ static int last_pass(struct ring_reader *rr, struct run *run)
 			seen[j].max_seq = r->seq;
 		}
 	}
-	if (ring_reader__drain(rr, run))
+	if (rings__drain(rings, run))
 		goto cleanup;
 	for (kept = i = mark; i < run->n; i++) {
 		const struct rec *r = &run->recs[i];
@@ -491,7 +418,7 @@ cleanup:
 }
 
 /* Reads records until the duration ends or a signal arrives. Returns 0 or 2. */
-static int read_loop(struct ring_reader *rr, struct run *run, const struct opts *o)
+static int read_loop(struct rings *rings, struct run *run, const struct opts *o)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 	uint64_t deadline = mono_ns() + o->duration_ns;
@@ -503,7 +430,7 @@ static int read_loop(struct ring_reader *rr, struct run *run, const struct opts 
 		fprintf(stderr, PROG ": epoll_create1: %s\n", strerror(errno));
 		return 2;
 	}
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, rr->fd, &ev)) {
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, rings->fd, &ev)) {
 		fprintf(stderr, PROG ": %s: epoll_ctl: %s\n", o->path, strerror(errno));
 		goto cleanup;
 	}
@@ -511,7 +438,7 @@ static int read_loop(struct ring_reader *rr, struct run *run, const struct opts 
 		uint64_t now;
 		int n, timeout_ms;
 
-		if (ring_reader__drain(rr, run)) {
+		if (rings__drain(rings, run)) {
 			fprintf(stderr, PROG ": out of memory after %zu records\n", run->n);
 			goto cleanup;
 		}
@@ -531,10 +458,10 @@ static int read_loop(struct ring_reader *rr, struct run *run, const struct opts 
 			hup_seen = true;
 			fprintf(stderr, PROG ": %s: poll reported %s; polling by timeout\n",
 				o->path, ev.events & EPOLLERR ? "an error" : "hang-up");
-			epoll_ctl(ep, EPOLL_CTL_DEL, rr->fd, NULL);
+			epoll_ctl(ep, EPOLL_CTL_DEL, rings->fd, NULL);
 		}
 	}
-	ret = last_pass(rr, run);
+	ret = last_pass(rings, run);
 cleanup:
 	close(ep);
 	return ret;
@@ -709,17 +636,32 @@ static void print_results(struct run *run, uint64_t lost)
 }
 
 /*
+ * Sum of the producers' heads, without consuming anything (where they are
+ * was checked by ring_reader__init()).  Free-running counters: the
+ * difference of two sums is what was produced in between.
+ */
+static uint64_t heads_sum(const struct ring_reader *rr)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < rr->nr_rings; i++)
+		sum += __atomic_load_n(&rr->prod[i].head, __ATOMIC_ACQUIRE);
+	return sum;
+}
+
+/*
  * --hold: keep both mappings, consume nothing, then read the mapping once
  * more.  Lifetime tests unbind PSUs or try rmmod meanwhile; the pages must
  * stay valid while mapped.  Returns 0 or 1 (the meta part changed).
  */
-static int hold(struct ring_reader *rr, uint64_t hold_ns)
+static int hold(struct rings *r, uint64_t hold_ns)
 {
-	uint64_t end = mono_ns() + hold_ns, produced = 0, lost_before, now;
-	uint32_t i;
+	const struct ring_reader *rr = &r->rr;
+	const struct pl_mmap_meta *meta = (const struct pl_mmap_meta *)rr->ro;
+	uint64_t end = mono_ns() + hold_ns, head_mark, lost_before, now;
 
-	for (i = 0; i < rr->info.nr_rings; i++)
-		rr->head_mark[i] = __atomic_load_n(&rr->prod[i].head, __ATOMIC_ACQUIRE);
+	head_mark = heads_sum(rr);
 	lost_before = ring_reader__lost(rr);
 	while (!stop && (now = mono_ns()) < end) {
 		uint64_t left = end - now;
@@ -730,14 +672,12 @@ static int hold(struct ring_reader *rr, uint64_t hold_ns)
 
 		nanosleep(&ts, NULL);	/* EINTR: loop checks stop */
 	}
-	for (i = 0; i < rr->info.nr_rings; i++)
-		produced += __atomic_load_n(&rr->prod[i].head, __ATOMIC_ACQUIRE) - rr->head_mark[i];
-	printf("hold_records=%" PRIu64 "\n", produced);
+	printf("hold_records=%" PRIu64 "\n", heads_sum(rr) - head_mark);
 	printf("hold_lost=%" PRIu64 "\n", ring_reader__lost(rr) - lost_before);
-	if (rr->meta->magic != PL_MMAP_MAGIC || rr->meta->nr_rings != rr->info.nr_rings) {
+	if (meta->magic != PL_MMAP_MAGIC || meta->nr_rings != r->info.nr_rings) {
 		printf("hold_meta_ok=0\n");
 		fprintf(stderr, PROG ": meta part changed while held (magic 0x%08x)\n",
-			rr->meta->magic);
+			meta->magic);
 		return 1;
 	}
 	printf("hold_meta_ok=1\n");
@@ -746,7 +686,7 @@ static int hold(struct ring_reader *rr, uint64_t hold_ns)
 
 static int cmd_read(const struct opts *o)
 {
-	struct ring_reader *rr = NULL;
+	struct rings *rings = NULL;
 	struct run run = { .quiet = o->quiet };
 	int fd, ret = 2, err;
 
@@ -777,10 +717,10 @@ static int cmd_read(const struct opts *o)
 	ret = set_controls(fd, o->path, o);
 	if (ret)
 		goto cleanup;
-	ret = ring_reader__new(fd, o->path, &rr);
+	ret = rings__new(fd, o->path, &rings);
 	if (ret)
 		goto cleanup;
-	ret = read_loop(rr, &run, o);
+	ret = read_loop(rings, &run, o);
 	if (ret)
 		goto cleanup;
 
@@ -790,17 +730,17 @@ static int cmd_read(const struct opts *o)
 		fprintf(stderr, PROG ": out of memory\n");
 		goto cleanup;
 	}
-	print_results(&run, ring_reader__lost(rr));
+	print_results(&run, rings__lost(rings));
 
 	ret = run.seq_gaps || run.bad_records || run.ring_errors ||
 	      (run.wave_on && run.wave.mismatches) ? 1 : 0;
 	if (o->hold_ns) {
 		fflush(stdout);		/* tests act on these lines while we hold */
-		if (hold(rr, o->hold_ns))
+		if (hold(rings, o->hold_ns))
 			ret = 1;
 	}
 cleanup:
-	ring_reader__free(rr);
+	rings__free(rings);
 	if (close(fd))
 		fprintf(stderr, PROG ": %s: close: %s\n", o->path, strerror(errno));
 	free(run.recs);
@@ -945,12 +885,12 @@ int main(int argc, char **argv)
 				return bad_arg("duration", optarg);
 			break;
 		case 'w':
-			if (parse_u64(optarg, &v) || !v || v > UINT32_MAX)
+			if (tools_parse_u64(optarg, &v) || !v || v > UINT32_MAX)
 				return bad_arg("watermark", optarg);
 			o.watermark = (uint32_t)v;
 			break;
 		case 'p':
-			if (parse_u64(optarg, &v) || !v)
+			if (tools_parse_u64(optarg, &v) || !v)
 				return bad_arg("period", optarg);
 			o.period_ns = v;
 			break;
@@ -961,7 +901,7 @@ int main(int argc, char **argv)
 			o.sim_debugfs = optarg;
 			break;
 		case OPT_VOUT_MODE:
-			if (parse_u64(optarg, &v) || v > 0xff)
+			if (tools_parse_u64(optarg, &v) || v > 0xff)
 				return bad_arg("vout mode", optarg);
 			o.vout_mode = (uint8_t)v;
 			break;

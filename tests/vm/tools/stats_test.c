@@ -124,17 +124,17 @@ static void test_parse(void)
 {
 	uint64_t v = 7;
 
-	EXPECT_EQ(parse_u64("0", &v), 0);
+	EXPECT_EQ(tools_parse_u64("0", &v), 0);
 	EXPECT_EQ(v, 0);
-	EXPECT_EQ(parse_u64("0x58", &v), 0);
+	EXPECT_EQ(tools_parse_u64("0x58", &v), 0);
 	EXPECT_EQ(v, 0x58);
-	EXPECT_EQ(parse_u64("18446744073709551615", &v), 0);
+	EXPECT_EQ(tools_parse_u64("18446744073709551615", &v), 0);
 	EXPECT_EQ(v, UINT64_MAX);
-	EXPECT_EQ(parse_u64("18446744073709551616", &v), (uint64_t)-ERANGE);
-	EXPECT_EQ(parse_u64("-1", &v), (uint64_t)-EINVAL);
-	EXPECT_EQ(parse_u64(" 1", &v), (uint64_t)-EINVAL);
-	EXPECT_EQ(parse_u64("12x", &v), (uint64_t)-EINVAL);
-	EXPECT_EQ(parse_u64("", &v), (uint64_t)-EINVAL);
+	EXPECT_EQ(tools_parse_u64("18446744073709551616", &v), (uint64_t)-ERANGE);
+	EXPECT_EQ(tools_parse_u64("-1", &v), (uint64_t)-EINVAL);
+	EXPECT_EQ(tools_parse_u64(" 1", &v), (uint64_t)-EINVAL);
+	EXPECT_EQ(tools_parse_u64("12x", &v), (uint64_t)-EINVAL);
+	EXPECT_EQ(tools_parse_u64("", &v), (uint64_t)-EINVAL);
 
 	EXPECT_EQ(parse_seconds_ns("2", &v), 0);
 	EXPECT_EQ(v, 2 * NSEC_PER_SEC);

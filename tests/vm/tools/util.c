@@ -21,7 +21,7 @@ uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
-int parse_u64(const char *s, uint64_t *out)
+int tools_parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -82,5 +82,5 @@ int read_u64_file(const char *path, uint64_t *out)
 	buf[n] = '\0';
 	while (n > 0 && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
-	return parse_u64(buf, out);
+	return tools_parse_u64(buf, out);
 }

@@ -18,8 +18,9 @@ uint64_t mono_ns(void);
 /*
  * Parses a whole string as an unsigned integer, decimal or 0x-hex.
  * Returns 0, -EINVAL (empty, sign, trailing junk) or -ERANGE (> UINT64_MAX).
+ * Not agent/util.c's parse_u64() (decimal only), which plread links too.
  */
-int parse_u64(const char *s, uint64_t *out);
+int tools_parse_u64(const char *s, uint64_t *out);
 
 /*
  * Parses seconds, with up to 9 fractional digits ("2", "0.25"), into ns.
