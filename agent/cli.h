@@ -39,6 +39,7 @@ VERB(import);
 VERB(info);
 VERB(keygen);
 VERB(record);
+VERB(run);
 VERB(sign);
 VERB(verify);
 

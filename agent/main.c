@@ -27,6 +27,7 @@ const struct verb pl_verbs[] = {
 	V(baseline, "register a model baseline from commissioning traces"),
 	V(claim, "sign a vendor Workload claim"),
 	V(check, "test a trace against a claim and a baseline; sign proofs"),
+	V(run, "the capture daemon: continuous signed traces, checks against claims, proofs"),
 	V(demo, "offline, deterministic end-to-end scenario"),
 	V(help, "show help for powerledger or one verb"),
 };

@@ -1,0 +1,205 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+"""The agent's window features (agent/features.h) in Python with NumPy.
+
+The yardstick for scripts/bench-agent: the same definitions as features.c,
+written as a data scientist would with NumPy (vectorized; np.correlate for
+the autocorrelation, np.fft.rfft for the spectrum), on the same .pltr file.
+
+    features.py TRACE [--window-ms 1000] [--rounds 5] [--json OUT]
+
+Prints the per-window time (median, p99, microseconds) of computing every
+feature of a window, and with --json writes the features of every window in
+the agent's integer units (the names of `powerledger features --json`) so
+the bench can check that both compute the same thing.
+"""
+import argparse
+import json
+import math
+import sys
+import time
+
+import numpy as np
+
+HEADER = 256
+REC = np.dtype([
+    ("ts_ns", "<u8"), ("seq", "<u8"), ("dev_id", "<u4"), ("flags", "<u4"), ("rails", "<u4"),
+    ("status_word", "<u2"), ("page", "u1"), ("version", "u1"),
+    ("vin_uv", "<i8"), ("iin_ua", "<i8"), ("vout_uv", "<i8"), ("iout_ua", "<i8"),
+    ("pout_uw", "<i8"), ("pin_uw", "<i8"), ("temp_mc", "<i4"), ("read_ns", "<u4"),
+    ("overruns", "<u4"), ("gpu_pid", "<u4"), ("gpu_ctx", "<u8"), ("reserved", "<u4", (6,)),
+])
+assert REC.itemsize == 128
+RAIL_VOUT, RAIL_IOUT, RAIL_POUT, RAIL_PIN = 1 << 2, 1 << 3, 1 << 4, 1 << 5
+
+SCALE = {
+    "mean_mw": 1e3, "stddev_mw": 1e3, "cv_ppm": 1e6, "skew_milli": 1e3, "kurt_milli": 1e3,
+    "min_mw": 1e3, "max_mw": 1e3, "par_ppm": 1e6, "crest_ppm": 1e6, "acf_peak_ppm": 1e6,
+    "period_us": 1e6, "dom_freq_mhz": 1e3, "spec_entropy_ppm": 1e6, "spec_flatness_ppm": 1e6,
+    "band_low_ppm": 1e6, "band_mid_ppm": 1e6, "band_high_ppm": 1e6, "bursts": 1,
+    "burstiness_milli": 1e3, "flat_ppm": 1e6, "step_msigma": 1e3, "high_run_mean_us": 1e6,
+    "high_run_med_us": 1e6, "high_run_max_us": 1e6, "low_run_mean_us": 1e6, "low_run_med_us": 1e6,
+    "low_run_max_us": 1e6, "high_level_mw": 1e3, "low_level_mw": 1e3, "pvi_err_max_ppm": 1e6,
+    "pvi_err_med_ppm": 1e6,
+}
+
+
+def load(path):
+    raw = open(path, "rb").read()
+    assert raw[:8] == b"PLTRACE\0", "not a trace"
+    hsize = int.from_bytes(raw[10:12], "little")
+    period_ns = int.from_bytes(raw[16:24], "little")
+    return np.frombuffer(raw, REC, offset=hsize), period_ns
+
+
+def kimjo(tau):
+    n = len(tau)
+    if n < 2 or tau.mean() <= 0:
+        return None
+    r = tau.std() / tau.mean()
+    a, b = math.sqrt(n + 1), math.sqrt(n - 1)
+    return (a * r - b) / ((a - 2) * r + b)
+
+
+def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2):
+    f = {}
+    rails = rec["rails"]
+    power = np.where(rails & RAIL_PIN, rec["pin_uw"], rec["pout_uw"])
+    x = power[(rails & (RAIL_PIN | RAIL_POUT)) != 0].astype(np.float64) / 1e6
+    n = len(x)
+    mean = x.mean()
+    d = x - mean
+    m2 = np.mean(d * d)
+    std = math.sqrt(m2)
+    f["mean_mw"], f["stddev_mw"] = mean, std
+    f["min_mw"], f["max_mw"] = x.min(), x.max()
+    f["crest_ppm"] = np.abs(x).max() / math.sqrt(np.mean(x * x))
+    if mean > 0:
+        f["cv_ppm"], f["par_ppm"] = std / mean, x.max() / mean
+    if std > 0:
+        f["skew_milli"] = np.mean(d ** 3) / m2 ** 1.5
+        f["kurt_milli"] = np.mean(d ** 4) / m2 ** 2 - 3
+        # autocorrelation: highest local maximum above acf_min, lags 2 .. n/2
+        ac = np.correlate(d, d, "full")[n - 1:] / (m2 * n)
+        hi_lag = min(n // 2, n - 2)
+        k = np.arange(2, hi_lag + 1)
+        peaks = k[(ac[k] >= ac[k - 1]) & (ac[k] > ac[k + 1]) & (ac[k] > acf_min)]
+        if len(peaks):
+            best = peaks[np.argmax(ac[peaks])]
+            f["acf_peak_ppm"], f["period_us"] = ac[best], best * period_s
+        else:
+            f["acf_peak_ppm"], f["period_us"] = 0.0, 0.0
+        # spectrum: periodic Hann, mean removed, bins 1 .. n/2
+        hann = 0.5 * (1 - np.cos(2 * np.pi * np.arange(n) / n))
+        p = np.abs(np.fft.rfft(d * hann)[1:n // 2 + 1]) ** 2
+        total = p.sum()
+        if total > 0:
+            K = len(p)
+            freq = np.arange(1, K + 1) / (n * period_s)
+            q = p / total
+            nz = q[q > 0]
+            f["dom_freq_mhz"] = freq[np.argmax(p)]
+            f["spec_entropy_ppm"] = -(nz * np.log(nz)).sum() / math.log(K) if K > 1 else 0.0
+            f["spec_flatness_ppm"] = math.exp(np.log(p + total * 1e-15).mean()) / (total / K)
+            f["band_low_ppm"] = q[freq < band_lo].sum()
+            f["band_mid_ppm"] = q[(freq >= band_lo) & (freq < band_hi)].sum()
+            f["band_high_ppm"] = q[freq >= band_hi].sum()
+    median = np.median(x)
+    f["flat_ppm"] = np.mean(np.abs(x - median) <= flat_tol * abs(median))
+    dx = np.diff(x)
+    dmed = np.median(dx)
+    mad = np.median(np.abs(dx - dmed))
+    f["step_msigma"] = np.abs(dx - dmed).max() / max(1.4826 * mad, 1e-3 * abs(median))
+    bursts(x, dx, dmed, mad, median, period_s, f)
+    out_rails = RAIL_POUT | RAIL_VOUT | RAIL_IOUT
+    ok = (rails & out_rails) == out_rails
+    if ok.any():
+        pw = rec["pout_uw"][ok].astype(np.float64)
+        vi = rec["vout_uv"][ok].astype(np.float64) * rec["iout_ua"][ok].astype(np.float64) / 1e6
+        err = np.abs(pw - vi) / np.maximum(np.abs(pw), 1e6)
+        f["pvi_err_max_ppm"], f["pvi_err_med_ppm"] = err.max(), np.median(err)
+    return f
+
+
+def bursts(x, dx, dmed, mad, median, period_s, f):
+    noise = max(1.4826 * mad / math.sqrt(2), 1e-4 * abs(median))
+    lo, hi = np.quantile(x, [0.01, 0.99])
+    if hi - lo < 6 * noise:
+        f["bursts"] = 0
+        return
+    thr = (lo + hi) / 2
+    for _ in range(50):  # isodata
+        above = x >= thr
+        if above.all() or not above.any():
+            break
+        lo, hi = x[~above].mean(), x[above].mean()
+        nthr = (lo + hi) / 2
+        done = abs(nthr - thr) < 1e-9 * abs(thr) + 1e-12
+        thr = nthr
+        if done:
+            break
+    hyst = max(0.1 * (hi - lo), 3 * noise)
+    # hysteresis without a Python loop: carry the last decided state forward
+    st = np.where(x >= thr + hyst, 1, np.where(x <= thr - hyst, 0, -1))
+    st[0] = 1 if x[0] >= thr else 0
+    idx = np.where(st >= 0, np.arange(len(x)), 0)
+    st = st[np.maximum.accumulate(idx)]
+    onsets = np.flatnonzero((st[1:] == 1) & (st[:-1] == 0)) + 1
+    f["bursts"] = len(onsets)
+    b = kimjo(np.diff(onsets) * period_s)
+    if b is not None:
+        f["burstiness_milli"] = b
+    f["high_level_mw"], f["low_level_mw"] = hi, lo
+    change = np.flatnonzero(np.diff(st)) + 1  # run starts after the first
+    if len(change) >= 2:
+        starts, ends = change[:-1], change[1:]  # complete runs only
+        lengths = (ends - starts) * period_s
+        for state, name in ((1, "high"), (0, "low")):
+            sel = lengths[st[starts] == state]
+            if len(sel):
+                f[name + "_run_mean_us"] = sel.mean()
+                f[name + "_run_med_us"] = np.median(sel)
+                f[name + "_run_max_us"] = sel.max()
+
+
+def windows(rec, period_ns, window_ns):
+    ts = rec["ts_ns"]
+    origin = int(ts[0])
+    k = (ts - origin) // window_ns
+    bounds = np.flatnonzero(np.diff(k)) + 1
+    need = max(8, window_ns // period_ns // 2)
+    for a, b in zip(np.r_[0, bounds], np.r_[bounds, len(ts)]):
+        if b - a >= need:
+            yield origin + int(k[a]) * window_ns, rec[a:b]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("trace")
+    ap.add_argument("--window-ms", type=int, default=1000)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    rec, period_ns = load(a.trace)
+    period_s = period_ns / 1e9
+    wins = list(windows(rec, period_ns, a.window_ms * 1000000))
+    times, feats = [], []
+    for r in range(a.rounds):
+        for start, w in wins:
+            t0 = time.perf_counter()
+            f = window(w, period_s)
+            times.append(time.perf_counter() - t0)
+            if r == 0:
+                feats.append({"start_ns": start, "samples": len(w),
+                              "features": {k: int(round(v * SCALE[k])) for k, v in f.items()}})
+    us = np.array(times) * 1e6
+    print("py.windows=%d" % len(us))
+    print("py.median_us=%.1f" % np.median(us))
+    print("py.p99_us=%.1f" % np.percentile(us, 99))
+    print("py.numpy=%s" % np.__version__)
+    if a.json:
+        json.dump(feats, open(a.json, "w"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# End-to-end test of `powerledger run` through its CLI: usage and start-up
+# errors (exit 2, nothing written), and short real-time runs on the
+# synthetic source (there is no kernel module on the host): signals, JSON
+# events, files in the output directory, their signatures.
+# TAP output, then the plan.
+#
+#   PL_BIN=build/agent/powerledger tests/agent/e2e-run.sh
+set -euo pipefail
+
+BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
+T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-run-XXXXXX")
+pid=
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$T"' EXIT
+cd "$T"
+
+n=0 failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "$2" | sed 's/^/# /' | head -20; }
+run() { set +e; "$@" >"$T/.out" 2>"$T/.err"; rc=$?; set -e; out=$(cat "$T/.out"); err=$(cat "$T/.err"); }
+expect() { local want=$1 desc=$2; shift 2; run "$@"; if [ "$rc" = "$want" ]; then pass "$desc"; else fail "$desc (exit $rc, want $want)" "$out
+$err"; fi; }
+has() { if grep -qF -- "$1" <<<"$out
+$err"; then pass "$2"; else fail "$2 (no '$1')" "$out
+$err"; fi; }
+is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 ('$1' != '$2')"; fi; }
+
+"$BIN" demo -o demo >/dev/null
+mkdir claims
+"$BIN" claim --model gpt4-class --tokens-per-s 2400 --from 0 --to 4611686018427387904 \
+	--trace demo/legit.pltr --key demo/vendor.key -o claims/c1.dsse.json >/dev/null
+common=(--claims claims --baseline demo/gpt4-class.baseline.dsse.json --key demo/operator.key
+	--reader-key demo/reader.key --keydir demo)
+
+# --- usage and start-up errors: exit 2, nothing written ----------------------
+expect 2 "run without options" "$BIN" run
+has "are required" "says what is required"
+has "help run" "points at the manual"
+expect 2 "run without a baseline" "$BIN" run --claims claims --key demo/operator.key --reader-key demo/reader.key --keydir demo -o o1
+has "one of --baseline-dir and --baseline" "asks for a baseline"
+expect 2 "run with both baseline options" "$BIN" run "${common[@]}" --baseline-dir demo -o o1
+expect 2 "run without trusted keys" "$BIN" run --claims claims --baseline demo/gpt4-class.baseline.dsse.json --key demo/operator.key --reader-key demo/reader.key -o o1
+has "no trusted keys" "says keys are missing"
+expect 2 "a segment under a second" "$BIN" run "${common[@]}" -o o1 --segment 500ms
+has "--segment must be 1s .. 1h" "names the segment range"
+expect 2 "a window longer than the segment" "$BIN" run "${common[@]}" -o o1 --segment 2s --window 5s
+expect 2 "an unknown source" "$BIN" run "${common[@]}" -o o1 --source tape
+expect 2 "an unknown synthetic workload" "$BIN" run "${common[@]}" -o o1 --source synth:bitcoin
+has "unknown synthetic workload 'bitcoin'" "names it"
+expect 2 "a stray argument" "$BIN" run "${common[@]}" -o o1 extra
+expect 2 "a missing operator key" "$BIN" run "${common[@]}" --key nope.key -o o1
+has "nope.key" "names the key file"
+expect 2 "a baseline that is not a Baseline" "$BIN" run "${common[@]}" --baseline claims/c1.dsse.json -o o1
+has "not a Baseline" "says what it is not"
+expect 2 "claims that are not a directory" "$BIN" run "${common[@]}" --claims claims/c1.dsse.json -o o1
+expect 2 "no device (no module on this host)" "$BIN" run "${common[@]}" -o o1 --device "$T/no-such-device"
+has "is the powerledger module loaded?" "says what is missing"
+[ -z "$(ls -A o1 2>/dev/null)" ] && pass "start-up errors wrote nothing" || fail "o1 holds files" "$(ls o1)"
+
+# --- a short run on the synthetic source: SIGTERM ---------------------------
+"$BIN" run "${common[@]}" -o out --source synth:miner --segment 5s --status-interval 500ms \
+	>events.json 2>stderr.txt &
+pid=$!
+sleep 5.7
+kill -TERM "$pid"
+set +e; wait "$pid"; rc=$?; set -e; pid=
+is "$rc" 0 "SIGTERM: exit 0"
+python3 - events.json <<'PY' && pass "every line is canonical JSON, integers only; start first, exit last" || fail "event lines" "$(head -5 events.json)"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+evs = [json.loads(l) for l in lines]
+for l, e in zip(lines, evs):
+    assert l == json.dumps(e, sort_keys=True, separators=(",", ":")), l
+    assert "." not in json.dumps([v for v in e.values() if isinstance(v, (int, float))]), l
+assert evs[0]["event"] == "start" and evs[1]["event"] == "claim", evs[:2]
+assert evs[-1] == {**evs[-1], "event": "exit", "status": 0, "reason": "SIGTERM"}, evs[-1]
+PY
+segs=$(grep -c '"event":"segment"' events.json || true)
+[ "$segs" = 2 ] && pass "two segments: one of 5 s, the partial one" || fail "$segs segment events"
+grep -q '"event":"status".*"samples_per_s":' events.json && pass "status events" || fail "no status event"
+[ "$(ls out/*.pltr | wc -l)" = "$segs" ] && pass "one trace per segment event" || fail "traces vs events" "$(ls out)"
+[ -z "$(ls out | grep '\.tmp' || true)" ] && pass "no temporary files left" || fail "temporary files" "$(ls out)"
+grep -q '"detector":"crypto-miner-hidden"' events.json && pass "the hidden miner is proven" || fail "no miner proof" "$(cat events.json)"
+expect 0 "every trace, statement and proof in OUTDIR verifies" "$BIN" verify --keydir demo out
+is "$(grep -c '^OK' <<<"$out")" "$(ls out/*.dsse.json | wc -l)" "one OK per envelope"
+last=$(ls out/*.pltr | tail -1)
+run "$BIN" info "$last"
+samples=$(awk -F'\t' '$1=="samples"{print $2}' <<<"$out")
+[ "${samples:-0}" -gt 0 ] && [ "${samples:-0}" -lt 1000 ] && pass "the partial last segment was flushed ($samples samples)" \
+	|| fail "last segment has ${samples:-?} samples"
+[ ! -s stderr.txt ] && pass "nothing on stderr" || fail "stderr" "$(cat stderr.txt)"
+
+# --- SIGHUP re-reads the claims; SIGINT also exits 0 -------------------------
+rm claims/c1.dsse.json
+"$BIN" run "${common[@]}" -o out2 --source synth --segment 1s >events2.json 2>/dev/null &
+pid=$!
+sleep 1.2
+"$BIN" claim --model gpt4-class --tokens-per-s 2400 --from 0 --to 4611686018427387904 \
+	--trace demo/legit.pltr --key demo/vendor.key -o claims/c2.dsse.json >/dev/null
+python3 - claims/c2.dsse.json claims/forged.dsse.json <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))
+s = e["signatures"][0]["sig"]
+e["signatures"][0]["sig"] = ("B" if s[0] == "A" else "A") + s[1:]
+open(sys.argv[2], "w").write(json.dumps(e, sort_keys=True, separators=(",", ":")))
+PY
+kill -HUP "$pid"
+sleep 1.5
+kill -INT "$pid"
+set +e; wait "$pid"; rc=$?; set -e; pid=
+is "$rc" 0 "SIGINT: exit 0"
+grep -q '"claims":1,"event":"rescan"' events2.json && pass "SIGHUP: rescan finds the new claim" || fail "no rescan" "$(cat events2.json)"
+grep -q '"event":"claim".*c2.dsse.json.*"status":"loaded"' events2.json && pass "the new claim is loaded" || fail "c2 not loaded"
+[ "$(grep -c '"event":"error".*forged.dsse.json' events2.json)" = 1 ] && pass "a forged claim: one error event" \
+	|| fail "forged claim errors" "$(grep error events2.json)"
+grep -q '"reason":"SIGINT"' events2.json && pass "exit event says SIGINT" || fail "exit reason"
+
+# --- on a terminal: a status line in place ----------------------------------
+if command -v script >/dev/null; then
+	script -qfc "$BIN run ${common[*]} -o out3 --source synth --segment 1s & p=\$!; sleep 2.5; kill -TERM \$p; wait \$p" \
+		/dev/null >tty.txt 2>&1 || true
+	grep -q $'\r.*samples/s  lost 0' tty.txt && pass "terminal: status line updated in place" || fail "no status line" "$(cat -v tty.txt | head)"
+	grep -q '^segment	' tty.txt && pass "terminal: one line per segment" || fail "no segment line" "$(cat -v tty.txt | head)"
+	! grep -q '"event"' tty.txt && pass "terminal: no JSON" || fail "JSON on a terminal"
+fi
+
+echo "1..$n"
+[ "$failed" = 0 ]
