@@ -86,6 +86,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* One device's records by sequence number (the kernel's per-device order). */
+static int by_seq(const void *a, const void *b)
+{
+	const struct pl_sample *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,6 +126,7 @@ int cmd_record(int argc, char **argv)
 	struct buf env = { 0 };
 	void *ro = MAP_FAILED, *cons = MAP_FAILED;
 	bool have_dev = false, started = false;
+	unsigned int final_pass = 0;
 	uint32_t dev_id = 0, rails = 0;
 	int c, fd = -1, ep = -1, ret = PL_EXIT_ERR;
 
@@ -233,8 +242,16 @@ int cmd_record(int argc, char **argv)
 				goto err;
 			}
 		}
-		if (last)
-			break;
+		if (last) {
+			/*
+			 * One more drain a moment later: a record another CPU
+			 * was still publishing would otherwise be missing
+			 * behind a newer one already taken (a false gap).
+			 */
+			if (final_pass++)
+				break;
+			nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+		}
 	}
 	{
 		struct pl_stats st = { .dev_id = dev_id };
@@ -243,6 +260,11 @@ int cmd_record(int argc, char **argv)
 			t.info.period_ns = st.period_ns;
 	}
 	t.info.rails = rails;
+	/*
+	 * Each drain is sorted, but a sampler that moved CPUs can leave record
+	 * N+1 in a ring read in one drain and N in the next: order the trace.
+	 */
+	qsort(t.s, t.n, sizeof(*t.s), by_seq);
 	/* Ring drops are per CPU, not per device: an upper bound for this device. */
 	t.info.lost = ring_reader__lost(&rr) - lost0;
 	if (trace_save(out, &t, &e))
