@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# The agent on real GPU power traces (tests/data/gpu: an H100 under LLM-like
+# serving loads and a flat miner-like load, NVML at 5 ms): CSV import, and
+# the decisions that are already right on real data -- crypto-miner-hidden
+# for the miner-like load and for nothing else, model-mismatch for it too.
+# (What is not yet right on real data is written in tests/data/gpu/README.md.)
+# TAP output, then the plan.
+set -euo pipefail
+
+BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
+DATA=$(cd "$(dirname "$0")/../data/gpu" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-gpu-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+n=0 failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "$2" | sed 's/^/# /' | head -20; }
+is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 ('$1' != '$2')"; fi; }
+
+for w in idle llm-large llm-small miner; do
+	if out=$("$BIN" import "$DATA/$w.csv" -o $w.pltr 2>&1); then
+		pass "import $w.csv"
+		samples=$(cut -f2 <<<"$out")
+		[ "$samples" -ge 5900 ] && pass "$w: $samples samples (30 s at 5 ms)" ||
+			fail "$w: only $samples samples"
+		period=$(cut -f4 <<<"$out")
+		[ "$period" -ge 4900000 ] && [ "$period" -le 5100000 ] && pass "$w: period $period ns inferred" ||
+			fail "$w: period $period ns"
+	else
+		fail "import $w.csv" "$out"
+	fi
+done
+
+mkdir k p
+for r in reader operator vendor; do "$BIN" keygen --role $r -o k >/dev/null; done
+"$BIN" baseline register --model llm-large --key k/operator.key -o base.dsse.json llm-large.pltr >/dev/null &&
+	pass "baseline from the real llm-large trace" || fail "baseline register"
+"$BIN" claim --model llm-large --tokens-per-s 1000 --from 0 --to 4611686018427387904 --trace llm-large.pltr \
+	--key k/vendor.key -o claim.dsse.json >/dev/null && pass "claim" || fail "claim"
+
+for w in idle llm-large llm-small miner; do
+	set +e
+	out=$("$BIN" check --all --trace $w.pltr --claim claim.dsse.json --baseline base.dsse.json \
+		--key k/operator.key --keydir k -o p 2>&1)
+	set -e
+	miner=$(awk -F'\t' '$2 == "crypto-miner-hidden" { print $1 }' <<<"$out")
+	if [ $w = miner ]; then
+		is "$miner" PROOF "$w: crypto-miner-hidden raised on the flat near-limit load"
+		is "$(awk -F'\t' '$2 == "model-mismatch" { print $1 }' <<<"$out")" PROOF "$w: model-mismatch raised too"
+	else
+		is "$miner" OK "$w: no crypto-miner-hidden on a non-miner load"
+	fi
+done
+"$BIN" verify --keydir k p >/dev/null 2>&1 && pass "every proof verifies" || fail "verify proofs"
+
+echo "1..$n"
+echo "e2e-gpu: $((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
