@@ -11,14 +11,11 @@ set -euo pipefail
 
 BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
 DATA=$(cd "$(dirname "$0")/../data/gpu" && pwd)
+. "$(cd "$(dirname "$0")" && pwd)/tap.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-gpu-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-n=0 failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "$2" | sed 's/^/# /' | head -20; }
-is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 ('$1' != '$2')"; fi; }
 
 for w in idle llm-large llm-small miner; do
 	if out=$("$BIN" import "$DATA/$w.csv" -o $w.pltr 2>&1); then

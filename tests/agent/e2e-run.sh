@@ -11,21 +11,12 @@
 set -euo pipefail
 
 BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
+. "$(cd "$(dirname "$0")" && pwd)/tap.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-run-XXXXXX")
 pid=
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T"
 
-n=0 failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -z "${2:-}" ] || echo "$2" | sed 's/^/# /' | head -20; }
-run() { set +e; "$@" >"$T/.out" 2>"$T/.err"; rc=$?; set -e; out=$(cat "$T/.out"); err=$(cat "$T/.err"); }
-expect() { local want=$1 desc=$2; shift 2; run "$@"; if [ "$rc" = "$want" ]; then pass "$desc"; else fail "$desc (exit $rc, want $want)" "$out
-$err"; fi; }
-has() { if grep -qF -- "$1" <<<"$out
-$err"; then pass "$2"; else fail "$2 (no '$1')" "$out
-$err"; fi; }
-is() { if [ "$1" = "$2" ]; then pass "$3"; else fail "$3 ('$1' != '$2')"; fi; }
 
 "$BIN" demo -o demo >/dev/null
 mkdir claims
