@@ -49,13 +49,47 @@ static int dbl_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median of v[0..n) (sorts v); NAN for n == 0. */
+/* Median of v[0..n) (reorders v: selection, not a sort); NAN for n == 0. */
 static double median_d(double *v, size_t n)
 {
+	double lo;
+	size_t i;
+
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof(*v), dbl_cmp);
+	feat_select(v, n, n / 2);
+	if (n % 2)
+		return v[n / 2];
+	/* v[n/2 - 1] of the sorted v: the largest of what selection left before n/2 */
+	lo = v[0];
+	for (i = 1; i < n / 2; i++)
+		if (v[i] > lo)
+			lo = v[i];
+	return (lo + v[n / 2]) / 2;
+}
+
+/* Median of a sorted v[0..n), as median_d() computes it. */
+static double median_sorted(const double *v, size_t n)
+{
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* In the sorted v[0..n): replace a value equal to old by new, keeping v sorted. */
+static void sorted_replace(double *v, size_t n, double old, double new)
+{
+	size_t j = 0;
+
+	while (j < n - 1 && v[j] != old)
+		j++;
+	while (j > 0 && v[j - 1] > new) {
+		v[j] = v[j - 1];
+		j--;
+	}
+	while (j + 1 < n && v[j + 1] < new) {
+		v[j] = v[j + 1];
+		j++;
+	}
+	v[j] = new;
 }
 
 static int64_t msigma(double s)
@@ -397,10 +431,24 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			}
 			pvi_run = 0;
 		}
+		/*
+		 * Medians of SHIFT_K samples before and after each i: two sorted
+		 * windows slid along vout, one value out and one in per step.
+		 */
+		double bw[SHIFT_K], aw[SHIFT_K];
+
+		memcpy(bw, vout, sizeof(bw));
+		qsort(bw, SHIFT_K, sizeof(*bw), dbl_cmp);
+		memcpy(aw, vout + SHIFT_K, sizeof(aw));
+		qsort(aw, SHIFT_K, sizeof(*aw), dbl_cmp);
 		for (i = SHIFT_K; i + SHIFT_K <= n; i++) {
+			if (i > SHIFT_K) {
+				sorted_replace(bw, SHIFT_K, vout[i - 1 - SHIFT_K], vout[i - 1]);
+				sorted_replace(aw, SHIFT_K, vout[i - 1], vout[i - 1 + SHIFT_K]);
+			}
 			/* Relative to the higher of the two levels: a 50 -> 45 V step is 10 %. */
-			double before = median_range(vout, i - SHIFT_K, i, scratch);
-			double after = median_range(vout, i, i + SHIFT_K, scratch);
+			double before = median_sorted(bw, SHIFT_K);
+			double after = median_sorted(aw, SHIFT_K);
 			double shift = fabs(after - before) / fmax(fmax(fabs(before), fabs(after)), 1e-6);
 
 			if (shift > vstep)

@@ -153,11 +153,89 @@ double feat_quantile(const double *sorted, size_t n, double q)
 	return sorted[i] + frac * (sorted[i + 1] - sorted[i]);
 }
 
+/*
+ * Reorders a[0..n) so that a[k] is the value sorting would put there, with
+ * nothing greater before it and nothing smaller after it (quickselect,
+ * median-of-3 Hoare partitions; qsort() of what is left if the pivots keep
+ * going wrong, so never worse than O(n log n)).
+ */
+void feat_select(double *a, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, r = (ptrdiff_t)n - 1, i, j, m, kk = (ptrdiff_t)k;
+	int rounds = 0;
+	double p, t;
+
+#define SWAP(u, v) (t = a[u], a[u] = a[v], a[v] = t)
+	while (r > l) {
+		if (++rounds > 64) {
+			qsort(a + l, (size_t)(r - l + 1), sizeof(*a), dbl_cmp);
+			return;
+		}
+		m = l + (r - l) / 2;
+		if (a[m] < a[l])
+			SWAP(m, l);
+		if (a[r] < a[l])
+			SWAP(r, l);
+		if (a[r] < a[m])
+			SWAP(r, m);
+		if (r - l < 3)
+			return; /* sorted by the three compares */
+		p = a[m];
+		i = l;
+		j = r;
+		while (i <= j) {
+			while (a[i] < p)
+				i++;
+			while (a[j] > p)
+				j--;
+			if (i <= j) {
+				SWAP(i, j);
+				i++;
+				j--;
+			}
+		}
+		/* a[l..j] <= p, a[i..r] >= p, a[j+1..i-1] == p */
+		if (kk <= j)
+			r = j;
+		else if (kk >= i)
+			l = i;
+		else
+			return;
+	}
+#undef SWAP
+}
+
+/*
+ * feat_quantile() of the sorted a[0..n), without sorting: a is reordered.
+ * The same interpolation on the same two order statistics, so the same bits.
+ */
+static double quantile_select(double *a, size_t n, double q)
+{
+	double pos, frac, next;
+	size_t i, j;
+
+	if (n == 0)
+		return NAN;
+	pos = q * (double)(n - 1);
+	i = (size_t)pos;
+	if (i >= n - 1) {
+		feat_select(a, n, n - 1);
+		return a[n - 1];
+	}
+	frac = pos - (double)i;
+	feat_select(a, n, i);
+	/* sorted[i + 1]: the smallest of what feat_select() left after i */
+	next = a[i + 1];
+	for (j = i + 2; j < n; j++)
+		if (a[j] < next)
+			next = a[j];
+	return a[i] + frac * (next - a[i]);
+}
+
 double feat_median(const double *x, size_t n, double *tmp)
 {
 	memcpy(tmp, x, n * sizeof(*tmp));
-	qsort(tmp, n, sizeof(*tmp), dbl_cmp);
-	return feat_quantile(tmp, n, 0.5);
+	return quantile_select(tmp, n, 0.5);
 }
 
 double feat_mad(const double *x, size_t n, double med, double *tmp)
@@ -166,8 +244,7 @@ double feat_mad(const double *x, size_t n, double med, double *tmp)
 
 	for (i = 0; i < n; i++)
 		tmp[i] = fabs(x[i] - med);
-	qsort(tmp, n, sizeof(*tmp), dbl_cmp);
-	return feat_quantile(tmp, n, 0.5);
+	return quantile_select(tmp, n, 0.5);
 }
 
 double feat_acf(const double *x, size_t n, size_t lag)
@@ -258,10 +335,37 @@ double feat_burstiness_kimjo(const double *tau, size_t n)
 	return (a * r - b) / ((a - 2) * r + b);
 }
 
+/*
+ * feat_step() with the caller's scratch (d, tmp: n - 1 doubles each); d
+ * keeps the first differences, *dmed and *dmad their median and MAD.
+ */
+static double step_in(const double *x, size_t n, double sigma_floor, size_t *at, double *d, double *tmp, double *dmed,
+		      double *dmad)
+{
+	double med, sigma, z, best = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		d[i] = x[i + 1] - x[i];
+	med = feat_median(d, n - 1, tmp);
+	*dmed = med;
+	*dmad = feat_mad(d, n - 1, med, tmp);
+	sigma = 1.4826 * *dmad;
+	if (sigma < sigma_floor)
+		sigma = sigma_floor;
+	for (i = 0; i + 1 < n; i++) {
+		z = fabs(d[i] - med) / sigma;
+		if (z > best) {
+			best = z;
+			*at = i;
+		}
+	}
+	return best;
+}
+
 double feat_step(const double *x, size_t n, double sigma_floor, size_t *at)
 {
-	double *d, *tmp, med, sigma, z, best = 0;
-	size_t i;
+	double *d, *tmp, med, mad, best;
 
 	*at = 0;
 	if (n < 3)
@@ -273,19 +377,7 @@ double feat_step(const double *x, size_t n, double sigma_floor, size_t *at)
 		free(tmp);
 		return NAN;
 	}
-	for (i = 0; i + 1 < n; i++)
-		d[i] = x[i + 1] - x[i];
-	med = feat_median(d, n - 1, tmp);
-	sigma = 1.4826 * feat_mad(d, n - 1, med, tmp);
-	if (sigma < sigma_floor)
-		sigma = sigma_floor;
-	for (i = 0; i + 1 < n; i++) {
-		z = fabs(d[i] - med) / sigma;
-		if (z > best) {
-			best = z;
-			*at = i;
-		}
-	}
+	best = step_in(x, n, sigma_floor, at, d, tmp, &med, &mad);
 	free(d);
 	free(tmp);
 	return best;
@@ -296,6 +388,11 @@ struct features_ctx {
 	double *in;
 	fftw_complex *out;
 	fftw_plan plan;
+	double *hann; /* 1 - cos(2 pi i / n): the periodic Hann window, times 2 */
+	size_t acf_n; /* zero-padded ACF transform size (>= 2 n), 0 if none */
+	double *acf_in;
+	fftw_complex *acf_out;
+	fftw_plan acf_fwd, acf_inv;
 	double *x, *tmp, *tmp2; /* window series and scratch, cap doubles each */
 	uint8_t *state;
 	size_t cap;
@@ -312,8 +409,20 @@ static void drop_plan(struct features_ctx *c)
 		fftw_destroy_plan(c->plan);
 		fftw_free(c->in);
 		fftw_free(c->out);
+		free(c->hann);
 	}
 	c->n = 0;
+}
+
+static void drop_acf_plan(struct features_ctx *c)
+{
+	if (c->acf_n) {
+		fftw_destroy_plan(c->acf_fwd);
+		fftw_destroy_plan(c->acf_inv);
+		fftw_free(c->acf_in);
+		fftw_free(c->acf_out);
+	}
+	c->acf_n = 0;
 }
 
 void features_ctx__free(struct features_ctx *c)
@@ -321,6 +430,7 @@ void features_ctx__free(struct features_ctx *c)
 	if (!c)
 		return;
 	drop_plan(c);
+	drop_acf_plan(c);
 	free(c->x);
 	free(c->tmp);
 	free(c->tmp2);
@@ -330,14 +440,18 @@ void features_ctx__free(struct features_ctx *c)
 
 static int ensure_plan(struct features_ctx *c, size_t n)
 {
+	size_t i;
+
 	if (c->n == n)
 		return 0;
 	drop_plan(c);
 	c->in = fftw_alloc_real(n);
 	c->out = fftw_alloc_complex(n / 2 + 1);
-	if (!c->in || !c->out) {
+	c->hann = malloc(n * sizeof(*c->hann));
+	if (!c->in || !c->out || !c->hann) {
 		fftw_free(c->in);
 		fftw_free(c->out);
+		free(c->hann);
 		return -ENOMEM;
 	}
 	/* ESTIMATE: no timing measurements, so the plan (and the output bits) are reproducible. */
@@ -345,10 +459,141 @@ static int ensure_plan(struct features_ctx *c, size_t n)
 	if (!c->plan) {
 		fftw_free(c->in);
 		fftw_free(c->out);
+		free(c->hann);
 		return -ENOMEM;
 	}
+	for (i = 0; i < n; i++)
+		c->hann[i] = 1 - cos(2 * M_PI * (double)i / (double)n);
 	c->n = n;
 	return 0;
+}
+
+/* Smallest 2^a 3^b 5^c 7^d >= n: sizes FFTW transforms fast. */
+static size_t fft_good_size(size_t n)
+{
+	size_t m;
+
+	for (;; n++) {
+		for (m = n; m % 2 == 0; m /= 2)
+			;
+		for (; m % 3 == 0; m /= 3)
+			;
+		for (; m % 5 == 0; m /= 5)
+			;
+		for (; m % 7 == 0; m /= 7)
+			;
+		if (m == 1)
+			return n;
+	}
+}
+
+static int ensure_acf_plan(struct features_ctx *c, size_t n)
+{
+	size_t N = fft_good_size(2 * n);
+
+	if (c->acf_n == N)
+		return 0;
+	drop_acf_plan(c);
+	c->acf_in = fftw_alloc_real(N);
+	c->acf_out = fftw_alloc_complex(N / 2 + 1);
+	if (!c->acf_in || !c->acf_out)
+		goto fail;
+	/* ESTIMATE, as for the spectrum: reproducible plans and bits. */
+	c->acf_fwd = fftw_plan_dft_r2c_1d((int)N, c->acf_in, c->acf_out, FFTW_ESTIMATE);
+	if (!c->acf_fwd)
+		goto fail;
+	c->acf_inv = fftw_plan_dft_c2r_1d((int)N, c->acf_out, c->acf_in, FFTW_ESTIMATE);
+	if (!c->acf_inv) {
+		fftw_destroy_plan(c->acf_fwd);
+		goto fail;
+	}
+	c->acf_n = N;
+	return 0;
+fail:
+	fftw_free(c->acf_in);
+	fftw_free(c->acf_out);
+	return -ENOMEM;
+}
+
+/* sum_{i<n-k} (x_i - mean)(x_{i+k} - mean) / den, summed exactly as feat_dominant_lag() does. */
+static double acf_direct(const double *x, size_t n, double mean, double den, size_t k)
+{
+	double num = 0;
+	size_t i;
+
+	for (i = 0; i + k < n; i++)
+		num += (x[i] - mean) * (x[i + k] - mean);
+	return num / den;
+}
+
+/*
+ * ACF bound on |FFT r(k) - direct r(k)|: FFT rounding is ~1e-16 log N of
+ * sum (x - m)^2, far below this; a looser bound only verifies more lags.
+ */
+#define ACF_FFT_EPS 1e-9
+
+size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_t n, size_t min_lag, size_t max_lag,
+				  double min_r, double *r)
+{
+	double mean = 0, den = 0, *a, scale, L = -INFINITY, best = -2, e = ACF_FFT_EPS;
+	size_t i, k, N, best_k = 0;
+
+	*r = NAN;
+	if (n < 4 || min_lag < 1)
+		return 0;
+	if (max_lag > n - 2)
+		max_lag = n - 2;
+	if (min_lag > max_lag)
+		return 0;
+	if (ensure_acf_plan(c, n))
+		return feat_dominant_lag(x, n, min_lag, max_lag, min_r, r);
+	for (i = 0; i < n; i++)
+		mean += x[i];
+	mean /= (double)n;
+	for (i = 0; i < n; i++)
+		den += (x[i] - mean) * (x[i] - mean);
+	if (den <= 0)
+		return 0;
+	/* Wiener-Khinchin: zero padded to N >= 2n, |FFT|^2 back is the linear (not circular) ACF. */
+	N = c->acf_n;
+	a = c->acf_in;
+	for (i = 0; i < n; i++)
+		a[i] = x[i] - mean;
+	memset(a + n, 0, (N - n) * sizeof(*a));
+	fftw_execute(c->acf_fwd);
+	for (k = 0; k <= N / 2; k++) {
+		c->acf_out[k][0] = c->acf_out[k][0] * c->acf_out[k][0] + c->acf_out[k][1] * c->acf_out[k][1];
+		c->acf_out[k][1] = 0;
+	}
+	fftw_execute(c->acf_inv); /* a[k] = N * sum_i y_i y_{i+k} */
+	scale = 1.0 / ((double)N * den);
+	for (k = min_lag - 1; k <= max_lag + 1; k++)
+		a[k] *= scale;
+	/*
+	 * The FFT values are within e of the direct ones.  A sure peak (by more
+	 * than 2e) bounds the best from below; lags that could be a peak and the
+	 * best are recomputed directly and decided exactly as in
+	 * feat_dominant_lag(), so the result is bit-identical to it.
+	 */
+	for (k = min_lag; k <= max_lag; k++)
+		if (a[k] > a[k - 1] + 2 * e && a[k] > a[k + 1] + 2 * e && a[k] > min_r + e && a[k] > L)
+			L = a[k];
+	for (k = min_lag; k <= max_lag; k++) {
+		double prev, cur, next;
+
+		if (!(a[k] >= a[k - 1] - 2 * e && a[k] > a[k + 1] - 2 * e && a[k] > min_r - e && a[k] >= L - 2 * e))
+			continue;
+		prev = acf_direct(x, n, mean, den, k - 1);
+		cur = acf_direct(x, n, mean, den, k);
+		next = acf_direct(x, n, mean, den, k + 1);
+		if (cur >= prev && cur > next && cur > min_r && cur > best) {
+			best = cur;
+			best_k = k;
+		}
+	}
+	if (best_k)
+		*r = best;
+	return best_k;
 }
 
 int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
@@ -368,7 +613,7 @@ int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, do
 		mean += x[i];
 	mean /= (double)n;
 	for (i = 0; i < n; i++) /* periodic Hann */
-		c->in[i] = (x[i] - mean) * 0.5 * (1 - cos(2 * M_PI * (double)i / (double)n));
+		c->in[i] = (x[i] - mean) * 0.5 * c->hann[i]; /* the same product, cos() once per size */
 	fftw_execute(c->plan);
 	for (k = 1; k <= K; k++)
 		total += c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
@@ -434,23 +679,21 @@ static void set(struct window_features *w, enum feat_id f, double v)
  * periodic ripple or dips has states (and a burstiness near -1), white
  * noise alone has none.
  */
-static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, struct window_features *w)
+/* dmad: MAD of the first differences of the series, from step_in(). */
+static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, double dmad,
+			   struct window_features *w)
 {
-	double lo, hi, thr, hyst, *tau = c->tmp, noise, dmed;
+	double lo, hi, thr, hyst, *tau = c->tmp, noise;
 	int iter;
 	size_t i, start, onsets = 0, last_onset = 0, ntau = 0;
 	uint8_t *st = c->state;
 
-	for (i = 0; i + 1 < n; i++)
-		c->tmp2[i] = c->x[i + 1] - c->x[i];
-	dmed = feat_median(c->tmp2, n - 1, c->tmp);
-	noise = 1.4826 * feat_mad(c->tmp2, n - 1, dmed, c->tmp) / sqrt(2);
+	noise = 1.4826 * dmad / sqrt(2);
 	if (noise < 1e-4 * fabs(median))
 		noise = 1e-4 * fabs(median);
 	memcpy(c->tmp, c->x, n * sizeof(double));
-	qsort(c->tmp, n, sizeof(double), dbl_cmp);
-	lo = feat_quantile(c->tmp, n, 0.01);
-	hi = feat_quantile(c->tmp, n, 0.99);
+	lo = quantile_select(c->tmp, n, 0.01);
+	hi = quantile_select(c->tmp, n, 0.99);
 	if (hi - lo < 6 * noise) {
 		set(w, FEAT_BURSTS, 0); /* flat: no states, no bursts */
 		return;
@@ -522,9 +765,8 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 		}
 		if (!nr)
 			continue;
-		qsort(len, nr, sizeof(*len), dbl_cmp);
 		set(w, state ? FEAT_HIGH_RUN_MEAN : FEAT_LOW_RUN_MEAN, sum / (double)nr);
-		set(w, state ? FEAT_HIGH_RUN_MED : FEAT_LOW_RUN_MED, feat_quantile(len, nr, 0.5));
+		set(w, state ? FEAT_HIGH_RUN_MED : FEAT_LOW_RUN_MED, quantile_select(len, nr, 0.5));
 		set(w, state ? FEAT_HIGH_RUN_MAX : FEAT_LOW_RUN_MAX, max);
 	}
 }
@@ -555,7 +797,7 @@ static void pvi_features(struct features_ctx *c, const struct pl_sample *s, size
 int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size_t n, uint64_t period_ns,
 			 const struct feat_params *p, struct window_features *w)
 {
-	double period_s = (double)period_ns / 1e9, median, r;
+	double period_s = (double)period_ns / 1e9, median, r, dmed, dmad;
 	struct spectral sp;
 	struct moments m;
 	size_t i, k = 0, lag, at;
@@ -583,7 +825,7 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	if (m.has_var) {
 		set(w, FEAT_SKEW, m.skew);
 		set(w, FEAT_KURT, m.kurt);
-		lag = feat_dominant_lag(c->x, k, 2, k / 2, p->acf_min, &r);
+		lag = features_ctx__dominant_lag(c, c->x, k, 2, k / 2, p->acf_min, &r);
 		set(w, FEAT_ACF_PEAK, lag ? r : 0);
 		set(w, FEAT_PERIOD, (double)lag * period_s);
 		if (!features_ctx__spectrum(c, c->x, k, 1.0 / period_s, p, &sp)) {
@@ -599,8 +841,10 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	for (i = 0, r = 0; i < k; i++)
 		r += fabs(c->x[i] - median) <= p->flat_tol * fabs(median);
 	set(w, FEAT_FLAT, r / (double)k);
-	set(w, FEAT_STEP, feat_step(c->x, k, 1e-3 * fabs(median), &at));
-	burst_features(c, k, period_s, median, w);
+	/* k >= 4: as feat_step(), in ctx scratch; the MAD of the differences also sets the burst noise. */
+	at = 0;
+	set(w, FEAT_STEP, step_in(c->x, k, 1e-3 * fabs(median), &at, c->tmp2, c->tmp, &dmed, &dmad));
+	burst_features(c, k, period_s, median, dmad, w);
 	pvi_features(c, s, n, w);
 	return 0;
 }

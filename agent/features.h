@@ -156,6 +156,11 @@ int64_t feat_int(enum feat_id f, double v);
 /* Primitives, exposed for tests.  None allocate except where noted. */
 int feat_moments(const double *x, size_t n, struct moments *m); /* -EINVAL for n == 0 */
 double feat_quantile(const double *sorted, size_t n, double q); /* linear interpolation */
+/*
+ * Reorders a[0..n) (k < n) so that a[k] is what sorting would put there,
+ * with no greater value before it and no smaller one after it.  O(n).
+ */
+void feat_select(double *a, size_t n, size_t k);
 /* Median and MAD of x (n > 0); uses tmp (n doubles) as scratch. */
 double feat_median(const double *x, size_t n, double *tmp);
 double feat_mad(const double *x, size_t n, double med, double *tmp);
@@ -174,6 +179,13 @@ double feat_step(const double *x, size_t n, double sigma_floor, size_t *at);
 
 struct features_ctx *features_ctx__new(void);
 void features_ctx__free(struct features_ctx *c);
+/*
+ * feat_dominant_lag() with all lag sums from one zero-padded FFT (Wiener-
+ * Khinchin); lags near a peak are recomputed directly, so the lag and r are
+ * those of feat_dominant_lag(), bit for bit.
+ */
+size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_t n, size_t min_lag, size_t max_lag,
+				  double min_r, double *r);
 /* Spectral features of x (n >= 4) sampled at fs_hz; -ERANGE when x is constant. */
 int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
 			   struct spectral *out);

@@ -350,6 +350,62 @@ static void test_rail_tamper(void **state)
 	trace__free(&t);
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of 20 values from a sorted copy, as the detector defines it. */
+static double median20(const double *x)
+{
+	double s[20];
+
+	memcpy(s, x, sizeof(s));
+	qsort(s, 20, sizeof(*s), cmp_d);
+	return (s[9] + s[10]) / 2;
+}
+
+/* The VOUT level shift over sliding windows against medians computed from scratch at every sample. */
+static void test_rail_tamper_vout_windows(void **state)
+{
+	static double v[1000];
+	struct detect_params p;
+	struct finding f;
+	struct trace t;
+	uint64_t seed = 7;
+	double vmax = 0;
+	size_t i;
+	int round;
+
+	(void)state;
+	detect_params_default(&p);
+	for (round = 0; round < 4; round++) {
+		clean_trace(&t, PLTR_SRC_KMOD);
+		for (i = 0; i < 1000; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* Quantized noise (ties), a drift, steps of different sizes. */
+			t.s[i].vout_uv = (uint32_t)(50000000 + (int64_t)((seed >> 33) % 9) * (round ? 100000 : 1000) +
+						    (int64_t)i * 1000 * round - (i > 300 && i < 340 ? 2000000 * (round + 1) : 0));
+			t.s[i].iout_ua = (uint32_t)((double)t.s[i].pout_uw / ((double)t.s[i].vout_uv / 1e6));
+			v[i] = (double)t.s[i].vout_uv / 1e6;
+		}
+		vmax = 0;
+		for (i = 20; i + 20 <= 1000; i++) {
+			double b = median20(v + i - 20), a = median20(v + i);
+			double sh = fabs(a - b) / fmax(fmax(fabs(b), fabs(a)), 1e-6);
+
+			if (sh > vmax)
+				vmax = sh;
+		}
+		assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+		assert_int_equal(ev(&f, "vout_step_max_ppm"), llround(vmax * 1e6));
+		finding__free(&f);
+		trace__free(&t);
+	}
+}
+
 static void test_proof_statement(void **state)
 {
 	const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
@@ -428,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner),
 		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
 		cmocka_unit_test(test_claim_roundtrip),
+		cmocka_unit_test(test_rail_tamper_vout_windows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

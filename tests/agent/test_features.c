@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include "features.h"
 
@@ -318,12 +319,109 @@ static void test_trace_windows(void **state)
 	trace__free(&t);
 }
 
+/* Lag and r of feat_dominant_lag() and of its FFT version: the same. */
+static void check_fft_lag(struct features_ctx *c, const double *x, size_t n, size_t lo, size_t hi, double min_r)
+{
+	double r1, r2;
+	size_t l1 = feat_dominant_lag(x, n, lo, hi, min_r, &r1);
+	size_t l2 = features_ctx__dominant_lag(c, x, n, lo, hi, min_r, &r2);
+
+	assert_int_equal(l1, l2);
+	if (l1)
+		assert_float_equal(r1, r2, EPS);
+	else
+		assert_true(isnan(r1) && isnan(r2));
+}
+
+static void test_acf_fft_matches_direct(void **state)
+{
+	struct features_ctx *c = features_ctx__new();
+	static double x[2001];
+	uint64_t seed = 12345;
+	size_t i, n;
+
+	(void)state;
+	assert_non_null(c);
+	for (n = 4; n <= 2001; n = n < 64 ? n + 3 : n * 2 + 1) {
+		/* Periodic with noise, square wave (ties in the ACF), white noise, constant, kW level. */
+		for (i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			x[i] = 300 + 50 * sin(2 * M_PI * (double)i / 37) + (double)(seed >> 40) / (1 << 24);
+		}
+		check_fft_lag(c, x, n, 2, n / 2, 0.2);
+		for (i = 0; i < n; i++)
+			x[i] = (i / 5) % 2 ? -1 : 1;
+		check_fft_lag(c, x, n, 2, n / 2, 0.2);
+		check_fft_lag(c, x, n, 1, n, -1);
+		for (i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			x[i] = (double)(seed >> 11) / 9007199254740992.0;
+		}
+		check_fft_lag(c, x, n, 2, n / 2, 0.2);
+		check_fft_lag(c, x, n, 2, n / 2, -1);
+		for (i = 0; i < n; i++)
+			x[i] = 7;
+		check_fft_lag(c, x, n, 2, n / 2, 0.2);
+		for (i = 0; i < n; i++)
+			x[i] = 4000 + (double)((i * 7919) % 13) * 0.001 + (i % 50 < 20 ? 150 : 0);
+		check_fft_lag(c, x, n, 2, n / 2, 0.2);
+	}
+	/* Short and degenerate ranges. */
+	check_fft_lag(c, (double[]){ 1, -1, 1, -1, 1, -1, 1, -1 }, 8, 2, 4, 0.2);
+	check_fft_lag(c, (double[]){ 1, 2, 3 }, 3, 2, 1, 0.2);
+	check_fft_lag(c, (double[]){ 1, 2, 3, 4, 5 }, 5, 4, 2, 0.2);
+	check_fft_lag(c, (double[]){ 1, 2, 3, 4, 5 }, 5, 0, 2, 0.2);
+	features_ctx__free(c);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median and MAD (selection, no sort) against a sorted copy and feat_quantile(): the same bits. */
+static void test_median_select_matches_sort(void **state)
+{
+	static double x[1500], s[1500], tmp[1500];
+	uint64_t seed = 99;
+	size_t n, i;
+	int kind;
+
+	(void)state;
+	for (kind = 0; kind < 4; kind++) {
+		for (n = 1; n <= 1500; n = n < 40 ? n + 1 : n * 3 / 2 + 1) {
+			double med, mad;
+
+			for (i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				x[i] = kind == 0   ? (double)(seed >> 11)
+				       : kind == 1 ? (double)((seed >> 33) % 7) /* many ties */
+				       : kind == 2 ? (double)i			/* sorted */
+						   : (double)(n - i);		/* reversed */
+			}
+			memcpy(s, x, n * sizeof(*s));
+			qsort(s, n, sizeof(*s), cmp_d);
+			med = feat_median(x, n, tmp);
+			assert_true(med == feat_quantile(s, n, 0.5));
+			for (i = 0; i < n; i++)
+				s[i] = fabs(x[i] - med);
+			qsort(s, n, sizeof(*s), cmp_d);
+			mad = feat_mad(x, n, med, tmp);
+			assert_true(mad == feat_quantile(s, n, 0.5));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_moments),
 		cmocka_unit_test(test_median_mad_quantile),
 		cmocka_unit_test(test_acf_and_period),
+		cmocka_unit_test(test_median_select_matches_sort),
+		cmocka_unit_test(test_acf_fft_matches_direct),
 		cmocka_unit_test(test_spectrum_hand_values),
 		cmocka_unit_test(test_burstiness),
 		cmocka_unit_test(test_step),
