@@ -9,10 +9,12 @@ every --period-ms in a thread while the workload runs in the main thread:
   llm-large    transformer-like serving: per request a prefill burst of large
                fp16 matmuls, then decode steps of small ones, requests
                arriving at random (exponential gaps) -- bursty
+  llm-medium   the same pattern with a model half the width
   llm-small    the same pattern with a model a quarter of the width
   miner        back-to-back large matmuls with no pause -- flat near the limit
 
-Output: OUT/<workload>.csv with a header `timestamp_ns,watts` (CLOCK_MONOTONIC).
+Output: OUT/<workload>.csv with a header `timestamp_ns,watts` (CLOCK_MONOTONIC);
+--suffix S names them <workload>S.csv.
 This is how tests/data/gpu/*.csv were made (see tests/data/gpu/README.md).
 """
 import argparse, os, random, threading, time
@@ -64,6 +66,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--period-ms", type=float, default=5)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workloads", default="idle,llm-large,llm-small,miner",
+                    help="comma-separated, in order (also: llm-medium)")
+    ap.add_argument("--suffix", default="")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rng = random.Random(a.seed)
@@ -71,10 +76,12 @@ def main():
     work = {
         "idle": lambda: time.sleep(a.seconds),
         "llm-large": lambda: llm(8192, a.seconds, rng),
+        "llm-medium": lambda: llm(4096, a.seconds, rng),
         "llm-small": lambda: llm(2048, a.seconds, rng),
         "miner": lambda: miner(a.seconds),
     }
-    for name, fn in work.items():
+    for name in a.workloads.split(","):
+        fn = work[name]
         rows, stop = [], threading.Event()
         t = threading.Thread(target=sampler, args=(stop, rows, a.period_ms / 1000))
         t.start()
@@ -82,7 +89,7 @@ def main():
         torch.cuda.synchronize()
         stop.set()
         t.join()
-        with open(os.path.join(a.out, name + ".csv"), "w") as f:
+        with open(os.path.join(a.out, name + a.suffix + ".csv"), "w") as f:
             f.write("timestamp_ns,watts\n")
             for ts, w in rows:
                 f.write("%d,%.3f\n" % (ts, w))
