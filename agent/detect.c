@@ -32,6 +32,7 @@ void detect_params_default(struct detect_params *p)
 	p->pvi_tol_ppm = 30000;
 	p->pvi_min_run = 5;
 	p->stuck_min_ns = 50000000;
+	p->stuck_hold_factor = 10;
 	p->gap_periods = 3;
 	p->vout_step_ppm = 30000;
 }
@@ -339,6 +340,31 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	stuck_min = (size_t)(p->stuck_min_ns / t->info.period_ns);
 	if (stuck_min < 5)
 		stuck_min = 5;
+	/*
+	 * A source polled faster than its sensor refreshes (NVML: every
+	 * 100 ms) repeats each reading for a whole refresh.  Only a hold far
+	 * longer than the source's own typical one is stuck: at least
+	 * stuck_hold_factor x the median run of identical readings, measured
+	 * when there are runs enough to tell (a trace frozen throughout has
+	 * one run, and then the plain minimum applies).
+	 */
+	{
+		size_t runs = 0, run = 1, hold;
+
+		for (i = 1; i <= n; i++) {
+			if (i < n && same_readings(&s[i], &s[i - 1])) {
+				run++;
+				continue;
+			}
+			scratch[runs++] = (double)run;
+			run = 1;
+		}
+		if (runs >= 20) {
+			hold = (size_t)median_d(scratch, runs);
+			if (hold * p->stuck_hold_factor > stuck_min)
+				stuck_min = hold * p->stuck_hold_factor;
+		}
+	}
 #define BAD(ts)                                                                                                        \
 	do {                                                                                                           \
 		if ((ts) < first_bad)                                                                                  \

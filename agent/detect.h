@@ -28,7 +28,10 @@
  *                 from VOUT * IOUT by more than 3 % for pvi_min_run (5)
  *                 consecutive samples (a single sample may straddle a load
  *                 step: the PSU reads rails one after the other); all rails
- *                 bit-identical for 50 ms or more (real ADCs are noisy); a
+ *                 bit-identical for 50 ms or more (real ADCs are noisy) and
+ *                 for at least 10x the source's median hold (a sensor
+ *                 polled faster than it refreshes, like NVML's 100 ms,
+ *                 repeats readings honestly); a
  *                 VOUT level shift above 3 % (regulated output); and, for
  *                 traces captured from the kernel (not CSV imports),
  *                 timestamps going backwards, time gaps over 3 periods
@@ -67,6 +70,7 @@ struct detect_params {
 	uint32_t pvi_tol_ppm;		/* default 30000 */
 	uint32_t pvi_min_run;		/* default 5 samples */
 	uint64_t stuck_min_ns;		/* default 50 ms (at least 5 samples) */
+	uint32_t stuck_hold_factor;	/* and >= this x the source's median hold, default 10 */
 	uint32_t gap_periods;		/* default 3 */
 	uint32_t vout_step_ppm;		/* default 30000 */
 };

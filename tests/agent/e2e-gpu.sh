@@ -4,7 +4,8 @@
 # The agent on real GPU power traces (tests/data/gpu: an H100 under LLM-like
 # serving loads and a flat miner-like load, NVML at 5 ms): CSV import, and
 # the decisions that are already right on real data -- crypto-miner-hidden
-# for the miner-like load and for nothing else, model-mismatch for it too.
+# for the miner-like load and for nothing else, model-mismatch for it too,
+# no rail-tamper on any of these honest traces.
 # (What is not yet right on real data is written in tests/data/gpu/README.md.)
 # TAP output, then the plan.
 set -euo pipefail
@@ -44,6 +45,8 @@ for w in idle llm-large llm-small miner; do
 		--key k/operator.key --keydir k -o p 2>&1)
 	set -e
 	miner=$(awk -F'\t' '$2 == "crypto-miner-hidden" { print $1 }' <<<"$out")
+	# NVML repeats each reading for its 100 ms refresh: honest, not a stuck rail
+	is "$(awk -F'\t' '$2 == "rail-tamper" { print $1 }' <<<"$out")" OK "$w: no rail-tamper on an honest NVML trace"
 	if [ $w = miner ]; then
 		is "$miner" PROOF "$w: crypto-miner-hidden raised on the flat near-limit load"
 		is "$(awk -F'\t' '$2 == "model-mismatch" { print $1 }' <<<"$out")" PROOF "$w: model-mismatch raised too"

@@ -299,6 +299,35 @@ static void test_rail_tamper(void **state)
 	finding__free(&f);
 	trace__free(&t);
 
+	/*
+	 * A sensor polled faster than it refreshes (NVML: 100 ms at a 5 ms
+	 * poll) repeats each reading 20 times, sometimes 60 when the value did
+	 * not change: that is its cadence, not a stuck sensor.  A reading held
+	 * for 10x the median hold (here 200 samples) still is.
+	 */
+	clean_trace(&t, PLTR_SRC_CSV);
+	for (i = 0; i < 1000; i++) {
+		size_t blk = i / 20 == 10 || i / 20 == 11 ? 10 : i / 20;	/* 40..79: one 60-long hold */
+
+		t.s[i].pout_uw = 2000000000 + (int64_t)(blk % 2) * 2000000 + (int64_t)blk * 1000;
+		t.s[i].iout_ua = t.s[i].pout_uw / 50;
+	}
+	for (i = 200; i < 240; i++) {
+		t.s[i].pout_uw = t.s[199].pout_uw;
+		t.s[i].iout_ua = t.s[199].iout_ua;
+	}
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "no stuck values"));
+	finding__free(&f);
+	for (i = 500; i < 760; i++) {	/* frozen for 260 samples: 13x the hold */
+		t.s[i].pout_uw = t.s[499].pout_uw;
+		t.s[i].iout_ua = t.s[499].iout_ua;
+	}
+	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_true(ev(&f, "stuck_longest_run") >= 260);
+	finding__free(&f);
+	trace__free(&t);
+
 	/* Timestamps: one going backwards, then a 10 ms jump with consecutive sequence numbers. */
 	clean_trace(&t, PLTR_SRC_KMOD);
 	t.s[700].ts_ns = t.s[698].ts_ns;
