@@ -170,7 +170,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("windows=%zu\nsamples_per_window=%zu\n", nw, ends[0] - starts[0]);
-	/* The autocorrelation peak search alone (lags 2 .. n/2, direct sums): where the features' time goes. */
+	/* The autocorrelation peak search alone (lags 2 .. n/2), as the features do it: FFT, ties by direct sums. */
 	{
 		double *x = calloc(t.n, sizeof(*x)), r;
 		uint64_t *tacf = calloc(nw * (size_t)rounds, sizeof(*tacf));
@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 			for (size_t j = 0; j < m; j++)
 				x[j] = sample_power_uw(&t.s[starts[i] + j], &uw) ? (double)uw / 1e6 : 0;
 			t0 = now_ns();
-			feat_dominant_lag(x, m, 2, m / 2, fp.acf_min, &r);
+			features_ctx__dominant_lag(fc, x, m, 2, m / 2, fp.acf_min, &r);
 			tacf[k] = now_ns() - t0;
 		}
 		stats("acf", tacf, k);
