@@ -39,4 +39,7 @@ for w in flat bursty miner step; do
 		printf '  %-14s %s\n' $k "$(kv /tmp/$w.out $k)"
 	done
 done
+echo
+echo "--- the agent on the live module: record, baseline, claim, check, verify"
+. /pl/t-agent.sh
 pl_summary demo
