@@ -53,20 +53,19 @@ static int dbl_cmp(const void *a, const void *b)
 /* Median of v[0..n) (reorders v: selection, not a sort); NAN for n == 0. */
 static double median_d(double *v, size_t n)
 {
-	double lo;
-	size_t i;
+	double lo, hi;
 
 	if (n == 0)
 		return NAN;
-	feat_select(v, n, n / 2);
 	if (n % 2)
-		return v[n / 2];
-	/* v[n/2 - 1] of the sorted v: the largest of what selection left before n/2 */
-	lo = v[0];
-	for (i = 1; i < n / 2; i++)
-		if (v[i] > lo)
-			lo = v[i];
-	return (lo + v[n / 2]) / 2;
+		return feat_kth(v, n, n / 2);
+	feat_kth2(v, n, n / 2 - 1, &lo, &hi);
+	return (lo + hi) / 2;
+}
+
+static inline double max_d(double a, double b)
+{
+	return a > b ? a : b;
 }
 
 /* Median of a sorted v[0..n), as median_d() computes it. */
@@ -298,6 +297,42 @@ static double level_shift(const double *x, size_t n, size_t i, double *scratch)
 	return fabs(median_range(x, i, b, scratch) - median_range(x, a, i, scratch));
 }
 
+/*
+ * The largest VOUT level shift (relative to the higher of the two levels:
+ * a 50 -> 45 V step is 10 %) between the medians of the SHIFT_K samples
+ * before and after each i; shifts past the tolerance (outside samples the
+ * PSU flagged as faulted) widen [*first, *last].  m (n doubles) receives
+ * the median of each run of SHIFT_K samples: before i is m[i - SHIFT_K],
+ * after is m[i], so one sorted window slides once.
+ */
+static void vout_steps(const struct pl_sample *s, const double *vout, size_t n, const struct detect_params *p,
+		       double *m, double *vstep, uint64_t *first, uint64_t *last)
+{
+	double w[SHIFT_K];
+	size_t i;
+
+	memcpy(w, vout, sizeof(w));
+	qsort(w, SHIFT_K, sizeof(*w), dbl_cmp);
+	m[0] = median_sorted(w, SHIFT_K);
+	for (i = 1; i + SHIFT_K <= n; i++) {
+		sorted_replace(w, SHIFT_K, vout[i - 1], vout[i - 1 + SHIFT_K]);
+		m[i] = median_sorted(w, SHIFT_K);
+	}
+	for (i = SHIFT_K; i + SHIFT_K <= n; i++) {
+		double before = m[i - SHIFT_K], after = m[i];
+		double shift = fabs(after - before) / max_d(max_d(fabs(before), fabs(after)), 1e-6);
+
+		if (shift > *vstep)
+			*vstep = shift;
+		if (shift * 1e6 > p->vout_step_ppm && !(s[i].flags & PL_SF_FAULT)) {
+			if (s[i].ts_ns < *first)
+				*first = s[i].ts_ns;
+			if (s[i].ts_ns > *last)
+				*last = s[i].ts_ns;
+		}
+	}
+}
+
 static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
 {
 	return a->rails == b->rails && a->vin_uv == b->vin_uv && a->iin_ua == b->iin_ua && a->vout_uv == b->vout_uv &&
@@ -313,7 +348,10 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	size_t a = 0, b, n, i, pvi_run = 0, pvi_longest = 0, stuck = 0, stuck_longest = 0, pvi_bad = 0;
 	size_t clean = 0, stuck_min;
 	uint64_t ts_back = 0, ts_gaps = 0, seq_back = 0, seq_missing = 0, first_bad = UINT64_MAX, last_bad = 0;
-	double *r = NULL, *scratch = NULL, *vout = NULL, *cleanr = NULL, emax = 0, sigma_r, pmed, disc = 0, vstep = 0;
+	double *r = NULL, *scratch = NULL, *vout = NULL, *cleanr = NULL, emax, sigma_r, pmed, disc = 0, vstep = 0;
+	double emax_dev = 0, emax_den = 1; /* the largest |P - V*I| / max(|P|, 1 W) as a fraction */
+	double vmin = INFINITY, vmax = -INFINITY; /* of vout[] */
+	uint8_t *same = NULL; /* same[i]: sample i repeats sample i - 1 exactly */
 	bool kernel_timing = t->info.source != PLTR_SRC_CSV, have_pvi = false;
 	int ret = 0;
 
@@ -333,7 +371,8 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	vout = calloc(n, sizeof(*vout));
 	scratch = calloc(n, sizeof(*scratch));
 	cleanr = calloc(n, sizeof(*cleanr));
-	if (!r || !vout || !scratch || !cleanr) {
+	same = malloc(n);
+	if (!r || !vout || !scratch || !cleanr || !same) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -349,17 +388,20 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	 * one run, and then the plain minimum applies).
 	 */
 	{
-		size_t runs = 0, run = 1, hold;
+		size_t runs = 0, run = 1, hold, longest = 0;
 
+		same[0] = 0;
 		for (i = 1; i <= n; i++) {
-			if (i < n && same_readings(&s[i], &s[i - 1])) {
+			if (i < n && (same[i] = same_readings(&s[i], &s[i - 1]))) {
 				run++;
 				continue;
 			}
 			scratch[runs++] = (double)run;
+			longest = run > longest ? run : longest;
 			run = 1;
 		}
-		if (runs >= 20) {
+		/* The factor only raises stuck_min: no run reaches it, no need for the median. */
+		if (runs >= 20 && longest >= stuck_min) {
 			hold = (size_t)median_d(scratch, runs);
 			if (hold * p->stuck_hold_factor > stuck_min)
 				stuck_min = hold * p->stuck_hold_factor;
@@ -373,18 +415,28 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			last_bad = (ts);                                                                               \
 	} while (0)
 	for (i = 0; i < n; i++) {
-		bool pvi_ok = (s[i].rails & need) == need;
-		double e = 0;
+		bool pvi_ok = (s[i].rails & need) == need, pvi_bad_here = false;
 
 		if (pvi_ok) {
+			/* |P - V*I| / max(|P|, 1 W) > tol, without a division per sample */
+			double pw = (double)s[i].pout_uw * 1e-6, den, dev;
+
 			have_pvi = true;
-			r[i] = ((double)s[i].pout_uw - (double)s[i].vout_uv * (double)s[i].iout_ua / 1e6) / 1e6;
-			vout[i] = (double)s[i].vout_uv / 1e6;
-			e = fabs(r[i]) / fmax(fabs((double)s[i].pout_uw / 1e6), 1);
-			if (e > emax)
-				emax = e;
+			r[i] = pw - (double)s[i].vout_uv * (double)s[i].iout_ua * 1e-12;
+			vout[i] = (double)s[i].vout_uv * 1e-6;
+			vmin = vout[i] < vmin ? vout[i] : vmin;
+			vmax = vout[i] > vmax ? vout[i] : vmax;
+			den = max_d(fabs(pw), 1);
+			dev = fabs(r[i]);
+			if (dev * emax_den > emax_dev * den) {
+				emax_dev = dev;
+				emax_den = den;
+			}
+			pvi_bad_here = dev * 1e6 > p->pvi_tol_ppm * den;
 		}
-		if (pvi_ok && e * 1e6 > p->pvi_tol_ppm) {
+		else
+			vmin = vmin < 0 ? vmin : 0, vmax = vmax > 0 ? vmax : 0; /* vout[i] stays 0 */
+		if (pvi_bad_here) {
 			pvi_bad++;
 			pvi_run++;
 			if (pvi_run > pvi_longest)
@@ -398,7 +450,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		}
 		if (i == 0)
 			continue;
-		if (same_readings(&s[i], &s[i - 1])) {
+		if (same[i]) {
 			stuck = stuck ? stuck + 1 : 2;
 			if (stuck > stuck_longest)
 				stuck_longest = stuck;
@@ -424,10 +476,11 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			seq_missing += s[i].seq - s[i - 1].seq - 1;
 		}
 	}
+	emax = emax_dev / emax_den;
 	if (seq_missing > t->info.lost)
 		BAD(s[n - 1].ts_ns);
 	/* Level shifts of the residual where a sustained inconsistency starts or ends. */
-	if (have_pvi) {
+	if (have_pvi && pvi_longest >= p->pvi_min_run) {
 		for (i = 0; i < n; i++)
 			scratch[i] = fabs((double)s[i].pout_uw / 1e6);
 		pmed = median_d(scratch, n);
@@ -443,7 +496,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		sigma_r = fmax(sigma_r, 1e-3);
 		for (i = 1, pvi_run = 0; i <= n; i++) {
 			bool bad = i < n && (s[i].rails & need) == need &&
-				   fabs(r[i]) / fmax(fabs((double)s[i].pout_uw / 1e6), 1) * 1e6 > p->pvi_tol_ppm;
+				   fabs(r[i]) * 1e6 > p->pvi_tol_ppm * max_d(fabs((double)s[i].pout_uw * 1e-6), 1);
 			size_t start;
 
 			if (bad) {
@@ -457,31 +510,19 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			}
 			pvi_run = 0;
 		}
-		/*
-		 * Medians of SHIFT_K samples before and after each i: two sorted
-		 * windows slid along vout, one value out and one in per step.
-		 */
-		double bw[SHIFT_K], aw[SHIFT_K];
+	}
+	/*
+	 * VOUT level shifts.  All medians lie in [vmin, vmax], so no shift can
+	 * exceed (vmax - vmin) / (the least |v| in that range): when that bound
+	 * is within tolerance nothing can be flagged, and the exact largest
+	 * shift is only worked out if a finding needs it as evidence.
+	 */
+	if (have_pvi) {
+		double den;
 
-		memcpy(bw, vout, sizeof(bw));
-		qsort(bw, SHIFT_K, sizeof(*bw), dbl_cmp);
-		memcpy(aw, vout + SHIFT_K, sizeof(aw));
-		qsort(aw, SHIFT_K, sizeof(*aw), dbl_cmp);
-		for (i = SHIFT_K; i + SHIFT_K <= n; i++) {
-			if (i > SHIFT_K) {
-				sorted_replace(bw, SHIFT_K, vout[i - 1 - SHIFT_K], vout[i - 1]);
-				sorted_replace(aw, SHIFT_K, vout[i - 1], vout[i - 1 + SHIFT_K]);
-			}
-			/* Relative to the higher of the two levels: a 50 -> 45 V step is 10 %. */
-			double before = median_sorted(bw, SHIFT_K);
-			double after = median_sorted(aw, SHIFT_K);
-			double shift = fabs(after - before) / fmax(fmax(fabs(before), fabs(after)), 1e-6);
-
-			if (shift > vstep)
-				vstep = shift;
-			if (shift * 1e6 > p->vout_step_ppm && !(s[i].flags & PL_SF_FAULT))
-				BAD(s[i].ts_ns);
-		}
+		den = vmin > 0 ? vmin : vmax < 0 ? -vmax : 0;
+		if ((vmax - vmin) * 1e6 > p->vout_step_ppm * max_d(den, 1e-6) || first_bad != UINT64_MAX)
+			vout_steps(s, vout, n, p, scratch, &vstep, &first_bad, &last_bad);
 	}
 	f->evidence = json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "samples", (json_int_t)n, "discontinuity_msigma",
@@ -515,5 +556,6 @@ out:
 	free(vout);
 	free(scratch);
 	free(cleanr);
+	free(same);
 	return ret;
 }

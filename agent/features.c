@@ -206,36 +206,264 @@ void feat_select(double *a, size_t n, size_t k)
 }
 
 /*
+ * Order statistics by bucket counts.  Quickselect's partition branches on
+ * every compare, and on fresh data (each window is) it mispredicts about
+ * half of them; a histogram pass does not branch on the data.  A value v
+ * goes to bucket clamp((v - base) * scale, 0, nb - 1), which is monotonic
+ * in v (floating point subtraction and multiplication round monotonically,
+ * and so do the clamps), so all values of a lower bucket are <= all of a
+ * higher one: counting finds the bucket that holds rank k, and only its
+ * values are selected -- exactly the k-th smallest, the same bits as
+ * sorting, whatever base and scale are.  They only decide the speed: the
+ * range is that of a small strided sample without its extremes, so a few
+ * outliers (load steps in differences, P vs V*I at a step) land in the two
+ * end buckets instead of squeezing everything else into one.  A bucket
+ * that still holds many values is bucketed again.
+ */
+#define QH_BUCKETS 2048
+#define QH_SMALL 48	   /* below this, quickselect */
+#define QH_DEPTH 3
+#define QH_SAMPLE 32	   /* strided sample for the range */
+#define QH_SAMPLE_MIN 256 /* below this, the range is min..max */
+
+struct qhist {
+	double base, scale, top;
+	double flatv; /* the value, when flat */
+	size_t n, nb; /* values; buckets used: about 2n, at most QH_BUCKETS */
+	bool ok;      /* buckets are usable */
+	bool flat;    /* finite values, all equal */
+	uint32_t cum[QH_BUCKETS + 1]; /* values in the buckets below b */
+};
+
+static inline size_t qh_bucket(const struct qhist *h, double v)
+{
+	double t = (v - h->base) * h->scale;
+
+	t = t >= 0 ? t : 0; /* NaN too: bucket 0, never out of bounds */
+	t = t < h->top ? t : h->top;
+	return (size_t)t;
+}
+
+/* min and max of x, and whether all are finite. */
+static bool minmax(const double *x, size_t n, double *min, double *max)
+{
+	double lo[4] = { x[0], x[0], x[0], x[0] }, hi[4] = { x[0], x[0], x[0], x[0] }, chk[4] = { 0, 0, 0, 0 };
+	size_t i, l;
+
+	/* four lanes: min/max/add latency, not throughput, would bound one */
+	for (i = 0; i + 4 <= n; i += 4)
+		for (l = 0; l < 4; l++) {
+			double v = x[i + l];
+
+			lo[l] = v < lo[l] ? v : lo[l];
+			hi[l] = v > hi[l] ? v : hi[l];
+			chk[l] += v * 0; /* NaN if any value is NaN or infinite */
+		}
+	for (; i < n; i++) {
+		lo[0] = x[i] < lo[0] ? x[i] : lo[0];
+		hi[0] = x[i] > hi[0] ? x[i] : hi[0];
+		chk[0] += x[i] * 0;
+	}
+	for (l = 1; l < 4; l++) {
+		lo[0] = lo[l] < lo[0] ? lo[l] : lo[0];
+		hi[0] = hi[l] > hi[0] ? hi[l] : hi[0];
+		chk[0] += chk[l];
+	}
+	*min = lo[0];
+	*max = hi[0];
+	return chk[0] == 0;
+}
+
+static void qhist_build(struct qhist *h, const double *x, size_t n)
+{
+	uint32_t c1[QH_BUCKETS], c2[QH_BUCKETS];
+	double lo = 0, hi = 0;
+	size_t i, j;
+
+	h->n = n;
+	h->ok = h->flat = false;
+	for (h->nb = 64; h->nb < 2 * n && h->nb < QH_BUCKETS; h->nb *= 2)
+		;
+	if (n >= QH_SAMPLE_MIN) {
+		double smp[QH_SAMPLE], v;
+
+		for (i = 0; i < QH_SAMPLE; i++) {
+			v = x[i * n / QH_SAMPLE + n / (2 * QH_SAMPLE)];
+			for (j = i; j > 0 && smp[j - 1] > v; j--)
+				smp[j] = smp[j - 1];
+			smp[j] = v;
+		}
+		lo = smp[0];
+		hi = smp[QH_SAMPLE - 1];
+	}
+	h->scale = (double)h->nb / (hi - lo);
+	if (n < QH_SAMPLE_MIN || !(lo < hi) || !isfinite(h->scale)) {
+		bool finite = minmax(x, n, &lo, &hi);
+
+		if (finite && lo == hi) {
+			h->flat = true;
+			h->flatv = lo;
+			return;
+		}
+		h->scale = (double)h->nb / (hi - lo);
+		if (!finite || !(lo < hi) || !isfinite(h->scale))
+			return;
+	}
+	h->base = lo;
+	h->top = (double)(h->nb - 1);
+	/* two count arrays: runs of equal values do not wait on one counter */
+	memset(c1, 0, h->nb * sizeof(*c1));
+	memset(c2, 0, h->nb * sizeof(*c2));
+	for (i = 0; i + 2 <= n; i += 2) {
+		c1[qh_bucket(h, x[i])]++;
+		c2[qh_bucket(h, x[i + 1])]++;
+	}
+	if (i < n)
+		c1[qh_bucket(h, x[i])]++;
+	h->cum[0] = 0;
+	for (i = 0; i < h->nb; i++)
+		h->cum[i + 1] = h->cum[i] + c1[i] + c2[i];
+	h->ok = true;
+}
+
+static void kth_inplace(double *a, size_t n, size_t k, int depth, double *lo, double *hi);
+
+/* The bucket holding rank k (< h->n): the last b with cum[b] <= k. */
+static size_t qh_find(const struct qhist *h, size_t k)
+{
+	size_t lo = 0, hi = h->nb; /* cum[lo] <= k < cum[hi] */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->cum[mid] <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The k-th smallest (k < h->n) of the x h was built from into *lo and, if
+ * hi, the (k+1)-th (k + 1 < h->n) into *hi; tmp: h->n doubles.  The buckets
+ * from k's to k + 1's (the next non-empty one) are gathered: within them
+ * the two are neighbours in rank.
+ */
+static void qhist_kth(const struct qhist *h, const double *x, size_t k, double *tmp, int depth, double *lo,
+		      double *hi)
+{
+	size_t b = qh_find(h, k), span = hi ? qh_find(h, k + 1) - b : 0, i, m = 0;
+
+	for (i = 0; i < h->n; i++) {
+		tmp[m] = x[i]; /* unconditional store, conditional advance: no branch */
+		m += qh_bucket(h, x[i]) - b <= span; /* unsigned: below b wraps */
+	}
+	kth_inplace(tmp, m, k - h->cum[b], depth + 1, lo, hi);
+}
+
+/* The k-th smallest of a[0..n) into *lo, and the (k+1)-th into *hi if hi; reorders a. */
+static void kth_inplace(double *a, size_t n, size_t k, int depth, double *lo, double *hi)
+{
+	struct qhist h;
+	size_t i;
+
+	if (n >= QH_SMALL && depth < QH_DEPTH) {
+		qhist_build(&h, a, n);
+		if (h.flat) {
+			*lo = h.flatv;
+			if (hi)
+				*hi = h.flatv;
+			return;
+		}
+		if (h.ok) {
+			/* Compacting a in place is safe: the write index never passes the read one. */
+			qhist_kth(&h, a, k, a, depth, lo, hi);
+			return;
+		}
+	}
+	feat_select(a, n, k);
+	*lo = a[k];
+	if (hi) {
+		/* the smallest of what feat_select() left after k */
+		*hi = a[k + 1];
+		for (i = k + 2; i < n; i++)
+			if (a[i] < *hi)
+				*hi = a[i];
+	}
+}
+
+/*
  * feat_quantile() of the sorted a[0..n), without sorting: a is reordered.
  * The same interpolation on the same two order statistics, so the same bits.
  */
-static double quantile_select(double *a, size_t n, double q)
+static double quantile_inplace(double *a, size_t n, double q)
 {
-	double pos, frac, next;
-	size_t i, j;
+	double pos, lo, hi;
+	size_t i;
 
 	if (n == 0)
 		return NAN;
 	pos = q * (double)(n - 1);
 	i = (size_t)pos;
 	if (i >= n - 1) {
-		feat_select(a, n, n - 1);
-		return a[n - 1];
+		kth_inplace(a, n, n - 1, 0, &lo, NULL);
+		return lo;
 	}
-	frac = pos - (double)i;
-	feat_select(a, n, i);
-	/* sorted[i + 1]: the smallest of what feat_select() left after i */
-	next = a[i + 1];
-	for (j = i + 2; j < n; j++)
-		if (a[j] < next)
-			next = a[j];
-	return a[i] + frac * (next - a[i]);
+	kth_inplace(a, n, i, 0, &lo, &hi);
+	return lo + (pos - (double)i) * (hi - lo);
+}
+
+void feat_quantiles(const double *x, size_t n, const double *q, double *out, size_t nq, double *tmp)
+{
+	struct qhist h;
+	double pos, lo, hi;
+	size_t j, i;
+
+	if (n < QH_SMALL) {
+		for (j = 0; j < nq; j++) {
+			memcpy(tmp, x, n * sizeof(*tmp));
+			out[j] = quantile_inplace(tmp, n, q[j]);
+		}
+		return;
+	}
+	qhist_build(&h, x, n);
+	for (j = 0; j < nq; j++) {
+		pos = q[j] * (double)(n - 1);
+		i = (size_t)pos;
+		if (h.flat) {
+			out[j] = h.flatv;
+		} else if (!h.ok) {
+			memcpy(tmp, x, n * sizeof(*tmp));
+			out[j] = quantile_inplace(tmp, n, q[j]);
+		} else if (i >= n - 1) {
+			qhist_kth(&h, x, n - 1, tmp, 0, &out[j], NULL);
+		} else {
+			qhist_kth(&h, x, i, tmp, 0, &lo, &hi);
+			out[j] = lo + (pos - (double)i) * (hi - lo);
+		}
+	}
+}
+
+void feat_kth2(double *a, size_t n, size_t k, double *lo, double *hi)
+{
+	kth_inplace(a, n, k, 0, lo, hi);
+}
+
+double feat_kth(double *a, size_t n, size_t k)
+{
+	double v;
+
+	kth_inplace(a, n, k, 0, &v, NULL);
+	return v;
 }
 
 double feat_median(const double *x, size_t n, double *tmp)
 {
-	memcpy(tmp, x, n * sizeof(*tmp));
-	return quantile_select(tmp, n, 0.5);
+	double q = 0.5, m;
+
+	feat_quantiles(x, n, &q, &m, 1, tmp);
+	return m;
 }
 
 double feat_mad(const double *x, size_t n, double med, double *tmp)
@@ -244,7 +472,25 @@ double feat_mad(const double *x, size_t n, double med, double *tmp)
 
 	for (i = 0; i < n; i++)
 		tmp[i] = fabs(x[i] - med);
-	return quantile_select(tmp, n, 0.5);
+	return quantile_inplace(tmp, n, 0.5);
+}
+
+/*
+ * sum_{i<n-k} (x_i - mean)(x_{i+k} - mean) in four interleaved partial
+ * sums (four short dependency chains instead of one long one).  Both ACF
+ * searches use it, so their values agree bit for bit.
+ */
+static double lag_sum(const double *x, size_t n, double mean, size_t k)
+{
+	double s[4] = { 0, 0, 0, 0 };
+	size_t i, m = n - k, l;
+
+	for (i = 0; i + 4 <= m; i += 4)
+		for (l = 0; l < 4; l++)
+			s[l] += (x[i + l] - mean) * (x[i + l + k] - mean);
+	for (; i < m; i++)
+		s[0] += (x[i] - mean) * (x[i + k] - mean);
+	return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
 double feat_acf(const double *x, size_t n, size_t lag)
@@ -291,13 +537,8 @@ size_t feat_dominant_lag(const double *x, size_t n, size_t min_lag, size_t max_l
 		free(c);
 		return 0;
 	}
-	for (k = min_lag - 1; k <= max_lag + 1; k++) {
-		double num = 0;
-
-		for (i = 0; i + k < n; i++)
-			num += (x[i] - mean) * (x[i + k] - mean);
-		c[k - (min_lag - 1)] = num / den;
-	}
+	for (k = min_lag - 1; k <= max_lag + 1; k++)
+		c[k - (min_lag - 1)] = lag_sum(x, n, mean, k) / den;
 	for (k = min_lag; k <= max_lag; k++) {
 		prev = c[k - 1 - (min_lag - 1)];
 		cur = c[k - (min_lag - 1)];
@@ -469,7 +710,7 @@ static int ensure_plan(struct features_ctx *c, size_t n)
 }
 
 /* Smallest 2^a 3^b 5^c 7^d >= n: sizes FFTW transforms fast. */
-static size_t fft_good_size(size_t n)
+static __attribute__((unused)) size_t fft_good_size(size_t n)
 {
 	size_t m;
 
@@ -489,7 +730,7 @@ static size_t fft_good_size(size_t n)
 
 static int ensure_acf_plan(struct features_ctx *c, size_t n)
 {
-	size_t N = fft_good_size(2 * n);
+	size_t N = 1; while (N < 2 * n) N *= 2;
 
 	if (c->acf_n == N)
 		return 0;
@@ -515,15 +756,10 @@ fail:
 	return -ENOMEM;
 }
 
-/* sum_{i<n-k} (x_i - mean)(x_{i+k} - mean) / den, summed exactly as feat_dominant_lag() does. */
+/* r(k) exactly as feat_dominant_lag() computes it. */
 static double acf_direct(const double *x, size_t n, double mean, double den, size_t k)
 {
-	double num = 0;
-	size_t i;
-
-	for (i = 0; i + k < n; i++)
-		num += (x[i] - mean) * (x[i + k] - mean);
-	return num / den;
+	return lag_sum(x, n, mean, k) / den;
 }
 
 /*
@@ -536,7 +772,7 @@ size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_
 				  double min_r, double *r)
 {
 	double mean = 0, den = 0, *a, scale, L = -INFINITY, best = -2, e = ACF_FFT_EPS;
-	size_t i, k, N, best_k = 0;
+	size_t i, k, N, best_k = 0, sure = 0, candidates = 0;
 
 	*r = NAN;
 	if (n < 4 || min_lag < 1)
@@ -576,8 +812,21 @@ size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_
 	 * feat_dominant_lag(), so the result is bit-identical to it.
 	 */
 	for (k = min_lag; k <= max_lag; k++)
-		if (a[k] > a[k - 1] + 2 * e && a[k] > a[k + 1] + 2 * e && a[k] > min_r + e && a[k] > L)
+		if (a[k] > a[k - 1] + 2 * e && a[k] > a[k + 1] + 2 * e && a[k] > min_r + e && a[k] > L) {
 			L = a[k];
+			sure = k;
+		}
+	for (k = min_lag; k <= max_lag; k++)
+		if (a[k] >= a[k - 1] - 2 * e && a[k] > a[k + 1] - 2 * e && a[k] > min_r - e && a[k] >= L - 2 * e)
+			candidates++;
+	/*
+	 * The sure peak is the only lag that could be the best one: it is the
+	 * answer, and only its r needs the direct sum.
+	 */
+	if (candidates == 1 && sure) {
+		*r = acf_direct(x, n, mean, den, sure);
+		return sure;
+	}
 	for (k = min_lag; k <= max_lag; k++) {
 		double prev, cur, next;
 
@@ -621,18 +870,29 @@ int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, do
 		return -ERANGE;
 	/* Keeps log() finite for empty bins without moving the flatness of real spectra. */
 	eps = total * 1e-15;
+	/*
+	 * One log per bin: ln p_k = ln P_k - ln total, with ln P_k taken as
+	 * ln(P_k + eps) (off by under 1e-15 relative where it matters; an
+	 * empty bin's p_k ln p_k is 0 either way).
+	 */
 	for (k = 1; k <= K; k++) {
+		double lk;
+
 		pk = c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
 		f = (double)k * fs_hz / (double)n;
 		if (pk > best) {
 			best = pk;
 			out->dom_freq_hz = f;
 		}
-		if (pk > 0)
-			h -= pk / total * log(pk / total);
-		logsum += log(pk + eps);
-		out->band[f < p->band_lo_hz ? 0 : f < p->band_hi_hz ? 1 : 2] += pk / total;
+		lk = log(pk + eps);
+		h += pk * lk;
+		logsum += lk;
+		out->band[f < p->band_lo_hz ? 0 : f < p->band_hi_hz ? 1 : 2] += pk;
 	}
+	/* -sum p ln p = ln total - sum P ln P / total */
+	h = log(total) - h / total;
+	for (k = 0; k < 3; k++)
+		out->band[k] /= total;
 	out->entropy = K > 1 ? h / log((double)K) : 0;
 	out->flatness = exp(logsum / (double)K) / (total / (double)K);
 	return 0;
@@ -680,10 +940,45 @@ static void set(struct window_features *w, enum feat_id f, double v)
  * noise alone has none.
  */
 /* dmad: MAD of the first differences of the series, from step_in(). */
-static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, double dmad,
-			   struct window_features *w)
+/*
+ * Sums and counts of x below thr (sum[0], cnt[0]) and at or above it.  Four
+ * independent lanes and selects instead of indexing by the compare: one
+ * long dependency chain through memory becomes four short ones in
+ * registers.
+ */
+static void isodata_sums(const double *x, size_t n, double thr, double sum[2], double cnt[2])
 {
-	double lo, hi, thr, hyst, *tau = c->tmp, noise;
+	double lo[4] = { 0, 0, 0, 0 }, hi[4] = { 0, 0, 0, 0 };
+	size_t i, l, up = 0;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		for (l = 0; l < 4; l++) {
+			double v = x[i + l];
+			bool h = v >= thr;
+
+			hi[l] += h ? v : 0;
+			lo[l] += h ? 0 : v;
+			up += h;
+		}
+	}
+	for (; i < n; i++) {
+		bool h = x[i] >= thr;
+
+		hi[0] += h ? x[i] : 0;
+		lo[0] += h ? 0 : x[i];
+		up += h;
+	}
+	sum[0] = (lo[0] + lo[1]) + (lo[2] + lo[3]);
+	sum[1] = (hi[0] + hi[1]) + (hi[2] + hi[3]);
+	cnt[0] = (double)(n - up);
+	cnt[1] = (double)up;
+}
+
+/* median, lo, hi: quantiles 0.5, 0.01 and 0.99 of the series. */
+static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, double lo, double hi,
+			   double dmad, struct window_features *w)
+{
+	double thr, hyst, *tau = c->tmp, noise;
 	int iter;
 	size_t i, start, onsets = 0, last_onset = 0, ntau = 0;
 	uint8_t *st = c->state;
@@ -691,9 +986,6 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	noise = 1.4826 * dmad / sqrt(2);
 	if (noise < 1e-4 * fabs(median))
 		noise = 1e-4 * fabs(median);
-	memcpy(c->tmp, c->x, n * sizeof(double));
-	lo = quantile_select(c->tmp, n, 0.01);
-	hi = quantile_select(c->tmp, n, 0.99);
 	if (hi - lo < 6 * noise) {
 		set(w, FEAT_BURSTS, 0); /* flat: no states, no bursts */
 		return;
@@ -707,10 +999,7 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	for (iter = 0; iter < 50; iter++) {
 		double sum[2] = { 0, 0 }, cnt[2] = { 0, 0 }, nthr;
 
-		for (i = 0; i < n; i++) {
-			sum[c->x[i] >= thr] += c->x[i];
-			cnt[c->x[i] >= thr]++;
-		}
+		isodata_sums(c->x, n, thr, sum, cnt);
 		if (!cnt[0] || !cnt[1])
 			break;
 		lo = sum[0] / cnt[0];
@@ -766,7 +1055,7 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 		if (!nr)
 			continue;
 		set(w, state ? FEAT_HIGH_RUN_MEAN : FEAT_LOW_RUN_MEAN, sum / (double)nr);
-		set(w, state ? FEAT_HIGH_RUN_MED : FEAT_LOW_RUN_MED, quantile_select(len, nr, 0.5));
+		set(w, state ? FEAT_HIGH_RUN_MED : FEAT_LOW_RUN_MED, quantile_inplace(len, nr, 0.5));
 		set(w, state ? FEAT_HIGH_RUN_MAX : FEAT_LOW_RUN_MAX, max);
 	}
 }
@@ -797,7 +1086,8 @@ static void pvi_features(struct features_ctx *c, const struct pl_sample *s, size
 int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size_t n, uint64_t period_ns,
 			 const struct feat_params *p, struct window_features *w)
 {
-	double period_s = (double)period_ns / 1e9, median, r, dmed, dmad;
+	static const double qs[3] = { 0.5, 0.01, 0.99 };
+	double period_s = (double)period_ns / 1e9, median, r, dmed, dmad, qv[3];
 	struct spectral sp;
 	struct moments m;
 	size_t i, k = 0, lag, at;
@@ -837,14 +1127,15 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 			set(w, FEAT_BAND_HIGH, sp.band[2]);
 		}
 	}
-	median = feat_median(c->x, k, c->tmp);
+	feat_quantiles(c->x, k, qs, qv, 3, c->tmp);
+	median = qv[0];
 	for (i = 0, r = 0; i < k; i++)
 		r += fabs(c->x[i] - median) <= p->flat_tol * fabs(median);
 	set(w, FEAT_FLAT, r / (double)k);
 	/* k >= 4: as feat_step(), in ctx scratch; the MAD of the differences also sets the burst noise. */
 	at = 0;
 	set(w, FEAT_STEP, step_in(c->x, k, 1e-3 * fabs(median), &at, c->tmp2, c->tmp, &dmed, &dmad));
-	burst_features(c, k, period_s, median, dmad, w);
+	burst_features(c, k, period_s, median, qv[1], qv[2], dmad, w);
 	pvi_features(c, s, n, w);
 	return 0;
 }

@@ -161,6 +161,17 @@ double feat_quantile(const double *sorted, size_t n, double q); /* linear interp
  * with no greater value before it and no smaller one after it.  O(n).
  */
 void feat_select(double *a, size_t n, size_t k);
+/*
+ * feat_quantile() of the sorted x for each q[j] into out[j], bit for bit,
+ * without sorting: exact order statistics by bucket counts (branch-free
+ * passes; only the bucket holding a rank is selected).  x is left as it
+ * is; tmp: n doubles.
+ */
+void feat_quantiles(const double *x, size_t n, const double *q, double *out, size_t nq, double *tmp);
+/* The k-th smallest of a[0..n) (k < n), as feat_quantiles() finds it; reorders a. */
+double feat_kth(double *a, size_t n, size_t k);
+/* The k-th and (k+1)-th smallest (k + 1 < n) into *lo and *hi; reorders a. */
+void feat_kth2(double *a, size_t n, size_t k, double *lo, double *hi);
 /* Median and MAD of x (n > 0); uses tmp (n doubles) as scratch. */
 double feat_median(const double *x, size_t n, double *tmp);
 double feat_mad(const double *x, size_t n, double med, double *tmp);

@@ -438,15 +438,3 @@ int trace_load(const char *path, struct trace *t, struct plerr *e)
 	return ret;
 }
 
-bool sample_power_uw(const struct pl_sample *s, int64_t *uw)
-{
-	if (s->rails & PL_RAIL_PIN) {
-		*uw = s->pin_uw;
-		return true;
-	}
-	if (s->rails & PL_RAIL_POUT) {
-		*uw = s->pout_uw;
-		return true;
-	}
-	return false;
-}

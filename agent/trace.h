@@ -97,6 +97,17 @@ int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e);
 int trace_load(const char *path, struct trace *t, struct plerr *e);
 
 /* Power of a sample in uW from the best rail present (PIN, else POUT); false if neither. */
-bool sample_power_uw(const struct pl_sample *s, int64_t *uw);
+static inline bool sample_power_uw(const struct pl_sample *s, int64_t *uw)
+{
+	if (s->rails & PL_RAIL_PIN) {
+		*uw = s->pin_uw;
+		return true;
+	}
+	if (s->rails & PL_RAIL_POUT) {
+		*uw = s->pout_uw;
+		return true;
+	}
+	return false;
+}
 
 #endif /* PL_TRACE_H */
