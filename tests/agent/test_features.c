@@ -382,29 +382,77 @@ static int cmp_d(const void *a, const void *b)
 }
 
 /* Median and MAD (selection, no sort) against a sorted copy and feat_quantile(): the same bits. */
+/*
+ * The bucket-count selection against qsort: every quantile and order
+ * statistic bit for bit, on data made to defeat it -- ties, sorted runs, a
+ * few huge outliers that squeeze the rest into one bucket, heavy tails,
+ * mixed signs, infinities, values one ulp apart, a single odd value.
+ */
+#define NKINDS 12
+static double gen(int kind, size_t i, size_t n, uint64_t *seed)
+{
+	uint64_t r;
+	double u;
+
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	r = *seed >> 11;
+	u = (double)r / 9007199254740992.0; /* [0, 1) */
+	switch (kind) {
+	case 0: return (double)r;
+	case 1: return (double)((*seed >> 33) % 7); /* many ties */
+	case 2: return (double)i;		     /* sorted */
+	case 3: return (double)(n - i);		     /* reversed */
+	case 4: return i % 97 == 3 ? 1e12 * (1 + u) : 1000 + u; /* outliers above */
+	case 5: return i % 89 == 5 ? -1e9 : i % 83 == 1 ? 1e9 : 2e-4 * u; /* both sides */
+	case 6: return u < 0.5 ? -1 / (u + 1e-12) : 1 / (1 - u + 1e-12);  /* heavy tails, both signs */
+	case 7: return i == n / 3 ? INFINITY : i == n / 5 ? -INFINITY : u - 0.5;
+	case 8: return nextafter(1.0, 2.0) * (double)((*seed >> 40) % 3 == 0) + 1.0; /* 1 ulp apart */
+	case 9: return i == n / 2 ? 5.0 : 4.0;					  /* one odd value */
+	case 10: return u < 0.5 ? -0.0 : 0.0;
+	default: return floor(u * 16) * 0.125 + (i % 2 ? 1e-3 : 0); /* quantized, two levels */
+	}
+}
+
 static void test_median_select_matches_sort(void **state)
 {
-	static double x[1500], s[1500], tmp[1500];
+	static double x[5000], s[5000], tmp[5000], a[5000];
+	static const double q[] = { 0, 0.01, 0.25, 0.5, 0.75, 0.99, 1 };
+	double out[7], lo, hi;
 	uint64_t seed = 99;
-	size_t n, i;
+	size_t n, i, j, k;
 	int kind;
 
 	(void)state;
-	for (kind = 0; kind < 4; kind++) {
-		for (n = 1; n <= 1500; n = n < 40 ? n + 1 : n * 3 / 2 + 1) {
+	for (kind = 0; kind < NKINDS; kind++) {
+		for (n = 1; n <= 5000; n = n < 40 ? n + 1 : n * 3 / 2 + 1) {
 			double med, mad;
 
-			for (i = 0; i < n; i++) {
-				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-				x[i] = kind == 0   ? (double)(seed >> 11)
-				       : kind == 1 ? (double)((seed >> 33) % 7) /* many ties */
-				       : kind == 2 ? (double)i			/* sorted */
-						   : (double)(n - i);		/* reversed */
-			}
+			for (i = 0; i < n; i++)
+				x[i] = gen(kind, i, n, &seed);
 			memcpy(s, x, n * sizeof(*s));
 			qsort(s, n, sizeof(*s), cmp_d);
 			med = feat_median(x, n, tmp);
-			assert_true(med == feat_quantile(s, n, 0.5));
+			assert_true(med == feat_quantile(s, n, 0.5) || (isnan(med) && kind == 7));
+			feat_quantiles(x, n, q, out, 7, tmp);
+			for (j = 0; j < 7; j++) {
+				double want = feat_quantile(s, n, q[j]);
+
+				/* inf - inf interpolations are NaN either way */
+				if (!(isnan(want) && isnan(out[j])))
+					assert_true(memcmp(&out[j], &want, sizeof(want)) == 0 || out[j] == want);
+			}
+			for (j = 0; j < 5 && n > 1; j++) {
+				k = (size_t)(seed >> 20) % (n - 1);
+				seed = seed * 6364136223846793005ULL + 1;
+				memcpy(a, x, n * sizeof(*a));
+				feat_kth2(a, n, k, &lo, &hi);
+				assert_true(lo == s[k]);
+				assert_true(hi == s[k + 1]);
+				memcpy(a, x, n * sizeof(*a));
+				assert_true(feat_kth(a, n, k) == s[k]);
+			}
+			if (kind == 7)
+				continue; /* |x - med| with infinities: no MAD to compare */
 			for (i = 0; i < n; i++)
 				s[i] = fabs(x[i] - med);
 			qsort(s, n, sizeof(*s), cmp_d);
