@@ -524,6 +524,15 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		if ((vmax - vmin) * 1e6 > p->vout_step_ppm * max_d(den, 1e-6) || first_bad != UINT64_MAX)
 			vout_steps(s, vout, n, p, scratch, &vstep, &first_bad, &last_bad);
 	}
+	/* Nothing physics forbids: no finding, so no evidence to build. */
+	if (first_bad == UINT64_MAX) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "rails consistent: P vs V*I within %.1f %% (longest excursion %zu samples), no stuck values or "
+		       "timing gaps",
+		       p->pvi_tol_ppm / 1e4, pvi_longest);
+		ret = 0;
+		goto out;
+	}
 	f->evidence = json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "samples", (json_int_t)n, "discontinuity_msigma",
 		(json_int_t)msigma(disc), "pvi_err_max_ppm", (json_int_t)llround(emax * 1e6), "pvi_bad_samples",
@@ -533,15 +542,6 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		"seq_missing", (json_int_t)seq_missing, "lost_declared", (json_int_t)t->info.lost);
 	if (!f->evidence) {
 		ret = -ENOMEM;
-		goto out;
-	}
-	if (first_bad == UINT64_MAX) {
-		strfmt(f->summary, sizeof(f->summary),
-		       "rails consistent: P vs V*I within %.1f %% (longest excursion %zu samples), no stuck values or "
-		       "timing gaps",
-		       p->pvi_tol_ppm / 1e4, pvi_longest);
-		finding__free(f);
-		ret = 0;
 		goto out;
 	}
 	f->start_ns = first_bad;

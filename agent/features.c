@@ -414,8 +414,44 @@ static double quantile_inplace(double *a, size_t n, double q)
 	return lo + (pos - (double)i) * (hi - lo);
 }
 
+/*
+ * The k smallest of x[0..n) (k <= n), ascending, into lo[], and the k
+ * largest, ascending, into hi[]: one pass with two short sorted buffers.
+ * A value enters a full buffer only if it beats the buffer's worst, which
+ * on unordered data is rare after the first few hundred values, so the
+ * compares are predictable; a monotonic series costs O(n k).
+ */
+#define QX_MAX 32
+static void extremes(const double *x, size_t n, size_t k, double *lo, double *hi)
+{
+	size_t i, j, nl = 0, nh = 0;
+	double v;
+
+	for (i = 0; i < n; i++) {
+		v = x[i];
+		if (nl < k || v < lo[k - 1]) {
+			j = nl < k ? nl++ : k - 1;
+			for (; j > 0 && lo[j - 1] > v; j--)
+				lo[j] = lo[j - 1];
+			lo[j] = v;
+		}
+		if (nh < k || v > hi[0]) {
+			if (nh < k) {
+				for (j = nh++; j > 0 && hi[j - 1] > v; j--)
+					hi[j] = hi[j - 1];
+			} else {
+				for (j = 0; j + 1 < k && hi[j + 1] < v; j++)
+					hi[j] = hi[j + 1];
+			}
+			hi[j] = v;
+		}
+	}
+}
+
 void feat_quantiles(const double *x, size_t n, const double *q, double *out, size_t nq, double *tmp)
 {
+	double elo[QX_MAX], ehi[QX_MAX];
+	size_t ek = 0; /* extremes() buffers filled, if > 0 */
 	struct qhist h;
 	double pos, lo, hi;
 	size_t j, i;
@@ -427,11 +463,36 @@ void feat_quantiles(const double *x, size_t n, const double *q, double *out, siz
 		}
 		return;
 	}
+	/*
+	 * Quantiles near either end (the 1 % and 99 % ones: k = 11 of 1000)
+	 * from one pass of extremes() instead of a gather each.
+	 */
+	for (j = 0; j < nq; j++) {
+		pos = q[j] * (double)(n - 1);
+		i = (size_t)pos;
+		if (i + 2 <= QX_MAX && i + 2 > ek)
+			ek = i + 2;
+		else if (n - i <= QX_MAX && n - i > ek)
+			ek = n - i;
+	}
+	if (ek > 0 && ek * 8 > n)
+		ek = 0; /* not worth it: most of x would pass through the buffers */
+	if (ek > 0)
+		extremes(x, n, ek, elo, ehi);
 	qhist_build(&h, x, n);
 	for (j = 0; j < nq; j++) {
 		pos = q[j] * (double)(n - 1);
 		i = (size_t)pos;
-		if (h.flat) {
+		if (ek > 0 && i + 2 <= ek) {
+			out[j] = elo[i] + (pos - (double)i) * (elo[i + 1] - elo[i]);
+		} else if (ek > 0 && n - i <= ek && i + 1 < n) {
+			/* sorted[i] is the (n - i)-th largest: ehi[ek - (n - i)] */
+			lo = ehi[ek - (n - i)];
+			hi = ehi[ek - (n - i) + 1];
+			out[j] = lo + (pos - (double)i) * (hi - lo);
+		} else if (ek > 0 && i + 1 >= n) {
+			out[j] = ehi[ek - 1];
+		} else if (h.flat) {
 			out[j] = h.flatv;
 		} else if (!h.ok) {
 			memcpy(tmp, x, n * sizeof(*tmp));
@@ -594,14 +655,15 @@ static double step_in(const double *x, size_t n, double sigma_floor, size_t *at,
 	sigma = 1.4826 * *dmad;
 	if (sigma < sigma_floor)
 		sigma = sigma_floor;
+	/* Division rounds monotonically: the largest |d - med| gives the largest z. */
 	for (i = 0; i + 1 < n; i++) {
-		z = fabs(d[i] - med) / sigma;
+		z = fabs(d[i] - med);
 		if (z > best) {
 			best = z;
 			*at = i;
 		}
 	}
-	return best;
+	return best / sigma;
 }
 
 double feat_step(const double *x, size_t n, double sigma_floor, size_t *at)
@@ -1014,13 +1076,19 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	/* Wide enough that noise around the threshold cannot make a burst of its own. */
 	hyst = fmax(0.1 * (hi - lo), 3 * noise);
 	st[0] = c->x[0] >= thr;
-	for (i = 1; i < n; i++) {
-		if (c->x[i] >= thr + hyst)
-			st[i] = 1;
-		else if (c->x[i] <= thr - hyst)
-			st[i] = 0;
-		else
-			st[i] = st[i - 1];
+	{
+		/* selects, not branches: a bursty series would mispredict every edge */
+		double up = thr + hyst, down = thr - hyst;
+		uint8_t cur = st[0];
+
+		for (i = 1; i < n; i++) {
+			double v = c->x[i];
+			uint8_t keep = cur;
+
+			cur = v <= down ? 0 : keep;
+			cur = v >= up ? 1 : cur; /* up first, as an if/else chain would */
+			st[i] = cur;
+		}
 	}
 	/* tau reuses tmp: the sorted copy is no longer needed. */
 	for (i = 1; i < n; i++) {
@@ -1072,7 +1140,7 @@ static void pvi_features(struct features_ctx *c, const struct pl_sample *s, size
 			continue;
 		p = (double)s[i].pout_uw;
 		vi = (double)s[i].vout_uv * (double)s[i].iout_ua / 1e6;
-		err[m] = fabs(p - vi) / fmax(fabs(p), 1e6); /* floor 1 W: idle rails */
+		err[m] = fabs(p - vi) / (fabs(p) > 1e6 ? fabs(p) : 1e6); /* floor 1 W: idle rails */
 		if (err[m] > emax)
 			emax = err[m];
 		m++;
@@ -1096,9 +1164,12 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	memset(w, 0, sizeof(*w));
 	if (ensure_cap(c, n ? n : 1))
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* 128-byte records, one field of each: fetch ahead of the walk */
+		__builtin_prefetch(&s[i + 16 < n ? i + 16 : i]);
 		if (sample_power_uw(&s[i], &uw))
 			c->x[k++] = (double)uw / 1e6;
+	}
 	w->n = (uint32_t)k;
 	if (k < p->min_samples || k < 4)
 		return -ENODATA;
