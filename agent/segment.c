@@ -154,11 +154,7 @@ int segment__write(struct segment *g, const char *dir, const char *name, uint64_
 	g->t.info.lost = unexplained > g->gaps ? unexplained : g->gaps;
 	g->t.info.period_ns = period_ns;
 	g->t.info.t0_ns = g->t.s[0].ts_ns;
-	if (trace_encode(&g->t, &b))
-		return plerr_set(e, -ENOMEM, "out of memory encoding %s", name);
-	sha256_hex(b.p, b.len, digest);
-	ret = file_write_atomic(trace_path, b.p, b.len, 0644, e);
-	buf_free(&b);
+	ret = trace_save_digest(trace_path, &g->t, digest, e);
 	if (ret)
 		return ret;
 	/* What attest_trace() signs, from the records in memory rather than a re-read of the file. */

@@ -5,9 +5,13 @@
  * layout or byte order.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "trace.h"
 
@@ -214,11 +218,9 @@ static void decode_record(const uint8_t *r, struct pl_sample *s)
 	s->gpu_ctx = get64(r + R_GPU_CTX);
 }
 
-int trace_encode(const struct trace *t, struct buf *out)
+static void encode_header(const struct trace *t, uint8_t h[PLTR_HEADER_SIZE])
 {
-	uint8_t h[PLTR_HEADER_SIZE] = { 0 };
-	size_t i, start = out->len;
-
+	memset(h, 0, PLTR_HEADER_SIZE);
 	memcpy(h + H_MAGIC, PLTR_MAGIC, 8);
 	put16(h + H_VERSION, PLTR_VERSION);
 	put16(h + H_HEADER_SIZE, PLTR_HEADER_SIZE);
@@ -237,6 +239,14 @@ int trace_encode(const struct trace *t, struct buf *out)
 	memcpy(h + H_HOST, t->info.host, strlen(t->info.host));
 	memcpy(h + H_FINGERPRINT, t->info.fingerprint, 64);
 	put64(h + H_LOST, t->info.lost);
+}
+
+int trace_encode(const struct trace *t, struct buf *out)
+{
+	uint8_t h[PLTR_HEADER_SIZE];
+	size_t i;
+
+	encode_header(t, h);
 	if (t->n > (SIZE_MAX - PLTR_HEADER_SIZE) / PLTR_RECORD_SIZE ||
 	    buf_reserve(out, PLTR_HEADER_SIZE + t->n * PLTR_RECORD_SIZE))
 		return -ENOMEM;
@@ -246,20 +256,41 @@ int trace_encode(const struct trace *t, struct buf *out)
 		out->len += PLTR_RECORD_SIZE;
 	}
 	out->p[out->len] = 0;
-	(void)start;
 	return 0;
+}
+
+#define IO_RECORDS 512 /* records per write or per released read chunk: 64 KiB */
+
+int trace_save_digest(const char *path, const struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e)
+{
+	uint8_t h[PLTR_HEADER_SIZE], *chunk;
+	struct afile f;
+	size_t i, k;
+	int ret;
+
+	chunk = malloc(IO_RECORDS * PLTR_RECORD_SIZE);
+	if (!chunk)
+		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
+	ret = afile_open(&f, path, e);
+	if (ret) {
+		free(chunk);
+		return ret;
+	}
+	encode_header(t, h);
+	afile_write(&f, h, sizeof(h));
+	for (i = 0; i < t->n; i += k) {
+		k = t->n - i < IO_RECORDS ? t->n - i : IO_RECORDS;
+		for (size_t j = 0; j < k; j++)
+			encode_record(chunk + j * PLTR_RECORD_SIZE, &t->s[i + j]);
+		afile_write(&f, chunk, k * PLTR_RECORD_SIZE);
+	}
+	free(chunk);
+	return afile_commit(&f, 0644, digest, e);
 }
 
 int trace_save(const char *path, const struct trace *t, struct plerr *e)
 {
-	struct buf b = { 0 };
-	int ret;
-
-	if (trace_encode(t, &b))
-		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
-	ret = file_write_atomic(path, b.p, b.len, 0644, e);
-	buf_free(&b);
-	return ret;
+	return trace_save_digest(path, t, NULL, e);
 }
 
 /* A NUL-padded printable-ASCII string field. */
@@ -371,8 +402,14 @@ static int check_record(const uint8_t *r, const struct trace_info *ti, uint64_t 
 	return 0;
 }
 
-int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e)
+/*
+ * trace_parse(); with release set, p is a private file mapping whose
+ * decoded pages are handed back as the walk passes them (MADV_DONTNEED):
+ * a loaded trace costs its decoded records, not twice that.
+ */
+static int parse_impl(const uint8_t *p, size_t n, struct trace *t, struct plerr *e, bool release)
 {
+	size_t done = 0, page = release ? (size_t)sysconf(_SC_PAGESIZE) : 0;
 	uint64_t count = 0, i, have;
 	uint16_t hsize = 0;
 	size_t off;
@@ -407,6 +444,14 @@ int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e)
 			goto fail;
 		decode_record(p + off, &t->s[i]);
 		t->n++;
+		if (release && (i + 1) % (16 * IO_RECORDS) == 0) {
+			size_t upto = (off + t->info.record_size) / page * page;
+
+			if (upto > done) {
+				madvise((void *)(p + done), upto - done, MADV_DONTNEED);
+				done = upto;
+			}
+		}
 	}
 	if (count && t->s[0].ts_ns != t->info.t0_ns) {
 		ret = plerr_set(e, -EINVAL, "corrupt header at offset %d: t0_ns differs from the first record's ts_ns",
@@ -423,18 +468,47 @@ fail:
 	return ret;
 }
 
+int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e)
+{
+	return parse_impl(p, n, t, e, false);
+}
+
 int trace_load(const char *path, struct trace *t, struct plerr *e)
 {
-	struct buf b = { 0 };
-	int ret;
+	struct stat st;
+	void *map;
+	int fd, ret;
 
-	ret = file_read(path, SIZE_MAX / 4, &b, e);
-	if (ret)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+		close(fd);
 		return ret;
-	ret = trace_parse(b.p ? b.p : (const uint8_t *)"", b.len, t, e);
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		/* not mappable (a pipe, /dev/stdin) or empty: read it whole */
+		struct buf b = { 0 };
+
+		close(fd);
+		ret = file_read(path, SIZE_MAX / 4, &b, e);
+		if (ret)
+			return ret;
+		ret = trace_parse(b.p ? b.p : (const uint8_t *)"", b.len, t, e);
+		if (ret)
+			plerr_prefix(e, path);
+		buf_free(&b);
+		return ret;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return plerr_set(e, -errno, "%s: cannot map: %s", path, strerror(errno));
+	ret = parse_impl(map, (size_t)st.st_size, t, e, true);
 	if (ret)
 		plerr_prefix(e, path);
-	buf_free(&b);
+	munmap(map, (size_t)st.st_size);
 	return ret;
 }
 

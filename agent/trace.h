@@ -83,7 +83,12 @@ void trace__free(struct trace *t);
 
 /* Serializes t (header + records, little-endian) onto out.  -ENOMEM. */
 int trace_encode(const struct trace *t, struct buf *out);
-/* trace_encode() then file_write_atomic() with mode 0644. */
+/*
+ * Writes t to path atomically (mode 0644), streamed in 64 KiB chunks: no
+ * second copy of the records in memory.  digest (if not NULL) receives the
+ * SHA-256 of the file's bytes, as trace_encode() would have produced them.
+ */
+int trace_save_digest(const char *path, const struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e);
 int trace_save(const char *path, const struct trace *t, struct plerr *e);
 
 /*

@@ -228,38 +228,87 @@ static void fsync_parent(const char *path)
 	free(dir);
 }
 
-int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, struct plerr *e)
+int afile_open(struct afile *f, const char *path, struct plerr *e)
 {
 	size_t len = strlen(path);
-	char *tmp = malloc(len + 16);
-	int fd, ret;
 
-	if (!tmp)
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->path = path;
+	f->tmp = malloc(len + 16);
+	if (!f->tmp)
 		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
-	snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = plerr_set(e, -errno, "%s: cannot create temporary file: %s", path, strerror(errno));
-		free(tmp);
+	snprintf(f->tmp, len + 16, "%s.tmp.XXXXXX", path);
+	f->fd = mkstemp(f->tmp);
+	if (f->fd < 0) {
+		int ret = plerr_set(e, -errno, "%s: cannot create temporary file: %s", path, strerror(errno));
+
+		free(f->tmp);
+		f->tmp = NULL;
 		return ret;
 	}
-	ret = write_all(fd, p, n);
-	if (!ret && fchmod(fd, mode) < 0)
+	crypto_hash_sha256_init(&f->st);
+	return 0;
+}
+
+void afile_write(struct afile *f, const void *p, size_t n)
+{
+	if (f->err || f->fd < 0)
+		return;
+	f->err = write_all(f->fd, p, n);
+	crypto_hash_sha256_update(&f->st, p, (unsigned long long)n);
+}
+
+void afile_abort(struct afile *f)
+{
+	if (f->fd >= 0) {
+		close(f->fd);
+		unlink(f->tmp);
+	}
+	free(f->tmp);
+	f->tmp = NULL;
+	f->fd = -1;
+}
+
+int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], struct plerr *e)
+{
+	uint8_t h[SHA256_LEN];
+	int ret = f->err;
+
+	if (f->fd < 0)
+		return plerr_set(e, -EBADF, "%s: not open", f->path);
+	if (!ret && fchmod(f->fd, mode) < 0)
 		ret = -errno;
-	if (!ret && fsync(fd) < 0)
+	if (!ret && fsync(f->fd) < 0)
 		ret = -errno;
-	if (close(fd) < 0 && !ret)
+	if (close(f->fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
+	f->fd = -1;
+	if (!ret && rename(f->tmp, f->path) < 0)
 		ret = -errno;
 	if (ret) {
-		unlink(tmp);
-		plerr_set(e, ret, "%s: %s", path, strerror(-ret));
+		unlink(f->tmp);
+		plerr_set(e, ret, "%s: %s", f->path, strerror(-ret));
 	} else {
-		fsync_parent(path);
+		fsync_parent(f->path);
+		crypto_hash_sha256_final(&f->st, h);
+		if (digest)
+			hex_encode(h, SHA256_LEN, digest);
 	}
-	free(tmp);
+	free(f->tmp);
+	f->tmp = NULL;
 	return ret;
+}
+
+int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, struct plerr *e)
+{
+	struct afile f;
+	int ret = afile_open(&f, path, e);
+
+	if (ret)
+		return ret;
+	afile_write(&f, p, n);
+	return afile_commit(&f, mode, NULL, e);
 }
 
 int file_write_new(const char *path, const void *p, size_t n, mode_t mode, bool force, struct plerr *e)

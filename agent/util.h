@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sodium.h>
 
 #define PL_PROG "powerledger"
 
@@ -95,6 +96,24 @@ void sha256(const void *p, size_t n, uint8_t out[SHA256_LEN]);
 void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN]);
 /* SHA-256 of a file's bytes, streamed. */
 int file_sha256_hex(const char *path, char out[SHA256_HEX_LEN], struct plerr *e);
+
+/*
+ * A file written whole or not at all, streamed: afile_open() creates
+ * PATH.tmp.XXXXXX, afile_write() appends and hashes (the first error
+ * sticks), afile_commit() fsyncs, renames over path, fsyncs the directory
+ * and gives the SHA-256 of what was written; on any error, or after
+ * afile_abort(), the temporary file is gone and path is untouched.
+ */
+struct afile {
+	int fd, err;
+	const char *path;
+	char *tmp;
+	crypto_hash_sha256_state st;
+};
+int afile_open(struct afile *f, const char *path, struct plerr *e);
+void afile_write(struct afile *f, const void *p, size_t n);
+int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], struct plerr *e);
+void afile_abort(struct afile *f);
 
 /* Standard padded base64, no newlines: malloc'd NUL-terminated string or NULL. */
 char *b64_encode(const uint8_t *in, size_t n);
