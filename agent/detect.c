@@ -333,6 +333,12 @@ static void vout_steps(const struct pl_sample *s, const double *vout, size_t n, 
 	}
 }
 
+/* POUT - VOUT * IOUT of a sample with all three, in W. */
+static inline double residual(const struct pl_sample *s)
+{
+	return (double)s->pout_uw * 1e-6 - (double)s->vout_uv * (double)s->iout_ua * 1e-12;
+}
+
 static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
 {
 	return a->rails == b->rails && a->vin_uv == b->vin_uv && a->iin_ua == b->iin_ua && a->vout_uv == b->vout_uv &&
@@ -367,12 +373,14 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		return -ENODATA;
 	}
 	s = t->s + a; /* only now: t->s is NULL for an empty trace */
-	r = calloc(n, sizeof(*r));
-	vout = calloc(n, sizeof(*vout));
-	scratch = calloc(n, sizeof(*scratch));
-	cleanr = calloc(n, sizeof(*cleanr));
+	/*
+	 * One byte per sample up front; the per-sample doubles (residuals,
+	 * VOUT, their medians) only on the paths that need them -- when
+	 * something is already suspect -- so a clean check of a long trace
+	 * costs next to nothing beyond the trace itself.
+	 */
 	same = malloc(n);
-	if (!r || !vout || !scratch || !cleanr || !same) {
+	if (!same) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -392,17 +400,35 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 
 		same[0] = 0;
 		for (i = 1; i <= n; i++) {
-			if (i < n && (same[i] = same_readings(&s[i], &s[i - 1]))) {
-				run++;
-				continue;
+			if (i < n) {
+				same[i] = same_readings(&s[i], &s[i - 1]);
+				if (same[i]) {
+					run++;
+					continue;
+				}
 			}
-			scratch[runs++] = (double)run;
+			runs++;
 			longest = run > longest ? run : longest;
 			run = 1;
 		}
 		/* The factor only raises stuck_min: no run reaches it, no need for the median. */
 		if (runs >= 20 && longest >= stuck_min) {
+			scratch = malloc(runs * sizeof(*scratch));
+			if (!scratch) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			for (i = 1, run = 1, runs = 0; i <= n; i++) {
+				if (i < n && same[i]) {
+					run++;
+					continue;
+				}
+				scratch[runs++] = (double)run;
+				run = 1;
+			}
 			hold = (size_t)median_d(scratch, runs);
+			free(scratch);
+			scratch = NULL;
 			if (hold * p->stuck_hold_factor > stuck_min)
 				stuck_min = hold * p->stuck_hold_factor;
 		}
@@ -421,13 +447,13 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			/* |P - V*I| / max(|P|, 1 W) > tol, without a division per sample */
 			double pw = (double)s[i].pout_uw * 1e-6, den, dev;
 
+			double v = (double)s[i].vout_uv * 1e-6;
+
 			have_pvi = true;
-			r[i] = pw - (double)s[i].vout_uv * (double)s[i].iout_ua * 1e-12;
-			vout[i] = (double)s[i].vout_uv * 1e-6;
-			vmin = vout[i] < vmin ? vout[i] : vmin;
-			vmax = vout[i] > vmax ? vout[i] : vmax;
+			vmin = v < vmin ? v : vmin;
+			vmax = v > vmax ? v : vmax;
 			den = max_d(fabs(pw), 1);
-			dev = fabs(r[i]);
+			dev = fabs(residual(&s[i]));
 			if (dev * emax_den > emax_dev * den) {
 				emax_dev = dev;
 				emax_den = den;
@@ -445,8 +471,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 				BAD(s[i].ts_ns);
 		} else {
 			pvi_run = 0;
-			if (pvi_ok)
-				cleanr[clean++] = r[i];
+			clean += pvi_ok;
 		}
 		if (i == 0)
 			continue;
@@ -481,6 +506,21 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		BAD(s[n - 1].ts_ns);
 	/* Level shifts of the residual where a sustained inconsistency starts or ends. */
 	if (have_pvi && pvi_longest >= p->pvi_min_run) {
+		r = malloc(n * sizeof(*r));
+		scratch = malloc(n * sizeof(*scratch));
+		cleanr = malloc((clean ? clean : 1) * sizeof(*cleanr));
+		if (!r || !scratch || !cleanr) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (i = 0, clean = 0; i < n; i++) {
+			bool ok = (s[i].rails & need) == need;
+
+			r[i] = ok ? residual(&s[i]) : 0;
+			/* clean: consistent samples, as the main loop classed them */
+			if (ok && !(fabs(r[i]) * 1e6 > p->pvi_tol_ppm * max_d(fabs((double)s[i].pout_uw * 1e-6), 1)))
+				cleanr[clean++] = r[i];
+		}
 		for (i = 0; i < n; i++)
 			scratch[i] = fabs((double)s[i].pout_uw / 1e6);
 		pmed = median_d(scratch, n);
@@ -521,8 +561,20 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		double den;
 
 		den = vmin > 0 ? vmin : vmax < 0 ? -vmax : 0;
-		if ((vmax - vmin) * 1e6 > p->vout_step_ppm * max_d(den, 1e-6) || first_bad != UINT64_MAX)
-			vout_steps(s, vout, n, p, scratch, &vstep, &first_bad, &last_bad);
+		if ((vmax - vmin) * 1e6 > p->vout_step_ppm * max_d(den, 1e-6) || first_bad != UINT64_MAX) {
+			vout = malloc(n * sizeof(*vout));
+			double *m = malloc(n * sizeof(*m));
+
+			if (!vout || !m) {
+				free(m);
+				ret = -ENOMEM;
+				goto out;
+			}
+			for (i = 0; i < n; i++)
+				vout[i] = (s[i].rails & need) == need ? (double)s[i].vout_uv * 1e-6 : 0;
+			vout_steps(s, vout, n, p, m, &vstep, &first_bad, &last_bad);
+			free(m);
+		}
 	}
 	/* Nothing physics forbids: no finding, so no evidence to build. */
 	if (first_bad == UINT64_MAX) {
