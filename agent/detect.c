@@ -100,10 +100,10 @@ static int64_t msigma(double s)
 int detect_model_mismatch(const struct window_features *w, size_t n, const struct baseline *b,
 			  const struct detect_params *p, struct finding *f)
 {
-	double *zcol = NULL, med, sum = 0;
+	double *zcol = NULL, med, sum = 0, zmed[__FEAT_MAX];
 	size_t i, k = 0, nf, active = 0;
 	uint64_t samples = 0;
-	int feat, ret = 0;
+	int feat, ret = 0, used[__FEAT_MAX];
 	json_t *zs = NULL;
 
 	memset(f, 0, sizeof(*f));
@@ -123,8 +123,7 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		return -ENODATA;
 	}
 	zcol = calloc(n, sizeof(*zcol));
-	zs = json_object();
-	if (!zcol || !zs) {
+	if (!zcol) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -146,8 +145,8 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 			continue;
 		med = median_d(zcol, nf);
 		sum += med * med;
-		k++;
-		json_object_set_new(zs, feat_desc[feat].name, json_integer(msigma(med)));
+		zmed[k] = med;
+		used[k++] = feat;
 	}
 	if (k < 3) {
 		strfmt(f->summary, sizeof(f->summary), "%zu comparable feature(s): need 3", k);
@@ -162,6 +161,15 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 	       (double)p->threshold_msigma / 1000, k, active);
 	if (msigma(med) <= p->threshold_msigma) {
 		ret = 0;
+		goto out;
+	}
+	/* Evidence only for a finding: per-feature z, in the order of feat_desc. */
+	zs = json_object();
+	for (i = 0; zs && i < k; i++)
+		if (json_object_set_new(zs, feat_desc[used[i]].name, json_integer(msigma(zmed[i]))))
+			ret = -ENOMEM;
+	if (!zs || ret) {
+		ret = -ENOMEM;
 		goto out;
 	}
 	f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "sigma_distance_msigma", (json_int_t)msigma(med),
