@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include <fftw3.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "features.h"
 
@@ -86,33 +89,106 @@ int64_t feat_int(enum feat_id f, double v)
 	return llround(x);
 }
 
+/*
+ * Sums in four interleaved lanes, combined as (l0 + l1) + (l2 + l3): four
+ * short dependency chains instead of one long one.  Every mean and sum of
+ * squared deviations in this file goes through these two, so the moments,
+ * the ACF (direct and by FFT) and the spectrum agree to the bit.
+ */
+static double sum4(const double *x, size_t n)
+{
+	double s[4] = { 0, 0, 0, 0 };
+	size_t i, l;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		for (l = 0; l < 4; l++)
+			s[l] += x[i + l];
+	for (; i < n; i++)
+		s[0] += x[i];
+	return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+static double mean4(const double *x, size_t n)
+{
+	return sum4(x, n) / (double)n;
+}
+
+/* sum (x - mean)^2, and into m3/m4 (if not NULL) sum (x - mean)^3 and ^4 */
+static double dev4(const double *x, size_t n, double mean, double *m3, double *m4)
+{
+	double s2[4] = { 0, 0, 0, 0 }, s3[4] = { 0, 0, 0, 0 }, s4[4] = { 0, 0, 0, 0 }, d, d2;
+	size_t i, l;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		for (l = 0; l < 4; l++) {
+			d = x[i + l] - mean;
+			d2 = d * d;
+			s2[l] += d2;
+			s3[l] += d2 * d;
+			s4[l] += d2 * d2;
+		}
+	for (; i < n; i++) {
+		d = x[i] - mean;
+		d2 = d * d;
+		s2[0] += d2;
+		s3[0] += d2 * d;
+		s4[0] += d2 * d2;
+	}
+	if (m3)
+		*m3 = (s3[0] + s3[1]) + (s3[2] + s3[3]);
+	if (m4)
+		*m4 = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+	return (s2[0] + s2[1]) + (s2[2] + s2[3]);
+}
+
 int feat_moments(const double *x, size_t n, struct moments *m)
 {
-	double s = 0, m2 = 0, m3 = 0, m4 = 0, sq = 0, d, amax = 0;
+	double m2, m3, m4, sq = 0, amax = 0;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
 	if (n == 0)
 		return -EINVAL;
-	m->min = m->max = x[0];
-	for (i = 0; i < n; i++) {
-		s += x[i];
-		sq += x[i] * x[i];
-		if (x[i] < m->min)
-			m->min = x[i];
-		if (x[i] > m->max)
-			m->max = x[i];
-		if (fabs(x[i]) > amax)
-			amax = fabs(x[i]);
+	{
+		/* one pass, four lanes; the sum's lanes are sum4()'s, so the mean is mean4()'s */
+		double lo[4], hi[4], am[4] = { 0, 0, 0, 0 }, s1[4] = { 0, 0, 0, 0 }, s2[4] = { 0, 0, 0, 0 };
+		size_t l;
+
+		for (l = 0; l < 4; l++)
+			lo[l] = hi[l] = x[0];
+		for (i = 0; i + 4 <= n; i += 4)
+			for (l = 0; l < 4; l++) {
+				double v = x[i + l], a = fabs(v);
+
+				lo[l] = v < lo[l] ? v : lo[l];
+				hi[l] = v > hi[l] ? v : hi[l];
+				am[l] = a > am[l] ? a : am[l];
+				s1[l] += v;
+				s2[l] += v * v;
+			}
+		for (; i < n; i++) {
+			double v = x[i], a = fabs(v);
+
+			lo[0] = v < lo[0] ? v : lo[0];
+			hi[0] = v > hi[0] ? v : hi[0];
+			am[0] = a > am[0] ? a : am[0];
+			s1[0] += v;
+			s2[0] += v * v;
+		}
+		m->min = lo[0];
+		m->max = hi[0];
+		amax = am[0];
+		for (l = 1; l < 4; l++) {
+			m->min = lo[l] < m->min ? lo[l] : m->min;
+			m->max = hi[l] > m->max ? hi[l] : m->max;
+			amax = am[l] > amax ? am[l] : amax;
+		}
+		m->mean = ((s1[0] + s1[1]) + (s1[2] + s1[3])) / (double)n;
+		sq = (s2[0] + s2[1]) + (s2[2] + s2[3]);
 	}
-	m->mean = s / (double)n;
 	/* Second pass around the mean: no catastrophic cancellation at kW levels. */
-	for (i = 0; i < n; i++) {
-		d = x[i] - m->mean;
-		m2 += d * d;
-		m3 += d * d * d;
-		m4 += d * d * d * d;
-	}
+	m2 = dev4(x, n, m->mean, &m3, &m4);
+	m->ss = m2;
 	m2 /= (double)n;
 	m3 /= (double)n;
 	m4 /= (double)n;
@@ -229,7 +305,7 @@ void feat_select(double *a, size_t n, size_t k)
 struct qhist {
 	double base, scale, top;
 	double flatv; /* the value, when flat */
-	size_t n, nb; /* values; buckets used: about 2n, at most QH_BUCKETS */
+	size_t n, nb; /* values; buckets used: about n, at most QH_BUCKETS */
 	bool ok;      /* buckets are usable */
 	bool flat;    /* finite values, all equal */
 	uint32_t cum[QH_BUCKETS + 1]; /* values in the buckets below b */
@@ -239,8 +315,13 @@ static inline size_t qh_bucket(const struct qhist *h, double v)
 {
 	double t = (v - h->base) * h->scale;
 
+#ifdef __SSE2__
+	/* maxsd/minsd: one instruction each, no branch; maxsd(NaN, 0) is 0 */
+	t = _mm_cvtsd_f64(_mm_min_sd(_mm_max_sd(_mm_set_sd(t), _mm_setzero_pd()), _mm_set_sd(h->top)));
+#else
 	t = t >= 0 ? t : 0; /* NaN too: bucket 0, never out of bounds */
 	t = t < h->top ? t : h->top;
+#endif
 	return (size_t)t;
 }
 
@@ -282,7 +363,7 @@ static void qhist_build(struct qhist *h, const double *x, size_t n)
 
 	h->n = n;
 	h->ok = h->flat = false;
-	for (h->nb = 64; h->nb < 2 * n && h->nb < QH_BUCKETS; h->nb *= 2)
+	for (h->nb = 64; h->nb < n && h->nb < QH_BUCKETS; h->nb *= 2)
 		;
 	if (n >= QH_SAMPLE_MIN) {
 		double smp[QH_SAMPLE], v;
@@ -561,11 +642,8 @@ double feat_acf(const double *x, size_t n, size_t lag)
 
 	if (n == 0 || lag >= n)
 		return NAN;
-	for (i = 0; i < n; i++)
-		mean += x[i];
-	mean /= (double)n;
-	for (i = 0; i < n; i++)
-		den += (x[i] - mean) * (x[i] - mean);
+	mean = mean4(x, n);
+	den = dev4(x, n, mean, NULL, NULL);
 	if (den <= 0)
 		return NAN;
 	for (i = 0; i + lag < n; i++)
@@ -576,7 +654,7 @@ double feat_acf(const double *x, size_t n, size_t lag)
 size_t feat_dominant_lag(const double *x, size_t n, size_t min_lag, size_t max_lag, double min_r, double *r)
 {
 	double mean = 0, den = 0, prev = NAN, cur, next, best = -2;
-	size_t i, k, best_k = 0;
+	size_t k, best_k = 0;
 	double *c;
 
 	*r = NAN;
@@ -589,11 +667,8 @@ size_t feat_dominant_lag(const double *x, size_t n, size_t min_lag, size_t max_l
 	c = malloc((max_lag + 2) * sizeof(*c));
 	if (!c)
 		return 0;
-	for (i = 0; i < n; i++)
-		mean += x[i];
-	mean /= (double)n;
-	for (i = 0; i < n; i++)
-		den += (x[i] - mean) * (x[i] - mean);
+	mean = mean4(x, n);
+	den = dev4(x, n, mean, NULL, NULL);
 	if (den <= 0) {
 		free(c);
 		return 0;
@@ -830,10 +905,26 @@ static double acf_direct(const double *x, size_t n, double mean, double den, siz
  */
 #define ACF_FFT_EPS 1e-9
 
+static size_t dominant_lag_md(struct features_ctx *c, const double *x, size_t n, double mean, double den,
+			      size_t min_lag, size_t max_lag, double min_r, double *r);
+
 size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_t n, size_t min_lag, size_t max_lag,
 				  double min_r, double *r)
 {
-	double mean = 0, den = 0, *a, scale, L = -INFINITY, best = -2, e = ACF_FFT_EPS;
+	double mean;
+
+	*r = NAN;
+	if (n < 4)
+		return 0;
+	mean = mean4(x, n);
+	return dominant_lag_md(c, x, n, mean, dev4(x, n, mean, NULL, NULL), min_lag, max_lag, min_r, r);
+}
+
+/* features_ctx__dominant_lag() given mean4() and dev4() of x. */
+static size_t dominant_lag_md(struct features_ctx *c, const double *x, size_t n, double mean, double den,
+			      size_t min_lag, size_t max_lag, double min_r, double *r)
+{
+	double *a, scale, L = -INFINITY, best = -2, e = ACF_FFT_EPS;
 	size_t i, k, N, best_k = 0, sure = 0, candidates = 0;
 
 	*r = NAN;
@@ -845,11 +936,6 @@ size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_
 		return 0;
 	if (ensure_acf_plan(c, n))
 		return feat_dominant_lag(x, n, min_lag, max_lag, min_r, r);
-	for (i = 0; i < n; i++)
-		mean += x[i];
-	mean /= (double)n;
-	for (i = 0; i < n; i++)
-		den += (x[i] - mean) * (x[i] - mean);
 	if (den <= 0)
 		return 0;
 	/* Wiener-Khinchin: zero padded to N >= 2n, |FFT|^2 back is the linear (not circular) ACF. */
@@ -873,14 +959,16 @@ size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_
 	 * best are recomputed directly and decided exactly as in
 	 * feat_dominant_lag(), so the result is bit-identical to it.
 	 */
+	/* bitwise & of the compares and selects: no branch per lag */
+	for (k = min_lag; k <= max_lag; k++) {
+		bool up = (a[k] > a[k - 1] + 2 * e) & (a[k] > a[k + 1] + 2 * e) & (a[k] > min_r + e) & (a[k] > L);
+
+		L = up ? a[k] : L;
+		sure = up ? k : sure;
+	}
 	for (k = min_lag; k <= max_lag; k++)
-		if (a[k] > a[k - 1] + 2 * e && a[k] > a[k + 1] + 2 * e && a[k] > min_r + e && a[k] > L) {
-			L = a[k];
-			sure = k;
-		}
-	for (k = min_lag; k <= max_lag; k++)
-		if (a[k] >= a[k - 1] - 2 * e && a[k] > a[k + 1] - 2 * e && a[k] > min_r - e && a[k] >= L - 2 * e)
-			candidates++;
+		candidates += (a[k] >= a[k - 1] - 2 * e) & (a[k] > a[k + 1] - 2 * e) & (a[k] > min_r - e) &
+			      (a[k] >= L - 2 * e);
 	/*
 	 * The sure peak is the only lag that could be the best one: it is the
 	 * answer, and only its r needs the direct sum.
@@ -907,10 +995,23 @@ size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_
 	return best_k;
 }
 
+static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double mean, double fs_hz,
+		      const struct feat_params *p, struct spectral *out);
+
 int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
 			   struct spectral *out)
 {
-	double mean = 0, total = 0, logsum = 0, best = -1, pk, f, h = 0, eps;
+	memset(out, 0, sizeof(*out));
+	if (n < 4)
+		return -EINVAL;
+	return spectrum_m(c, x, n, mean4(x, n), fs_hz, p, out);
+}
+
+/* features_ctx__spectrum() given mean4() of x. */
+static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double mean, double fs_hz,
+		      const struct feat_params *p, struct spectral *out)
+{
+	double total = 0, logsum = 0, best = -1, pk, f, h = 0, eps;
 	size_t i, k, K = n / 2;
 	int ret;
 
@@ -920,9 +1021,6 @@ int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, do
 	ret = ensure_plan(c, n);
 	if (ret)
 		return ret;
-	for (i = 0; i < n; i++)
-		mean += x[i];
-	mean /= (double)n;
 	for (i = 0; i < n; i++) /* periodic Hann */
 		c->in[i] = (x[i] - mean) * 0.5 * c->hann[i]; /* the same product, cos() once per size */
 	fftw_execute(c->plan);
@@ -1186,10 +1284,11 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	if (m.has_var) {
 		set(w, FEAT_SKEW, m.skew);
 		set(w, FEAT_KURT, m.kurt);
-		lag = features_ctx__dominant_lag(c, c->x, k, 2, k / 2, p->acf_min, &r);
+		r = NAN;
+		lag = dominant_lag_md(c, c->x, k, m.mean, m.ss, 2, k / 2, p->acf_min, &r);
 		set(w, FEAT_ACF_PEAK, lag ? r : 0);
 		set(w, FEAT_PERIOD, (double)lag * period_s);
-		if (!features_ctx__spectrum(c, c->x, k, 1.0 / period_s, p, &sp)) {
+		if (!spectrum_m(c, c->x, k, m.mean, 1.0 / period_s, p, &sp)) {
 			set(w, FEAT_DOM_FREQ, sp.dom_freq_hz);
 			set(w, FEAT_SPEC_ENTROPY, sp.entropy);
 			set(w, FEAT_SPEC_FLATNESS, sp.flatness);
