@@ -349,9 +349,13 @@ static inline double residual(const struct pl_sample *s)
 
 static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
 {
-	return a->rails == b->rails && a->vin_uv == b->vin_uv && a->iin_ua == b->iin_ua && a->vout_uv == b->vout_uv &&
-	       a->iout_ua == b->iout_ua && a->pout_uw == b->pout_uw && a->pin_uw == b->pin_uw &&
-	       (!(a->rails & PL_RAIL_TEMP) || a->temp_mc == b->temp_mc);
+	/* or of xors, not a chain of && : one branch per pair of samples, not one per field */
+	uint64_t d = (uint64_t)(a->vin_uv ^ b->vin_uv) | (uint64_t)(a->iin_ua ^ b->iin_ua) |
+		     (uint64_t)(a->vout_uv ^ b->vout_uv) | (uint64_t)(a->iout_ua ^ b->iout_ua) |
+		     (uint64_t)(a->pout_uw ^ b->pout_uw) | (uint64_t)(a->pin_uw ^ b->pin_uw) | (a->rails ^ b->rails) |
+		     ((a->rails & PL_RAIL_TEMP) ? (uint32_t)(a->temp_mc ^ b->temp_mc) : 0);
+
+	return d == 0;
 }
 
 int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,

@@ -505,26 +505,34 @@ static double quantile_inplace(double *a, size_t n, double q)
 #define QX_MAX 32
 static void extremes(const double *x, size_t n, size_t k, double *lo, double *hi)
 {
-	size_t i, j, nl = 0, nh = 0;
-	double v;
+	size_t i, j;
+	double v, lw, hw; /* the buffers' worst: what a value must beat to enter */
 
-	for (i = 0; i < n; i++) {
+	/* the first k values fill both buffers */
+	for (i = 0; i < k; i++) {
 		v = x[i];
-		if (nl < k || v < lo[k - 1]) {
-			j = nl < k ? nl++ : k - 1;
-			for (; j > 0 && lo[j - 1] > v; j--)
+		for (j = i; j > 0 && lo[j - 1] > v; j--)
+			lo[j] = lo[j - 1];
+		lo[j] = v;
+		for (j = i; j > 0 && hi[j - 1] > v; j--)
+			hi[j] = hi[j - 1];
+		hi[j] = v;
+	}
+	lw = lo[k - 1];
+	hw = hi[0];
+	for (; i < n; i++) {
+		v = x[i];
+		if (v < lw) {
+			for (j = k - 1; j > 0 && lo[j - 1] > v; j--)
 				lo[j] = lo[j - 1];
 			lo[j] = v;
+			lw = lo[k - 1];
 		}
-		if (nh < k || v > hi[0]) {
-			if (nh < k) {
-				for (j = nh++; j > 0 && hi[j - 1] > v; j--)
-					hi[j] = hi[j - 1];
-			} else {
-				for (j = 0; j + 1 < k && hi[j + 1] < v; j++)
-					hi[j] = hi[j + 1];
-			}
+		if (v > hw) {
+			for (j = 0; j + 1 < k && hi[j + 1] < v; j++)
+				hi[j] = hi[j + 1];
 			hi[j] = v;
+			hw = hi[0];
 		}
 	}
 }
@@ -1264,7 +1272,7 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		/* 128-byte records, one field of each: fetch ahead of the walk */
-		__builtin_prefetch(&s[i + 16 < n ? i + 16 : i]);
+		__builtin_prefetch(&s[i + 32 < n ? i + 32 : i]);
 		if (sample_power_uw(&s[i], &uw))
 			c->x[k++] = (double)uw / 1e6;
 	}
