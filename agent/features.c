@@ -769,13 +769,26 @@ double feat_step(const double *x, size_t n, double sigma_floor, size_t *at)
 	return best;
 }
 
-struct features_ctx {
+/* A spectrum transform for one window size. */
+struct spec_plan {
 	size_t n; /* size the plan is for, 0 if none */
 	double *in;
 	fftw_complex *out;
 	fftw_plan plan;
-	double *hann; /* 1 - cos(2 pi i / n): the periodic Hann window, times 2 */
-	size_t acf_n; /* zero-padded ACF transform size (>= 2 n), 0 if none */
+	double *hann;	   /* 1 - cos(2 pi i / n): the periodic Hann window, times 2 */
+	unsigned long use; /* when last used, for eviction */
+};
+
+/*
+ * Windows cut by time hold 999, 1000 or 1001 samples at 1 kHz, and an
+ * FFTW plan costs tens of microseconds to make: keep a few sizes.
+ */
+#define SPEC_PLANS 4
+
+struct features_ctx {
+	struct spec_plan sp[SPEC_PLANS];
+	unsigned long uses;
+	size_t acf_n; /* zero-padded ACF transform size (>= n + lags), 0 if none */
 	double *acf_in;
 	fftw_complex *acf_out;
 	fftw_plan acf_fwd, acf_inv;
@@ -789,15 +802,15 @@ struct features_ctx *features_ctx__new(void)
 	return calloc(1, sizeof(struct features_ctx));
 }
 
-static void drop_plan(struct features_ctx *c)
+static void drop_plan(struct spec_plan *p)
 {
-	if (c->n) {
-		fftw_destroy_plan(c->plan);
-		fftw_free(c->in);
-		fftw_free(c->out);
-		free(c->hann);
+	if (p->n) {
+		fftw_destroy_plan(p->plan);
+		fftw_free(p->in);
+		fftw_free(p->out);
+		free(p->hann);
 	}
-	c->n = 0;
+	p->n = 0;
 }
 
 static void drop_acf_plan(struct features_ctx *c)
@@ -815,7 +828,8 @@ void features_ctx__free(struct features_ctx *c)
 {
 	if (!c)
 		return;
-	drop_plan(c);
+	for (int i = 0; i < SPEC_PLANS; i++)
+		drop_plan(&c->sp[i]);
 	drop_acf_plan(c);
 	free(c->x);
 	free(c->tmp);
@@ -824,34 +838,41 @@ void features_ctx__free(struct features_ctx *c)
 	free(c);
 }
 
-static int ensure_plan(struct features_ctx *c, size_t n)
+/* The plan for size n: a kept one, or a new one in the least recently used slot; NULL if out of memory. */
+static struct spec_plan *ensure_plan(struct features_ctx *c, size_t n)
 {
+	struct spec_plan *p = &c->sp[0];
 	size_t i;
 
-	if (c->n == n)
-		return 0;
-	drop_plan(c);
-	c->in = fftw_alloc_real(n);
-	c->out = fftw_alloc_complex(n / 2 + 1);
-	c->hann = malloc(n * sizeof(*c->hann));
-	if (!c->in || !c->out || !c->hann) {
-		fftw_free(c->in);
-		fftw_free(c->out);
-		free(c->hann);
-		return -ENOMEM;
+	for (i = 0; i < SPEC_PLANS; i++) {
+		if (c->sp[i].n == n) {
+			c->sp[i].use = ++c->uses;
+			return &c->sp[i];
+		}
+		if (c->sp[i].use < p->use)
+			p = &c->sp[i];
 	}
+	drop_plan(p);
+	p->in = fftw_alloc_real(n);
+	p->out = fftw_alloc_complex(n / 2 + 1);
+	p->hann = malloc(n * sizeof(*p->hann));
+	if (!p->in || !p->out || !p->hann)
+		goto fail;
 	/* ESTIMATE: no timing measurements, so the plan (and the output bits) are reproducible. */
-	c->plan = fftw_plan_dft_r2c_1d((int)n, c->in, c->out, FFTW_ESTIMATE);
-	if (!c->plan) {
-		fftw_free(c->in);
-		fftw_free(c->out);
-		free(c->hann);
-		return -ENOMEM;
-	}
+	p->plan = fftw_plan_dft_r2c_1d((int)n, p->in, p->out, FFTW_ESTIMATE);
+	if (!p->plan)
+		goto fail;
 	for (i = 0; i < n; i++)
-		c->hann[i] = 1 - cos(2 * M_PI * (double)i / (double)n);
-	c->n = n;
-	return 0;
+		p->hann[i] = 1 - cos(2 * M_PI * (double)i / (double)n);
+	p->n = n;
+	p->use = ++c->uses;
+	return p;
+fail:
+	fftw_free(p->in);
+	fftw_free(p->out);
+	free(p->hann);
+	p->use = 0;
+	return NULL;
 }
 
 
@@ -1006,12 +1027,32 @@ static size_t dominant_lag_md(struct features_ctx *c, const double *x, size_t n,
 static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double mean, double fs_hz,
 		      const struct feat_params *p, struct spectral *out);
 
+size_t feat_spectrum_len(size_t n)
+{
+	size_t m, r;
+
+	for (m = n; m > 4; m--) {
+		for (r = m; r % 2 == 0; r /= 2)
+			;
+		for (; r % 3 == 0; r /= 3)
+			;
+		for (; r % 5 == 0; r /= 5)
+			;
+		for (; r % 7 == 0; r /= 7)
+			;
+		if (r == 1)
+			break;
+	}
+	return m;
+}
+
 int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
 			   struct spectral *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (n < 4)
 		return -EINVAL;
+	n = feat_spectrum_len(n);
 	return spectrum_m(c, x, n, mean4(x, n), fs_hz, p, out);
 }
 
@@ -1021,19 +1062,19 @@ static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double 
 {
 	double total = 0, logsum = 0, best = -1, pk, f, h = 0, eps;
 	size_t i, k, K = n / 2;
-	int ret;
+	struct spec_plan *sp;
 
 	memset(out, 0, sizeof(*out));
 	if (n < 4)
 		return -EINVAL;
-	ret = ensure_plan(c, n);
-	if (ret)
-		return ret;
+	sp = ensure_plan(c, n);
+	if (!sp)
+		return -ENOMEM;
 	for (i = 0; i < n; i++) /* periodic Hann */
-		c->in[i] = (x[i] - mean) * 0.5 * c->hann[i]; /* the same product, cos() once per size */
-	fftw_execute(c->plan);
+		sp->in[i] = (x[i] - mean) * 0.5 * sp->hann[i]; /* the same product, cos() once per size */
+	fftw_execute(sp->plan);
 	for (k = 1; k <= K; k++)
-		total += c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
+		total += sp->out[k][0] * sp->out[k][0] + sp->out[k][1] * sp->out[k][1];
 	if (!(total > 0))
 		return -ERANGE;
 	/* Keeps log() finite for empty bins without moving the flatness of real spectra. */
@@ -1046,7 +1087,7 @@ static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double 
 	for (k = 1; k <= K; k++) {
 		double lk;
 
-		pk = c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
+		pk = sp->out[k][0] * sp->out[k][0] + sp->out[k][1] * sp->out[k][1];
 		f = (double)k * fs_hz / (double)n;
 		if (pk > best) {
 			best = pk;
@@ -1296,7 +1337,9 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 		lag = dominant_lag_md(c, c->x, k, m.mean, m.ss, 2, k / 2, p->acf_min, &r);
 		set(w, FEAT_ACF_PEAK, lag ? r : 0);
 		set(w, FEAT_PERIOD, (double)lag * period_s);
-		if (!spectrum_m(c, c->x, k, m.mean, 1.0 / period_s, p, &sp)) {
+		size_t ks = feat_spectrum_len(k);
+
+		if (!spectrum_m(c, c->x, ks, ks == k ? m.mean : mean4(c->x, ks), 1.0 / period_s, p, &sp)) {
 			set(w, FEAT_DOM_FREQ, sp.dom_freq_hz);
 			set(w, FEAT_SPEC_ENTROPY, sp.entropy);
 			set(w, FEAT_SPEC_FLATNESS, sp.flatness);

@@ -18,8 +18,9 @@
  *                    autocorrelation r(k) = sum_{i<n-k} (x_i - m)(x_{i+k} - m)
  *                    / sum (x_i - m)^2, if above 0.2; period = k * period_ns
  *   dom_freq         argmax of the Hann-windowed (periodic Hann, mean
- *                    removed) FFTW power spectrum P_k, k = 1..n/2, in Hz
- *   spec_entropy     -sum p_k ln p_k / ln(n/2), p_k = P_k / sum P
+ *                    removed) FFTW power spectrum P_k, k = 1..m/2, in Hz, of
+ *                    the window's first m = feat_spectrum_len(n) samples
+ *   spec_entropy     -sum p_k ln p_k / ln(m/2), p_k = P_k / sum P
  *   spec_flatness    geometric mean / arithmetic mean of P_k
  *   band_low/mid/high fractions of sum P below band_lo_hz, below
  *                    band_hi_hz, and above (defaults 5 Hz and 50 Hz)
@@ -198,7 +199,17 @@ void features_ctx__free(struct features_ctx *c);
  */
 size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_t n, size_t min_lag, size_t max_lag,
 				  double min_r, double *r);
-/* Spectral features of x (n >= 4) sampled at fs_hz; -ERANGE when x is constant. */
+/*
+ * Samples the spectrum uses of a window of n (>= 4): the largest m <= n
+ * whose only prime factors are 2, 3, 5 and 7 (999 -> 980, 1000 -> 1000,
+ * 1001 -> 1000).  FFTW transforms those sizes 4x faster than 999 or 1001,
+ * and windows a sample apart, as time cuts them, share their bins.
+ */
+size_t feat_spectrum_len(size_t n);
+/*
+ * Spectral features of the first feat_spectrum_len(n) samples of x (n >= 4)
+ * sampled at fs_hz; -ERANGE when they are constant.
+ */
 int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
 			   struct spectral *out);
 

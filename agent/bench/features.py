@@ -61,6 +61,20 @@ def kimjo(tau):
     return (a * r - b) / ((a - 2) * r + b)
 
 
+def spectrum_len(n):
+    """The largest m <= n with no prime factor above 7 (features.h: feat_spectrum_len)."""
+    m = n
+    while m > 4:
+        r = m
+        for f in (2, 3, 5, 7):
+            while r % f == 0:
+                r //= f
+        if r == 1:
+            break
+        m -= 1
+    return m
+
+
 def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2):
     f = {}
     rails = rec["rails"]
@@ -89,13 +103,15 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2)
             f["acf_peak_ppm"], f["period_us"] = ac[best], best * period_s
         else:
             f["acf_peak_ppm"], f["period_us"] = 0.0, 0.0
-        # spectrum: periodic Hann, mean removed, bins 1 .. n/2
-        hann = 0.5 * (1 - np.cos(2 * np.pi * np.arange(n) / n))
-        p = np.abs(np.fft.rfft(d * hann)[1:n // 2 + 1]) ** 2
+        # spectrum: the first m samples (m <= n, 7-smooth), periodic Hann, mean removed, bins 1 .. m/2
+        ms = spectrum_len(n)
+        xs = x[:ms]
+        hann = 0.5 * (1 - np.cos(2 * np.pi * np.arange(ms) / ms))
+        p = np.abs(np.fft.rfft((xs - xs.mean()) * hann)[1:ms // 2 + 1]) ** 2
         total = p.sum()
         if total > 0:
             K = len(p)
-            freq = np.arange(1, K + 1) / (n * period_s)
+            freq = np.arange(1, K + 1) / (ms * period_s)
             q = p / total
             nz = q[q > 0]
             f["dom_freq_mhz"] = freq[np.argmax(p)]

@@ -462,6 +462,28 @@ static void test_median_select_matches_sort(void **state)
 	}
 }
 
+/* 7-smooth spectrum lengths: 999 = 3^3 37 -> 980 = 2^2 5 7^2; 1001 = 7 11 13 -> 1000. */
+static void test_spectrum_len(void **state)
+{
+	(void)state;
+	assert_int_equal(feat_spectrum_len(999), 980);
+	assert_int_equal(feat_spectrum_len(1000), 1000);
+	assert_int_equal(feat_spectrum_len(1001), 1000);
+	assert_int_equal(feat_spectrum_len(1024), 1024);
+	assert_int_equal(feat_spectrum_len(13), 12);
+	assert_int_equal(feat_spectrum_len(11), 10);
+	assert_int_equal(feat_spectrum_len(4), 4);
+	for (size_t n = 5; n < 5000; n++) {
+		size_t m = feat_spectrum_len(n), r = m;
+
+		assert_true(m <= n && m >= n * 9 / 10);
+		for (size_t f = 2; f <= 7; f++)
+			while (r % f == 0)
+				r /= f;
+		assert_int_equal(r, 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_median_select_matches_sort),
 		cmocka_unit_test(test_acf_fft_matches_direct),
 		cmocka_unit_test(test_spectrum_hand_values),
+		cmocka_unit_test(test_spectrum_len),
 		cmocka_unit_test(test_burstiness),
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_window_bursts_runs_flat_pvi),
