@@ -734,18 +734,20 @@ static double step_in(const double *x, size_t n, double sigma_floor, size_t *at,
 		d[i] = x[i + 1] - x[i];
 	med = feat_median(d, n - 1, tmp);
 	*dmed = med;
-	*dmad = feat_mad(d, n - 1, med, tmp);
+	/*
+	 * |d - med| once, for the MAD and the largest z alike (division
+	 * rounds monotonically: the largest |d - med| gives the largest z).
+	 */
+	for (i = 0; i + 1 < n; i++) {
+		z = fabs(d[i] - med);
+		tmp[i] = z;
+		*at = z > best ? i : *at;
+		best = z > best ? z : best;
+	}
+	*dmad = quantile_inplace(tmp, n - 1, 0.5);
 	sigma = 1.4826 * *dmad;
 	if (sigma < sigma_floor)
 		sigma = sigma_floor;
-	/* Division rounds monotonically: the largest |d - med| gives the largest z. */
-	for (i = 0; i + 1 < n; i++) {
-		z = fabs(d[i] - med);
-		if (z > best) {
-			best = z;
-			*at = i;
-		}
-	}
 	return best / sigma;
 }
 
@@ -793,6 +795,7 @@ struct features_ctx {
 	fftw_complex *acf_out;
 	fftw_plan acf_fwd, acf_inv;
 	double *x, *tmp, *tmp2; /* window series and scratch, cap doubles each */
+	double *err;		/* P vs V*I errors, cap doubles */
 	uint8_t *state;
 	size_t cap;
 };
@@ -834,6 +837,7 @@ void features_ctx__free(struct features_ctx *c)
 	free(c->x);
 	free(c->tmp);
 	free(c->tmp2);
+	free(c->err);
 	free(c->state);
 	free(c);
 }
@@ -1109,7 +1113,7 @@ static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double 
 
 static int ensure_cap(struct features_ctx *c, size_t n)
 {
-	double *x, *tmp, *tmp2;
+	double *x, *tmp, *tmp2, *err;
 	uint8_t *st;
 
 	if (n <= c->cap)
@@ -1123,10 +1127,13 @@ static int ensure_cap(struct features_ctx *c, size_t n)
 	tmp2 = realloc(c->tmp2, n * sizeof(*tmp2));
 	if (tmp2)
 		c->tmp2 = tmp2;
+	err = realloc(c->err, n * sizeof(*err));
+	if (err)
+		c->err = err;
 	st = realloc(c->state, n);
 	if (st)
 		c->state = st;
-	if (!x || !tmp || !tmp2 || !st)
+	if (!x || !tmp || !tmp2 || !st || !err)
 		return -ENOMEM;
 	c->cap = n;
 	return 0;
@@ -1150,44 +1157,38 @@ static void set(struct window_features *w, enum feat_id f, double v)
  */
 /* dmad: MAD of the first differences of the series, from step_in(). */
 /*
- * Sums and counts of x below thr (sum[0], cnt[0]) and at or above it.  Four
- * independent lanes and selects instead of indexing by the compare: one
- * long dependency chain through memory becomes four short ones in
- * registers.
+ * Sums and counts of x below thr (sum[0], cnt[0]) and at or above it,
+ * given the sum of all of x.  Four lanes of selects, no branch and no
+ * indexing by the compare (one long dependency chain through memory): the
+ * compiler turns the lanes into vector compares, ands and adds.
  */
-static void isodata_sums(const double *x, size_t n, double thr, double sum[2], double cnt[2])
+static void isodata_sums(const double *x, size_t n, double total, double thr, double sum[2], double cnt[2])
 {
-	double lo[4] = { 0, 0, 0, 0 }, hi[4] = { 0, 0, 0, 0 };
-	size_t i, l, up = 0;
+	double hi[4] = { 0, 0, 0, 0 }, up[4] = { 0, 0, 0, 0 };
+	size_t i, l;
 
-	for (i = 0; i + 4 <= n; i += 4) {
+	for (i = 0; i + 4 <= n; i += 4)
 		for (l = 0; l < 4; l++) {
 			double v = x[i + l];
-			bool h = v >= thr;
 
-			hi[l] += h ? v : 0;
-			lo[l] += h ? 0 : v;
-			up += h;
+			hi[l] += v >= thr ? v : 0;
+			up[l] += v >= thr ? 1 : 0;
 		}
-	}
 	for (; i < n; i++) {
-		bool h = x[i] >= thr;
-
-		hi[0] += h ? x[i] : 0;
-		lo[0] += h ? 0 : x[i];
-		up += h;
+		hi[0] += x[i] >= thr ? x[i] : 0;
+		up[0] += x[i] >= thr ? 1 : 0;
 	}
-	sum[0] = (lo[0] + lo[1]) + (lo[2] + lo[3]);
 	sum[1] = (hi[0] + hi[1]) + (hi[2] + hi[3]);
-	cnt[0] = (double)(n - up);
-	cnt[1] = (double)up;
+	cnt[1] = (up[0] + up[1]) + (up[2] + up[3]);
+	sum[0] = total - sum[1];
+	cnt[0] = (double)n - cnt[1];
 }
 
 /* median, lo, hi: quantiles 0.5, 0.01 and 0.99 of the series. */
 static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, double lo, double hi,
 			   double dmad, struct window_features *w)
 {
-	double thr, hyst, *tau = c->tmp, noise;
+	double thr, hyst, *tau = c->tmp, noise, total;
 	int iter;
 	size_t i, start, onsets = 0, last_onset = 0, ntau = 0;
 	uint8_t *st = c->state;
@@ -1205,10 +1206,11 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	 * with the duty cycle of the bursts.
 	 */
 	thr = (lo + hi) / 2;
+	total = sum4(c->x, n);
 	for (iter = 0; iter < 50; iter++) {
 		double sum[2] = { 0, 0 }, cnt[2] = { 0, 0 }, nthr;
 
-		isodata_sums(c->x, n, thr, sum, cnt);
+		isodata_sums(c->x, n, total, thr, sum, cnt);
 		if (!cnt[0] || !cnt[1])
 			break;
 		lo = sum[0] / cnt[0];
@@ -1275,33 +1277,22 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	}
 }
 
-static void pvi_features(struct features_ctx *c, const struct pl_sample *s, size_t n, struct window_features *w)
+/* P vs V*I: c->err[0..m) from the extraction pass, emax their largest. */
+static void pvi_features(struct features_ctx *c, size_t m, double emax, struct window_features *w)
 {
-	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
-	double *err = c->x, p, vi, emax = 0;
-	size_t i, m = 0;
-
-	/* Only called after the series is no longer needed: reuses x. */
-	for (i = 0; i < n; i++) {
-		if ((s[i].rails & need) != need)
-			continue;
-		p = (double)s[i].pout_uw;
-		vi = (double)s[i].vout_uv * (double)s[i].iout_ua / 1e6;
-		err[m] = fabs(p - vi) / (fabs(p) > 1e6 ? fabs(p) : 1e6); /* floor 1 W: idle rails */
-		if (err[m] > emax)
-			emax = err[m];
-		m++;
-	}
 	if (!m)
 		return;
 	set(w, FEAT_PVI_ERR_MAX, emax);
-	set(w, FEAT_PVI_ERR_MED, feat_median(err, m, c->tmp));
+	set(w, FEAT_PVI_ERR_MED, feat_median(c->err, m, c->tmp));
 }
 
 int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size_t n, uint64_t period_ns,
 			 const struct feat_params *p, struct window_features *w)
 {
 	static const double qs[3] = { 0.5, 0.01, 0.99 };
+	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
+	double emax = 0;
+	size_t ne = 0;
 	double period_s = (double)period_ns / 1e9, median, r, dmed, dmad, qv[3];
 	struct spectral sp;
 	struct moments m;
@@ -1311,11 +1302,19 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	memset(w, 0, sizeof(*w));
 	if (ensure_cap(c, n ? n : 1))
 		return -ENOMEM;
+	/* One walk over the records: the power series and the P vs V*I errors. */
 	for (i = 0; i < n; i++) {
-		/* 128-byte records, one field of each: fetch ahead of the walk */
+		/* 128-byte records: fetch ahead of the walk */
 		__builtin_prefetch(&s[i + 32 < n ? i + 32 : i]);
 		if (sample_power_uw(&s[i], &uw))
-			c->x[k++] = (double)uw / 1e6;
+			c->x[k++] = (double)uw * 1e-6;
+		if ((s[i].rails & need) == need) {
+			double pw = (double)s[i].pout_uw, vi = (double)s[i].vout_uv * (double)s[i].iout_ua * 1e-6;
+			double e = fabs(pw - vi) / (fabs(pw) > 1e6 ? fabs(pw) : 1e6); /* floor 1 W: idle rails */
+
+			c->err[ne++] = e;
+			emax = e > emax ? e : emax;
+		}
 	}
 	w->n = (uint32_t)k;
 	if (k < p->min_samples || k < 4)
@@ -1357,7 +1356,7 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	at = 0;
 	set(w, FEAT_STEP, step_in(c->x, k, 1e-3 * fabs(median), &at, c->tmp2, c->tmp, &dmed, &dmad));
 	burst_features(c, k, period_s, median, qv[1], qv[2], dmad, w);
-	pvi_features(c, s, n, w);
+	pvi_features(c, ne, emax, w);
 	return 0;
 }
 
