@@ -364,7 +364,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
 	const struct pl_sample *s;
 	size_t a = 0, b, n, i, pvi_run = 0, pvi_longest = 0, stuck = 0, stuck_longest = 0, pvi_bad = 0;
-	size_t clean = 0, stuck_min;
+	size_t clean = 0, stuck_min, runs = 0;
 	uint64_t ts_back = 0, ts_gaps = 0, seq_back = 0, seq_missing = 0, first_bad = UINT64_MAX, last_bad = 0;
 	double *r = NULL, *scratch = NULL, *vout = NULL, *cleanr = NULL, emax, sigma_r, pmed, disc = 0, vstep = 0;
 	double emax_dev = 0, emax_den = 1; /* the largest |P - V*I| / max(|P|, 1 W) as a fraction */
@@ -399,52 +399,6 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	stuck_min = (size_t)(p->stuck_min_ns / t->info.period_ns);
 	if (stuck_min < 5)
 		stuck_min = 5;
-	/*
-	 * A source polled faster than its sensor refreshes (NVML: every
-	 * 100 ms) repeats each reading for a whole refresh.  Only a hold far
-	 * longer than the source's own typical one is stuck: at least
-	 * stuck_hold_factor x the median run of identical readings, measured
-	 * when there are runs enough to tell (a trace frozen throughout has
-	 * one run, and then the plain minimum applies).
-	 */
-	{
-		size_t runs = 0, run = 1, hold, longest = 0;
-
-		same[0] = 0;
-		for (i = 1; i <= n; i++) {
-			if (i < n) {
-				same[i] = same_readings(&s[i], &s[i - 1]);
-				if (same[i]) {
-					run++;
-					continue;
-				}
-			}
-			runs++;
-			longest = run > longest ? run : longest;
-			run = 1;
-		}
-		/* The factor only raises stuck_min: no run reaches it, no need for the median. */
-		if (runs >= 20 && longest >= stuck_min) {
-			scratch = malloc(runs * sizeof(*scratch));
-			if (!scratch) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			for (i = 1, run = 1, runs = 0; i <= n; i++) {
-				if (i < n && same[i]) {
-					run++;
-					continue;
-				}
-				scratch[runs++] = (double)run;
-				run = 1;
-			}
-			hold = (size_t)median_d(scratch, runs);
-			free(scratch);
-			scratch = NULL;
-			if (hold * p->stuck_hold_factor > stuck_min)
-				stuck_min = hold * p->stuck_hold_factor;
-		}
-	}
 #define BAD(ts)                                                                                                        \
 	do {                                                                                                           \
 		if ((ts) < first_bad)                                                                                  \
@@ -452,6 +406,13 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		if ((ts) > last_bad)                                                                                   \
 			last_bad = (ts);                                                                               \
 	} while (0)
+	/*
+	 * One walk over the records.  Stuck runs are only measured here
+	 * (same[], their lengths); which of them are stuck is settled after,
+	 * on same[] alone, once the source's typical hold is known -- and only
+	 * if some run is long enough to matter at all.
+	 */
+	same[0] = 0;
 	for (i = 0; i < n; i++) {
 		bool pvi_ok = (s[i].rails & need) == need, pvi_bad_here = false;
 
@@ -487,13 +448,12 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		}
 		if (i == 0)
 			continue;
+		same[i] = same_readings(&s[i], &s[i - 1]);
 		if (same[i]) {
 			stuck = stuck ? stuck + 1 : 2;
-			if (stuck > stuck_longest)
-				stuck_longest = stuck;
-			if (stuck >= stuck_min)
-				BAD(s[i].ts_ns);
+			stuck_longest = stuck > stuck_longest ? stuck : stuck_longest;
 		} else {
+			runs++; /* the run that ended at i - 1 */
 			stuck = 0;
 		}
 		if (!kernel_timing)
@@ -514,6 +474,45 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		}
 	}
 	emax = emax_dev / emax_den;
+	runs++; /* the last one */
+	/*
+	 * A source polled faster than its sensor refreshes (NVML: every
+	 * 100 ms) repeats each reading for a whole refresh.  Only a hold far
+	 * longer than the source's own typical one is stuck: at least
+	 * stuck_hold_factor x the median run of identical readings, measured
+	 * when there are runs enough to tell (a trace frozen throughout has
+	 * one run, and then the plain minimum applies).  The factor only
+	 * raises stuck_min: if no run reaches the minimum, nothing is stuck.
+	 */
+	if (stuck_longest >= stuck_min) {
+		size_t run = 1, hold;
+
+		if (runs >= 20) {
+			scratch = malloc(runs * sizeof(*scratch));
+			if (!scratch) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			for (i = 1, runs = 0; i <= n; i++) {
+				if (i < n && same[i]) {
+					run++;
+					continue;
+				}
+				scratch[runs++] = (double)run;
+				run = 1;
+			}
+			hold = (size_t)median_d(scratch, runs);
+			free(scratch);
+			scratch = NULL;
+			if (hold * p->stuck_hold_factor > stuck_min)
+				stuck_min = hold * p->stuck_hold_factor;
+		}
+		for (i = 1, run = 1; i < n; i++) {
+			run = same[i] ? run + 1 : 1;
+			if (run >= stuck_min)
+				BAD(s[i].ts_ns);
+		}
+	}
 	if (seq_missing > t->info.lost)
 		BAD(s[n - 1].ts_ns);
 	/* Level shifts of the residual where a sustained inconsistency starts or ends. */

@@ -20,7 +20,11 @@
  *   nacks_injected    ro  of which failed -ENXIO by injection
  *   pec_injected      ro  of which had their PEC byte corrupted
  *   timeouts_injected ro  of which failed -ETIMEDOUT (stuck)
- *   reset_counters    wo  write 1: zero the four counters and restart the
+ *   device_ns         ro  CPU ns the transfers spent in the emulated device
+ *                         (decoding, waveform, PEC; not injected sleeps):
+ *                         work a real PSU does in silicon, which benchmarks
+ *                         take out of the caller's CPU time
+ *   reset_counters    wo  write 1: zero the five counters and restart the
  *                         fault sequence from seed
  *
  * Out-of-range values give -EINVAL and change nothing.  Every file may be
@@ -149,6 +153,7 @@ static const char *const counter_names[__PL_SIM_C_MAX] = {
 	[PL_SIM_C_NACKS]	= "nacks_injected",
 	[PL_SIM_C_PEC]		= "pec_injected",
 	[PL_SIM_C_TIMEOUTS]	= "timeouts_injected",
+	[PL_SIM_C_DEVICE_NS]	= "device_ns",
 };
 
 /*

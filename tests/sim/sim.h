@@ -65,6 +65,7 @@ enum pl_sim_counter {
 	PL_SIM_C_NACKS,			/* of which failed -ENXIO by injection */
 	PL_SIM_C_PEC,			/* of which carried a corrupted PEC byte */
 	PL_SIM_C_TIMEOUTS,		/* of which failed -ETIMEDOUT (stuck) */
+	PL_SIM_C_DEVICE_NS,		/* ns spent emulating the device (no sleeps) */
 	__PL_SIM_C_MAX
 };
 

@@ -124,6 +124,7 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	struct pl_sim_xfer x;
 	u8 *pec = NULL;
 	int i, ret;
+	u64 t0;
 
 	for (i = 0; i < num; i++)
 		if (msgs[i].addr != sim->addr || (msgs[i].flags & I2C_M_TEN))
@@ -133,6 +134,7 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	ret = pl_sim_fault_inject(sim, &x);
 	if (ret)
 		return ret;
+	t0 = ktime_get_ns();
 
 	if (num == 1 && !(msgs[0].flags & I2C_M_RD))
 		ret = sim_write(sim, &msgs[0]);
@@ -143,11 +145,10 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 		ret = sim_read(sim, &x.cfg, &msgs[0], &msgs[1], &pec);
 	else
 		ret = -EOPNOTSUPP;
-	if (ret)
-		return ret;
-
-	pl_sim_fault_pec(sim, &x, pec);
-	return num;
+	if (!ret)
+		pl_sim_fault_pec(sim, &x, pec);
+	atomic64_add(ktime_get_ns() - t0, &sim->counters[PL_SIM_C_DEVICE_NS]);
+	return ret ? ret : num;
 }
 
 static u32 sim_func(struct i2c_adapter *adap)

@@ -34,15 +34,22 @@ kthread_ns()
 	echo 0
 }
 
+# ns the simulated PSU spent emulating itself (work a real PSU does in silicon)
+device_ns()
+{
+	cat /sys/kernel/debug/powerledger_sim/device_ns
+}
+
 r=1
 while [ $r -le $ROUNDS ]; do
 	echo "bench: round $r: (a) module, ${D}s at 1 kHz"
-	c0=$(kthread_ns)
+	c0=$(kthread_ns) d0=$(device_ns)
 	plread -d $D -p 1000000 -w 256 > /tmp/a.out
-	c1=$(kthread_ns)
+	c1=$(kthread_ns) d1=$(device_ns)
 	sed "s/^/module.$r./" /tmp/a.out
 	n=$(kv /tmp/a.out records)
 	echo "module.$r.cpu_ns_per_sample=$(( (c1 - c0) / (n > 0 ? n : 1) ))"
+	echo "module.$r.device_ns_per_sample=$(( (d1 - d0) / (n > 0 ? n : 1) ))"
 	pl_assert_ge "bench: module produced records (round $r)" "${n:-0}" 1
 
 	echo "bench: round $r: (c) hwmon sysfs loop, ${D}s at 1 kHz"
@@ -53,8 +60,12 @@ while [ $r -le $ROUNDS ]; do
 
 	echo "bench: round $r: (b) /dev/i2c-$SIM_BUS poller, ${D}s at 1 kHz"
 	pl_unbind $SIM_BUS
+	d0=$(device_ns)
 	plpoll i2cdev --bus $SIM_BUS --addr 0x58 --pec -p 1000000 -d $D > /tmp/b.out
+	d1=$(device_ns)
 	sed "s/^/poller.$r./" /tmp/b.out
+	n=$(kv /tmp/b.out samples)
+	echo "poller.$r.device_ns_per_sample=$(( (d1 - d0) / (n > 0 ? n : 1) ))"
 	pl_assert_ge "bench: poller produced samples (round $r)" "$(kv /tmp/b.out samples)" 1
 	pl_bind $SIM_BUS
 	sleep 0.5
