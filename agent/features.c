@@ -796,6 +796,7 @@ struct features_ctx {
 	fftw_plan acf_fwd, acf_inv;
 	double *x, *tmp, *tmp2; /* window series and scratch, cap doubles each */
 	double *err;		/* P vs V*I errors, cap doubles */
+	uint32_t *trans;	/* state transitions, cap entries */
 	uint8_t *state;
 	size_t cap;
 };
@@ -838,6 +839,7 @@ void features_ctx__free(struct features_ctx *c)
 	free(c->tmp);
 	free(c->tmp2);
 	free(c->err);
+	free(c->trans);
 	free(c->state);
 	free(c);
 }
@@ -1114,10 +1116,13 @@ static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double 
 static int ensure_cap(struct features_ctx *c, size_t n)
 {
 	double *x, *tmp, *tmp2, *err;
+	uint32_t *trans;
 	uint8_t *st;
 
 	if (n <= c->cap)
 		return 0;
+	if (n > UINT32_MAX)
+		return -ENOMEM; /* transitions are 32-bit indices */
 	x = realloc(c->x, n * sizeof(*x));
 	if (x)
 		c->x = x;
@@ -1130,10 +1135,13 @@ static int ensure_cap(struct features_ctx *c, size_t n)
 	err = realloc(c->err, n * sizeof(*err));
 	if (err)
 		c->err = err;
+	trans = realloc(c->trans, n * sizeof(*trans));
+	if (trans)
+		c->trans = trans;
 	st = realloc(c->state, n);
 	if (st)
 		c->state = st;
-	if (!x || !tmp || !tmp2 || !st || !err)
+	if (!x || !tmp || !tmp2 || !st || !err || !trans)
 		return -ENOMEM;
 	c->cap = n;
 	return 0;
@@ -1190,8 +1198,9 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 {
 	double thr, hyst, *tau = c->tmp, noise, total;
 	int iter;
-	size_t i, start, onsets = 0, last_onset = 0, ntau = 0;
+	size_t i, j, onsets = 0, last_onset = 0, ntau = 0, nt = 0;
 	uint8_t *st = c->state;
+	uint32_t *tr = c->trans; /* indices i where st[i] != st[i - 1] */
 
 	noise = 1.4826 * dmad / sqrt(2);
 	if (noise < 1e-4 * fabs(median))
@@ -1239,35 +1248,43 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 			st[i] = cur;
 		}
 	}
-	/* tau reuses tmp: the sorted copy is no longer needed. */
+	/*
+	 * Transitions first, without a branch per sample (unconditional store,
+	 * conditional advance); bursts and runs are then a walk over the few
+	 * transitions.  A burst starts at each low->high transition; tau
+	 * (reusing tmp) holds the intervals between starts.
+	 */
 	for (i = 1; i < n; i++) {
-		if (st[i] && !st[i - 1]) {
-			if (onsets)
-				tau[ntau++] = (double)(i - last_onset) * period_s;
-			last_onset = i;
-			onsets++;
-		}
+		tr[nt] = (uint32_t)i;
+		nt += st[i] != st[i - 1];
+	}
+	for (j = 0; j < nt; j++) {
+		if (!st[tr[j]])
+			continue;
+		if (onsets)
+			tau[ntau++] = (double)(tr[j] - last_onset) * period_s;
+		last_onset = tr[j];
+		onsets++;
 	}
 	set(w, FEAT_BURSTS, (double)onsets);
 	set(w, FEAT_BURSTINESS, feat_burstiness_kimjo(tau, ntau));
 	set(w, FEAT_HIGH_LEVEL, hi);
 	set(w, FEAT_LOW_LEVEL, lo);
-	/* Complete runs only: bounded by transitions on both sides.  tmp2 holds their lengths. */
+	/*
+	 * Complete runs only: from one transition to the next (bounded on both
+	 * sides).  tmp2 holds their lengths.
+	 */
 	for (int state = 0; state < 2; state++) {
 		double *len = c->tmp2, sum = 0, max = 0;
 		size_t nr = 0;
 
-		for (start = 0, i = 1; i <= n; i++) {
-			if (i < n && st[i] == st[start])
+		for (j = 0; j + 1 < nt; j++) {
+			if (st[tr[j]] != state)
 				continue;
-			if (start > 0 && i < n && st[start] == state) {
-				len[nr] = (double)(i - start) * period_s;
-				sum += len[nr];
-				if (len[nr] > max)
-					max = len[nr];
-				nr++;
-			}
-			start = i;
+			len[nr] = (double)(tr[j + 1] - tr[j]) * period_s;
+			sum += len[nr];
+			max = len[nr] > max ? len[nr] : max;
+			nr++;
 		}
 		if (!nr)
 			continue;
