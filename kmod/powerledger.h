@@ -46,6 +46,7 @@ struct pl_dev {
 	u8 page;
 	u32 rails;		/* PL_RAIL_* the PSU answers */
 	u32 flags;		/* PL_DEV_F_* except ENABLED */
+	bool read_direct;	/* word reads as I2C message pairs (pmbus.c) */
 
 	struct mutex lock;	/* serializes start/stop/period changes */
 	u64 period_ns;
