@@ -15,6 +15,7 @@
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 D=$(cat /pl/bench.secs 2>/dev/null || echo 20)
 ROUNDS=$(cat /pl/bench.rounds 2>/dev/null || echo 3)
+LOAD=$(cat /pl/bench.load 2>/dev/null || echo 0)
 
 sim_load waveform=bursty
 insmod $PLMOD/i2c-dev.ko
@@ -39,6 +40,18 @@ device_ns()
 {
 	cat /sys/kernel/debug/powerledger_sim/device_ns
 }
+
+# Background load for the rounds: LOAD busy loops at the default policy and
+# nice level, as the rest of a busy host would be.  Every contender runs
+# against the same load.
+hogs=
+i=0
+while [ $i -lt $LOAD ]; do
+	(while :; do :; done) &
+	hogs="$hogs $!"
+	i=$((i + 1))
+done
+[ -z "$hogs" ] || echo "bench: $LOAD busy loop(s) running:$hogs"
 
 r=1
 while [ $r -le $ROUNDS ]; do
@@ -72,6 +85,7 @@ while [ $r -le $ROUNDS ]; do
 	r=$((r + 1))
 done
 
+[ -z "$hogs" ] || kill $hogs
 echo "bench: module alone, 60 s at 1 kHz"
 plread -d 60 -p 1000000 -w 256 > /tmp/l.out
 sed 's/^/long./' /tmp/l.out

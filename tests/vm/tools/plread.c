@@ -69,6 +69,7 @@ struct rec {
 	uint64_t seq;
 	uint32_t dev_id;
 	uint32_t flags;
+	uint32_t read_ns;
 };
 
 struct dev_result {
@@ -94,6 +95,7 @@ struct run {
 	uint64_t ts_nonmono;
 	uint64_t i2c_error_flags, pec_error_flags, overrun_flags;
 	struct u64_series jitter_ns;
+	uint64_t read_ns_sum, read_ns_n;	/* the module's time from ts_ns to the last read */
 
 	bool wave_on;
 	struct wave_check wave;
@@ -131,7 +133,7 @@ static void usage(FILE *f)
 		"seq_missing ts_nonmono bad_records ring_errors lost wave_checked\n"
 		"wave_mismatch rate_hz rate_mhz span_ns first_seq last_seq\n"
 		"i2c_error_flags pec_error_flags overrun_flags jitter_p50_ns\n"
-		"jitter_p99_ns jitter_max_ns, dev.<id>.{records,first_seq,last_seq}, then\n"
+		"jitter_p99_ns jitter_max_ns read_ns_mean, dev.<id>.{records,first_seq,last_seq}, then\n"
 		"stats.<id>.{samples,lost,overruns,i2c_errors,pec_errors,jitter_hist.<b>,\n"
 		"jitter_p50_bucket,jitter_p99_bucket,period_ns,flags} from PL_IOC_GET_STATS;\n"
 		"with --hold also hold_records hold_lost hold_meta_ok.  Jitter is\n"
@@ -306,7 +308,7 @@ static int run_add(struct run *run, const struct pl_sample *s)
 		run->cap = cap;
 	}
 	run->recs[run->n++] = (struct rec){
-		.ts_ns = s->ts_ns, .seq = s->seq, .dev_id = s->dev_id, .flags = s->flags,
+		.ts_ns = s->ts_ns, .seq = s->seq, .dev_id = s->dev_id, .flags = s->flags, .read_ns = s->read_ns,
 	};
 	return 0;
 }
@@ -567,6 +569,8 @@ static int check_sequences(struct run *run)
 					(unsigned long long)r->seq, (unsigned long long)r->ts_ns);
 			continue;
 		}
+		run->read_ns_sum += r->read_ns;
+		run->read_ns_n++;
 		/*
 		 * Jitter only between neighbours, and, like the module's histogram,
 		 * not across missed periods: those are counted as overruns.
@@ -624,6 +628,7 @@ static void print_results(struct run *run, uint64_t lost)
 	printf("pec_error_flags=%" PRIu64 "\n", run->pec_error_flags);
 	printf("overrun_flags=%" PRIu64 "\n", run->overrun_flags);
 	jitter_print(stdout, &j);
+	printf("read_ns_mean=%" PRIu64 "\n", run->read_ns_n ? run->read_ns_sum / run->read_ns_n : 0);
 	for (i = 0; i < run->nr_devs; i++) {
 		const struct dev_result *d = &run->devs[i];
 
