@@ -65,7 +65,12 @@
 
 #include "trace.h"
 
-#define FEATURES_VERSION 1
+/*
+ * Version of these definitions; baselines record it and a different one is
+ * refused.  2: the spectrum over the first feat_spectrum_len(n) samples,
+ * four-lane sums, power in W as uW * 1e-6.
+ */
+#define FEATURES_VERSION 2
 
 /*
  * A window is active -- the model's signature is visible in it -- when it

@@ -99,4 +99,46 @@ for p in 500000 200000 100000; do
 	echo "max.$p.overruns=$(kv /tmp/p.out stats.0.overruns)"
 	echo "max.$p.records=$(kv /tmp/p.out records)"
 done
+# The agent on the module: `powerledger run` captures one 60 s segment at
+# 1 kHz and checks it against a claim; its memory (RSS is what the agent's
+# issue sets a target for; CPU under TCG would be the emulator's).
+echo "bench: powerledger run on the module, one 60 s segment"
+plread -d 1 -p 1000000 > /dev/null # back to 1 kHz after the period sweep
+A=/tmp/bench-agent
+mkdir -p $A/keys $A/claims $A/out
+for role in reader operator vendor; do
+	powerledger keygen --role $role -o $A/keys > /dev/null
+done
+powerledger record -o $A/commission.pltr --duration 20s --key $A/keys/reader.key > /dev/null
+pl_assert_eq "bench: commissioning trace recorded" $? 0
+powerledger baseline register --model sim-llm --key $A/keys/operator.key -o $A/baseline.dsse.json \
+	$A/commission.pltr > /dev/null
+pl_assert_eq "bench: baseline registered" $? 0
+powerledger claim --model sim-llm --tokens-per-s 2400 --from 0 --to 4611686018427387904 \
+	--trace $A/commission.pltr --key $A/keys/vendor.key -o $A/claims/claim.dsse.json > /dev/null
+pl_assert_eq "bench: claim signed" $? 0
+powerledger run --claims $A/claims --baseline $A/baseline.dsse.json --key $A/keys/operator.key \
+	--reader-key $A/keys/reader.key --keydir $A/keys -o $A/out --segment 60s --json > $A/events.json 2> $A/run.err &
+pid=$!
+rss_max=0
+i=0
+while [ $i -lt 90 ] && ! grep -q '"event":"segment"' $A/events.json; do
+	sleep 1
+	r=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null)
+	[ "${r:-0}" -gt $rss_max ] && rss_max=$r
+	i=$((i + 1))
+done
+sleep 2
+echo "agent.rss_max_kb=$rss_max"
+echo "agent.hwm_kb=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status)"
+kill -TERM $pid
+wait $pid
+pl_assert_eq "bench: powerledger run exits 0 on SIGTERM" $? 0
+seg=$(grep '"event":"segment"' $A/events.json | head -n 1)
+echo "agent.samples=$(echo "$seg" | sed -n 's/.*"samples":\([0-9]*\).*/\1/p')"
+echo "agent.lost=$(echo "$seg" | sed -n 's/.*"lost":\([0-9]*\).*/\1/p')"
+echo "agent.proofs=$(grep -c '"event":"proof"' $A/events.json)"
+pl_assert_ge "bench: run wrote a 60 s segment" "$(echo "$seg" | grep -c samples)" 1
+cat $A/run.err
+
 pl_summary bench
