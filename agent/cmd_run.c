@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "rund.h"
+#include "segment.h"
 
 /* The manual page reads as it prints: */
 /* clang-format off */
@@ -24,8 +25,8 @@ const char cmd_run_help[] =
 "       powerledger run --claims DIR (--baseline-dir DIR | --baseline FILE)\n"
 "                       --key OPERATOR.key --reader-key READER.key\n"
 "                       (--keydir DIR | --trust [ROLE=]PUB)... -o OUTDIR\n"
-"                       [--segment D] [--window D] [--device PATH]\n"
-"                       [--dev-id N] [--period D] [--json]\n"
+"                       [--segment D] [--segment-memory SIZE] [--window D]\n"
+"                       [--device PATH] [--dev-id N] [--period D] [--json]\n"
 "                       [--status-interval D] [--threshold SIGMA]\n"
 "                       [--host S] [--mfr-id S] [--mfr-model S] [--mfr-serial S]\n"
 "                       [--source kmod|synth[:WL[=D],...]]\n"
@@ -34,8 +35,9 @@ const char cmd_run_help[] =
 "       Maps the powerledger module's rings once (the only consumer), starts\n"
 "       sampling and waits with epoll on the device (woken at a quarter ring,\n"
 "       and every 250 ms).  The records of one device go into an in-memory\n"
-"       segment, a buffer sized once for SEGMENT / period records (plus 5 %)\n"
-"       and reused, so memory does not grow with uptime.  Segments follow a\n"
+"       segment, a buffer sized once for SEGMENT / period records (plus 5 %,\n"
+"       within --segment-memory) and reused, so memory does not grow with\n"
+"       uptime.  Segments follow a\n"
 "       grid of SEGMENT from the first record; when one ends it is written\n"
 "       to OUTDIR as a trace (agent/TRACE-FORMAT.md) and its reader-signed\n"
 "       Trace statement, each atomically (temporary file, fsync, rename,\n"
@@ -73,6 +75,14 @@ const char cmd_run_help[] =
 "       -o, --out OUTDIR    Traces, statements and proofs (created if\n"
 "                           missing).  Required.\n"
 "       --segment D         Segment length, 1s .. 1h (default 60s).\n"
+"       --segment-memory SIZE\n"
+"                           The segment buffer's budget, 8KiB .. 256MiB\n"
+"                           (default 8MiB: 65536 records, 65 s at 1 kHz).\n"
+"                           A segment that needs more (a long one at a\n"
+"                           short period) is cut when the buffer fills\n"
+"                           (the segment event says \"cut\") and the next\n"
+"                           trace continues the slot; a warning says so at\n"
+"                           start.\n"
 "       --window D          Window of the live features in the status\n"
 "                           (default 1s); detection uses the baseline's.\n"
 "       --device PATH       Default /dev/powerledger.\n"
@@ -156,6 +166,7 @@ int cmd_run(int argc, char **argv)
 		{ "trust", required_argument, NULL, 'T' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "segment", required_argument, NULL, 's' },
+		{ "segment-memory", required_argument, NULL, 'Z' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "device", required_argument, NULL, 'D' },
 		{ "dev-id", required_argument, NULL, 'i' },
@@ -205,6 +216,14 @@ int cmd_run(int argc, char **argv)
 			if (parse_duration_ns(optarg, &cfg.segment_ns) || cfg.segment_ns < 1000000000ULL ||
 			    cfg.segment_ns > 3600000000000ULL) {
 				ret = usage_error("run", "--segment must be 1s .. 1h");
+				goto cleanup;
+			}
+			break;
+		case 'Z':
+			if (parse_size_bytes(optarg, &cfg.segment_bytes) ||
+			    cfg.segment_bytes < 64 * sizeof(struct pl_sample) ||
+			    cfg.segment_bytes > (uint64_t)SEGMENT_MAX_RECORDS * sizeof(struct pl_sample)) {
+				ret = usage_error("run", "--segment-memory must be 8KiB .. 256MiB, not '%s'", optarg);
 				goto cleanup;
 			}
 			break;

@@ -455,9 +455,16 @@ static int setup(struct rund *r, struct plerr *e)
 		r->host[0] = 0;
 	ret = segment__init(&r->seg, c->segment_ns, src->period_ns, src->kind, c->dev_id, c->have_dev,
 			    c->mfr_id ? c->mfr_id : src->mfr_id, c->mfr_model ? c->mfr_model : src->mfr_model,
-			    c->mfr_serial ? c->mfr_serial : src->mfr_serial, r->host, e);
+			    c->mfr_serial ? c->mfr_serial : src->mfr_serial, r->host,
+			    c->segment_bytes ? c->segment_bytes / sizeof(struct pl_sample) : SEGMENT_DEFAULT_RECORDS, e);
 	if (ret)
 		return ret;
+	if (r->seg.want > r->seg.cap)
+		pl_warn("a %llu s segment at a %llu ns period is %llu records (%llu MiB); this buffer holds %zu "
+			"(--segment-memory): segments will be cut when it fills",
+			(unsigned long long)(c->segment_ns / 1000000000ULL), (unsigned long long)src->period_ns,
+			(unsigned long long)r->seg.want,
+			(unsigned long long)(r->seg.want * sizeof(struct pl_sample) >> 20), r->seg.cap);
 	ret = claimdir__init(&r->cd, c->claims_dir, c->baseline_dir, c->baseline_file, c->trusted, c->ntrusted,
 			     r->seg.t.info.fingerprint, e);
 	if (ret)

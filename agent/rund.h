@@ -66,6 +66,7 @@ struct rund_cfg {
 	size_t ntrusted;
 	const struct detect_params *dp;
 	uint64_t segment_ns; /* default 60 s */
+	uint64_t segment_bytes; /* buffer budget; 0: SEGMENT_DEFAULT_RECORDS records */
 	uint64_t window_ns;  /* live features in status, default 1 s */
 	uint64_t status_ns;  /* 0: no status */
 	uint32_t dev_id;

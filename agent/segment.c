@@ -16,7 +16,7 @@
 
 int segment__init(struct segment *g, uint64_t span_ns, uint64_t period_ns, uint8_t source, uint32_t dev_id,
 		  bool have_dev, const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host,
-		  struct plerr *e)
+		  size_t max_records, struct plerr *e)
 {
 	uint64_t want;
 
@@ -24,11 +24,18 @@ int segment__init(struct segment *g, uint64_t span_ns, uint64_t period_ns, uint8
 	if (!span_ns || !period_ns)
 		return plerr_set(e, -EINVAL, "segment of %llu ns at a period of %llu ns", (unsigned long long)span_ns,
 				 (unsigned long long)period_ns);
+	if (max_records > SEGMENT_MAX_RECORDS)
+		return plerr_set(e, -ERANGE, "a segment buffer of %zu records is more than the %u this agent allows",
+				 max_records, SEGMENT_MAX_RECORDS);
+	if (max_records < 64)
+		return plerr_set(e, -ERANGE, "a segment buffer of %zu records is too small (64 at least)",
+				 max_records);
 	want = span_ns / period_ns;
 	want += want / 20 + 64;
-	if (want > SEGMENT_MAX_RECORDS)
-		return plerr_set(e, -ERANGE, "a segment of %llu records is more than the %u this agent buffers",
-				 (unsigned long long)want, SEGMENT_MAX_RECORDS);
+	g->want = want;
+	/* Over budget: segments are cut (and say so) when the buffer fills. */
+	if (want > max_records)
+		want = max_records;
 	trace_init(&g->t, period_ns, dev_id, 0, source, 0, mfr_id, mfr_model, mfr_serial, host);
 	/* Its own mapping, so that segment__reset() can hand the pages back (and no malloc arena keeps them). */
 	g->bytes = (size_t)want * sizeof(*g->t.s);

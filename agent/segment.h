@@ -32,12 +32,14 @@
 #include "trace.h"
 #include "util.h"
 
-/* Buffer bounds: 2^21 records are 256 MiB. */
-#define SEGMENT_MAX_RECORDS (1u << 21)
+/* Buffer bounds: 2^21 records are 256 MiB; by default 8 MiB (65536 records, 65 s at 1 kHz). */
+#define SEGMENT_MAX_RECORDS	(1u << 21)
+#define SEGMENT_DEFAULT_RECORDS (1u << 16)
 
 struct segment {
 	struct trace t; /* t.s: the buffer (cap records), t.n used; t.info: identity */
 	size_t cap;
+	uint64_t want; /* records a whole segment takes: above cap, segments are cut */
 	size_t bytes; /* of the buffer's mapping */
 	uint64_t span_ns;
 	bool have_origin;
@@ -64,13 +66,15 @@ enum segment_add {
 /* segment.c APIs: */
 
 /*
- * Allocates the buffer for span_ns / period_ns records plus 5 % and 64
- * (-ERANGE above SEGMENT_MAX_RECORDS, -ENOMEM).  The identity strings go
+ * Allocates the buffer for span_ns / period_ns records plus 5 % and 64, at
+ * most max_records (64 .. SEGMENT_MAX_RECORDS, else -ERANGE; -ENOMEM):
+ * when a segment needs more (g->want > g->cap), it is cut when the buffer
+ * fills and the next one continues the same slot.  The identity strings go
  * into every trace header; dev_id is fixed when have_dev.
  */
 int segment__init(struct segment *g, uint64_t span_ns, uint64_t period_ns, uint8_t source, uint32_t dev_id,
 		  bool have_dev, const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host,
-		  struct plerr *e);
+		  size_t max_records, struct plerr *e);
 void segment__free(struct segment *g);
 
 enum segment_add segment__add(struct segment *g, const struct pl_sample *s);

@@ -593,6 +593,44 @@ int parse_duration_ns(const char *s, uint64_t *out_ns)
 	return 0;
 }
 
+int parse_size_bytes(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t mult;
+	} units[] = {
+		{ "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 }, { "GiB", 1ULL << 30 },
+		{ "K", 1ULL << 10 },   { "M", 1ULL << 20 },	{ "G", 1ULL << 30 },
+	};
+	char num[32];
+	size_t len, i, sl;
+	uint64_t v, mult = 1;
+	int ret;
+
+	if (!s)
+		return -EINVAL;
+	len = strlen(s);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		sl = strlen(units[i].suffix);
+		if (len > sl && !strcmp(s + len - sl, units[i].suffix)) {
+			mult = units[i].mult;
+			len -= sl;
+			break;
+		}
+	}
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = 0;
+	ret = parse_u64(num, &v);
+	if (ret)
+		return ret;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
+}
+
 int parse_decimal_scaled(const char *s, int scale, int64_t *out)
 {
 	char digits[40];

@@ -139,5 +139,7 @@ int parse_decimal_scaled(const char *s, int scale, int64_t *out);
  * ns), e.g. "1s", "250ms", "1000000".  Positive results only.
  */
 int parse_duration_ns(const char *s, uint64_t *out_ns);
+/* "8M", "512KiB", "1G", "4096": bytes (K/M/G and KiB/MiB/GiB are powers of 1024). */
+int parse_size_bytes(const char *s, uint64_t *out);
 
 #endif /* PL_UTIL_H */

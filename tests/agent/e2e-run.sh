@@ -36,6 +36,9 @@ expect 2 "run without trusted keys" "$BIN" run --claims claims --baseline demo/g
 has "no trusted keys" "says keys are missing"
 expect 2 "a segment under a second" "$BIN" run "${common[@]}" -o o1 --segment 500ms
 has "--segment must be 1s .. 1h" "names the segment range"
+expect 2 "a segment buffer under 64 records" "$BIN" run "${common[@]}" -o o1 --segment-memory 1K
+has "--segment-memory must be 8KiB .. 256MiB, not '1K'" "names the budget range"
+expect 2 "a segment budget that is not a size" "$BIN" run "${common[@]}" -o o1 --segment-memory lots
 expect 2 "a window longer than the segment" "$BIN" run "${common[@]}" -o o1 --segment 2s --window 5s
 expect 2 "an unknown source" "$BIN" run "${common[@]}" -o o1 --source tape
 expect 2 "an unknown synthetic workload" "$BIN" run "${common[@]}" -o o1 --source synth:bitcoin
@@ -82,6 +85,23 @@ samples=$(awk -F'\t' '$1=="samples"{print $2}' <<<"$out")
 [ "${samples:-0}" -gt 0 ] && [ "${samples:-0}" -lt 1000 ] && pass "the partial last segment was flushed ($samples samples)" \
 	|| fail "last segment has ${samples:-?} samples"
 [ ! -s stderr.txt ] && pass "nothing on stderr" || fail "stderr" "$(cat stderr.txt)"
+
+# --- a segment over the memory budget is cut, with a warning at start ----------
+# 10 s segments at 1 kHz need 10564 records; 64 KiB holds 512: cut every ~0.5 s.
+"$BIN" run "${common[@]}" -o out4 --source synth --segment 10s --segment-memory 64KiB --json \
+	>events4.json 2>stderr4.txt &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+set +e; wait "$pid"; rc=$?; set -e; pid=
+is "$rc" 0 "over budget: exit 0"
+grep -q "segments will be cut when it fills" stderr4.txt && pass "over budget: a warning at start" \
+	|| fail "no budget warning" "$(cat stderr4.txt)"
+[ "$(grep -c '"cut":1' events4.json)" -ge 2 ] && pass "over budget: segments cut when the buffer fills" \
+	|| fail "no cut segments" "$(grep segment events4.json)"
+most=$(grep '"event":"segment"' events4.json | sed -n 's/.*"samples":\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
+[ "${most:-0}" -gt 0 ] && [ "$most" -le 512 ] && pass "over budget: no segment beyond 512 records ($most)" \
+	|| fail "segments beyond the budget" "largest $most"
 
 # --- SIGHUP re-reads the claims; SIGINT also exits 0 -------------------------
 rm claims/c1.dsse.json

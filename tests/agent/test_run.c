@@ -563,8 +563,10 @@ static void test_segment_slots_order_lost(void **state)
 	struct trace t;
 
 	(void)state;
-	assert_int_equal(segment__init(&g, 100 * ms, ms, PLTR_SRC_KMOD, 0, false, "a", "b", "c", "h", &e), 0);
+	assert_int_equal(segment__init(&g, 100 * ms, ms, PLTR_SRC_KMOD, 0, false, "a", "b", "c", "h",
+					SEGMENT_DEFAULT_RECORDS, &e), 0);
 	assert_int_equal(g.cap, 100 + 5 + 64);
+	assert_int_equal(g.want, 100 + 5 + 64);
 	/* The first device seen is the one; others are counted and skipped. */
 	s = rec(3, 10, 1000 * ms);
 	assert_int_equal(segment__add(&g, &s), SEG_ADDED);
@@ -619,9 +621,24 @@ static void test_segment_slots_order_lost(void **state)
 	s = rec(3, 10000, 1499 * ms);
 	assert_int_equal(segment__add(&g, &s), SEG_CLOSE);
 	assert_true(g.cut);
-	/* Too large a segment is refused at start. */
+	/* Over the budget: the buffer is capped (36M records wanted, 8 MiB held), segments get cut. */
 	segment__free(&g);
-	assert_int_equal(segment__init(&g, 3600 * SEC, 100000, PLTR_SRC_KMOD, 0, false, "", "", "", "", &e), -ERANGE);
+	assert_int_equal(segment__init(&g, 3600 * SEC, 100000, PLTR_SRC_KMOD, 0, false, "", "", "", "",
+					SEGMENT_DEFAULT_RECORDS, &e), 0);
+	assert_int_equal(g.cap, SEGMENT_DEFAULT_RECORDS);
+	assert_true(g.want > g.cap);
+	for (uint64_t i = 0; i < SEGMENT_DEFAULT_RECORDS; i++) {
+		s = rec(3, 1 + i, 1000 * ms + i * 100000);
+		assert_int_equal(segment__add(&g, &s), SEG_ADDED);
+	}
+	s = rec(3, 1 + SEGMENT_DEFAULT_RECORDS, 1000 * ms + SEGMENT_DEFAULT_RECORDS * 100000);
+	assert_int_equal(segment__add(&g, &s), SEG_CLOSE);
+	assert_true(g.cut);
+	/* Budgets out of bounds are refused at start. */
+	segment__free(&g);
+	assert_int_equal(segment__init(&g, SEC, ms, PLTR_SRC_KMOD, 0, false, "", "", "", "", SEGMENT_MAX_RECORDS + 1,
+					&e), -ERANGE);
+	assert_int_equal(segment__init(&g, SEC, ms, PLTR_SRC_KMOD, 0, false, "", "", "", "", 10, &e), -ERANGE);
 	seckey__free(&k);
 	tu_rmdir(dir);
 }
