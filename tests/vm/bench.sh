@@ -120,6 +120,10 @@ pl_assert_eq "bench: claim signed" $? 0
 powerledger run --claims $A/claims --baseline $A/baseline.dsse.json --key $A/keys/operator.key \
 	--reader-key $A/keys/reader.key --keydir $A/keys -o $A/out --segment 60s --json > $A/events.json 2> $A/run.err &
 pid=$!
+# CPU: utime + stime (USER_HZ ticks) over wall time from /proc/uptime (centiseconds)
+sleep 1
+t0=$(cut -d' ' -f1 /proc/uptime | tr -d .)
+c0=$(cut -d' ' -f14,15 /proc/$pid/stat | tr ' ' +)
 rss_max=0
 i=0
 while [ $i -lt 90 ] && ! grep -q '"event":"segment"' $A/events.json; do
@@ -129,6 +133,10 @@ while [ $i -lt 90 ] && ! grep -q '"event":"segment"' $A/events.json; do
 	i=$((i + 1))
 done
 sleep 2
+t1=$(cut -d' ' -f1 /proc/uptime | tr -d .)
+c1=$(cut -d' ' -f14,15 /proc/$pid/stat | tr ' ' +)
+echo "agent.cpu_ticks=$(( (c1) - (c0) ))"
+echo "agent.wall_cs=$((t1 - t0))"
 echo "agent.rss_max_kb=$rss_max"
 echo "agent.hwm_kb=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status)"
 kill -TERM $pid
