@@ -479,7 +479,8 @@ int trace_load(const char *path, struct trace *t, struct plerr *e)
 	void *map;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO without a writer is refused below, not waited for */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -487,18 +488,15 @@ int trace_load(const char *path, struct trace *t, struct plerr *e)
 		close(fd);
 		return ret;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		/* not mappable (a pipe, /dev/stdin) or empty: read it whole */
-		struct buf b = { 0 };
-
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		ret = file_read(path, SIZE_MAX / 4, &b, e);
-		if (ret)
-			return ret;
-		ret = trace_parse(b.p ? b.p : (const uint8_t *)"", b.len, t, e);
+		return plerr_set(e, -EINVAL, "%s: not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		ret = trace_parse((const uint8_t *)"", 0, t, e);
 		if (ret)
 			plerr_prefix(e, path);
-		buf_free(&b);
 		return ret;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -269,6 +269,60 @@ static void test_save_is_atomic_and_load_prefixes_path(void **state)
 	tu_rmdir(dir);
 }
 
+/*
+ * The streamed writer produces trace_encode()'s bytes and their SHA-256;
+ * the mapped loader reads large traces (past the release chunk), pipes and
+ * empty files; a failed afile leaves neither the target nor a temporary.
+ */
+static void test_streamed_save_and_mapped_load(void **state)
+{
+	char *dir = tu_tmpdir(), digest[SHA256_HEX_LEN], want[SHA256_HEX_LEN];
+	struct trace t, back;
+	struct buf b = { 0 }, file = { 0 };
+	struct plerr e = { "" };
+	struct afile f;
+
+	(void)state;
+	fill(&t, 20000); /* 2.5 MB: several 1 MiB release chunks and a partial one */
+	assert_int_equal(trace_encode(&t, &b), 0);
+	sha256_hex(b.p, b.len, want);
+	assert_int_equal(trace_save_digest(tu_path(dir, "big.pltr"), &t, digest, &e), 0);
+	assert_string_equal(digest, want);
+	assert_int_equal(file_read(tu_path(dir, "big.pltr"), SIZE_MAX, &file, &e), 0);
+	assert_int_equal(file.len, b.len);
+	assert_memory_equal(file.p, b.p, b.len);
+	assert_int_equal(trace_load(tu_path(dir, "big.pltr"), &back, &e), 0);
+	assert_int_equal(back.n, 20000);
+	assert_memory_equal(back.s, t.s, 20000 * sizeof(struct pl_sample));
+	trace__free(&back);
+	/* a pipe is refused at once (not waited on for a writer), named with its path */
+	assert_int_equal(tu_sh("mkfifo %s", tu_path(dir, "fifo")), 0);
+	assert_int_not_equal(trace_load(tu_path(dir, "fifo"), &back, &e), 0);
+	assert_non_null(strstr(e.msg, "fifo: not a regular file"));
+	/* an empty file: the header's absence, named with the path */
+	assert_int_equal(tu_sh(": > %s", tu_path(dir, "empty.pltr")), 0);
+	assert_int_not_equal(trace_load(tu_path(dir, "empty.pltr"), &back, &e), 0);
+	assert_non_null(strstr(e.msg, "empty.pltr"));
+	/* a truncated large file: the offset of the first incomplete record */
+	assert_int_equal(tu_sh("head -c %zu %s > %s", b.len - 100, tu_path(dir, "big.pltr"), tu_path(dir, "cut.pltr")),
+			 0);
+	assert_int_not_equal(trace_load(tu_path(dir, "cut.pltr"), &back, &e), 0);
+	assert_non_null(strstr(e.msg, "truncated at offset"));
+	/* afile: abandoned or failed, nothing is left behind and the target is untouched */
+	assert_int_equal(afile_open(&f, tu_path(dir, "big.pltr"), &e), 0);
+	afile_write(&f, "partial", 7);
+	afile_abort(&f);
+	assert_int_equal(tu_sh("test $(ls %s | grep -c tmp) = 0", dir), 0);
+	assert_int_equal(trace_load(tu_path(dir, "big.pltr"), &back, &e), 0);
+	trace__free(&back);
+	assert_int_not_equal(afile_open(&f, tu_path(dir, "no/such/dir/x.pltr"), &e), 0);
+	assert_non_null(strstr(e.msg, "no/such/dir/x.pltr"));
+	buf_free(&b);
+	buf_free(&file);
+	trace__free(&t);
+	tu_rmdir(dir);
+}
+
 static void test_empty_trace_and_power_rail(void **state)
 {
 	struct trace t, back;
@@ -308,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_corruption_names_offset),
 		cmocka_unit_test(test_larger_records_and_header_forward_compatible),
 		cmocka_unit_test(test_save_is_atomic_and_load_prefixes_path),
+		cmocka_unit_test(test_streamed_save_and_mapped_load),
 		cmocka_unit_test(test_empty_trace_and_power_rail),
 	};
 
