@@ -291,10 +291,11 @@ void feat_select(double *a, size_t n, size_t k)
  * higher one: counting finds the bucket that holds rank k, and only its
  * values are selected -- exactly the k-th smallest, the same bits as
  * sorting, whatever base and scale are.  They only decide the speed: the
- * range is that of a small strided sample without its extremes, so a few
- * outliers (load steps in differences, P vs V*I at a step) land in the two
- * end buckets instead of squeezing everything else into one.  A bucket
- * that still holds many values is bucketed again.
+ * range is that of a small strided sample (32 values), so the few outliers
+ * it misses (load steps in differences, P vs V*I at a step) land in the
+ * two end buckets instead of squeezing everything else into one.  A bucket
+ * that still holds many values is bucketed again (three levels, then
+ * quickselect).
  */
 #define QH_BUCKETS 2048
 #define QH_SMALL 48	   /* below this, quickselect */
