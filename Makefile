@@ -36,6 +36,7 @@ check: deps
 # Figures, not tests: see README's performance section.
 bench: deps
 	$(Q)scripts/bench-sampler
+	$(Q)scripts/bench-agent
 
 demo: deps
 	$(Q)scripts/demo
