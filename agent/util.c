@@ -553,14 +553,18 @@ int parse_i64(const char *s, int64_t *out)
 	return 0;
 }
 
-int parse_duration_ns(const char *s, uint64_t *out_ns)
+struct unit {
+	const char *suffix;
+	uint64_t mult;
+};
+
+/*
+ * A decimal count with an optional unit suffix (the first of units that
+ * matches, after a digit): count * mult into *out.  -EINVAL for no digits
+ * or junk, -ERANGE on overflow.
+ */
+static int parse_with_unit(const char *s, const struct unit *units, size_t nunits, uint64_t *out)
 {
-	static const struct {
-		const char *suffix;
-		uint64_t mult;
-	} units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "min", 60000000000ULL }, { "s", 1000000000ULL },
-	};
 	char num[32];
 	size_t len, i, sl;
 	uint64_t v, mult = 1;
@@ -569,50 +573,10 @@ int parse_duration_ns(const char *s, uint64_t *out_ns)
 	if (!s)
 		return -EINVAL;
 	len = strlen(s);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (i = 0; i < nunits; i++) {
 		sl = strlen(units[i].suffix);
 		if (len > sl && !strcmp(s + len - sl, units[i].suffix) && s[len - sl - 1] >= '0' &&
 		    s[len - sl - 1] <= '9') {
-			mult = units[i].mult;
-			len -= sl;
-			break;
-		}
-	}
-	if (len == 0 || len >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, s, len);
-	num[len] = 0;
-	ret = parse_u64(num, &v);
-	if (ret)
-		return ret;
-	if (v == 0)
-		return -EINVAL;
-	if (v > UINT64_MAX / mult)
-		return -ERANGE;
-	*out_ns = v * mult;
-	return 0;
-}
-
-int parse_size_bytes(const char *s, uint64_t *out)
-{
-	static const struct {
-		const char *suffix;
-		uint64_t mult;
-	} units[] = {
-		{ "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 }, { "GiB", 1ULL << 30 },
-		{ "K", 1ULL << 10 },   { "M", 1ULL << 20 },	{ "G", 1ULL << 30 },
-	};
-	char num[32];
-	size_t len, i, sl;
-	uint64_t v, mult = 1;
-	int ret;
-
-	if (!s)
-		return -EINVAL;
-	len = strlen(s);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		sl = strlen(units[i].suffix);
-		if (len > sl && !strcmp(s + len - sl, units[i].suffix)) {
 			mult = units[i].mult;
 			len -= sl;
 			break;
@@ -629,6 +593,32 @@ int parse_size_bytes(const char *s, uint64_t *out)
 		return -ERANGE;
 	*out = v * mult;
 	return 0;
+}
+
+int parse_duration_ns(const char *s, uint64_t *out_ns)
+{
+	static const struct unit units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "min", 60000000000ULL }, { "s", 1000000000ULL },
+	};
+	uint64_t v;
+	int ret = parse_with_unit(s, units, sizeof(units) / sizeof(units[0]), &v);
+
+	if (ret)
+		return ret;
+	if (v == 0)
+		return -EINVAL;
+	*out_ns = v;
+	return 0;
+}
+
+int parse_size_bytes(const char *s, uint64_t *out)
+{
+	static const struct unit units[] = {
+		{ "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 }, { "GiB", 1ULL << 30 },
+		{ "K", 1ULL << 10 },   { "M", 1ULL << 20 },	{ "G", 1ULL << 30 },
+	};
+
+	return parse_with_unit(s, units, sizeof(units) / sizeof(units[0]), out);
 }
 
 int parse_decimal_scaled(const char *s, int scale, int64_t *out)

@@ -211,10 +211,38 @@ static void test_header_errors(void **state)
 	assert_non_null(strstr(e.msg, "--period"));
 }
 
+/* Durations and sizes share one unit parser: units, zero, junk, overflow. */
+static void test_durations_and_sizes(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_duration_ns("250ms", &v), 0);
+	assert_int_equal(v, 250000000);
+	assert_int_equal(parse_duration_ns("2min", &v), 0);
+	assert_int_equal(v, 120000000000ULL);
+	assert_int_equal(parse_duration_ns("7", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_duration_ns("0s", &v), -EINVAL);
+	assert_int_equal(parse_duration_ns("s", &v), -EINVAL);
+	assert_int_equal(parse_duration_ns("1.5s", &v), -EINVAL);
+	assert_int_equal(parse_duration_ns("99999999999999999min", &v), -ERANGE);
+	assert_int_equal(parse_size_bytes("64KiB", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(parse_size_bytes("8M", &v), 0);
+	assert_int_equal(v, 8 << 20);
+	assert_int_equal(parse_size_bytes("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(parse_size_bytes("M", &v), -EINVAL);
+	assert_int_equal(parse_size_bytes("lots", &v), -EINVAL);
+	assert_int_equal(parse_size_bytes("99999999999999G", &v), -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decimal_exact),
+		cmocka_unit_test(test_durations_and_sizes),
 		cmocka_unit_test(test_iso8601_vs_date),
 		cmocka_unit_test(test_nvidia_smi),
 		cmocka_unit_test(test_units_columns_rates),
