@@ -341,12 +341,6 @@ static void vout_steps(const struct pl_sample *s, const double *vout, size_t n, 
 	}
 }
 
-/* POUT - VOUT * IOUT of a sample with all three, in W. */
-static inline double residual(const struct pl_sample *s)
-{
-	return (double)s->pout_uw * 1e-6 - (double)s->vout_uv * (double)s->iout_ua * 1e-12;
-}
-
 static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
 {
 	/* or of xors, not a chain of && : one branch per pair of samples, not one per field */
@@ -361,7 +355,6 @@ static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
 int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,
 		       struct finding *f)
 {
-	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
 	const struct pl_sample *s;
 	size_t a = 0, b, n, i, pvi_run = 0, pvi_longest = 0, stuck = 0, stuck_longest = 0, pvi_bad = 0;
 	size_t clean = 0, stuck_min, runs = 0;
@@ -414,7 +407,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 	 */
 	same[0] = 0;
 	for (i = 0; i < n; i++) {
-		bool pvi_ok = (s[i].rails & need) == need, pvi_bad_here = false;
+		bool pvi_ok = sample_has_pvi(&s[i]), pvi_bad_here = false;
 
 		if (pvi_ok) {
 			/* |P - V*I| / max(|P|, 1 W) > tol, without a division per sample */
@@ -426,7 +419,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			vmin = v < vmin ? v : vmin;
 			vmax = v > vmax ? v : vmax;
 			den = max_d(fabs(pw), 1);
-			dev = fabs(residual(&s[i]));
+			dev = fabs(sample_pvi_residual_w(&s[i]));
 			if (dev * emax_den > emax_dev * den) {
 				emax_dev = dev;
 				emax_den = den;
@@ -525,9 +518,9 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 			goto out;
 		}
 		for (i = 0, clean = 0; i < n; i++) {
-			bool ok = (s[i].rails & need) == need;
+			bool ok = sample_has_pvi(&s[i]);
 
-			r[i] = ok ? residual(&s[i]) : 0;
+			r[i] = ok ? sample_pvi_residual_w(&s[i]) : 0;
 			/* clean: consistent samples, as the main loop classed them */
 			if (ok && !(fabs(r[i]) * 1e6 > p->pvi_tol_ppm * max_d(fabs((double)s[i].pout_uw * 1e-6), 1)))
 				cleanr[clean++] = r[i];
@@ -546,7 +539,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 		sigma_r = fmax(sigma_r, 1e-3 * pmed);
 		sigma_r = fmax(sigma_r, 1e-3);
 		for (i = 1, pvi_run = 0; i <= n; i++) {
-			bool bad = i < n && (s[i].rails & need) == need &&
+			bool bad = i < n && sample_has_pvi(&s[i]) &&
 				   fabs(r[i]) * 1e6 > p->pvi_tol_ppm * max_d(fabs((double)s[i].pout_uw * 1e-6), 1);
 			size_t start;
 
@@ -582,7 +575,7 @@ int detect_rail_tamper(const struct trace *t, uint64_t from_ns, uint64_t to_ns, 
 				goto out;
 			}
 			for (i = 0; i < n; i++)
-				vout[i] = (s[i].rails & need) == need ? (double)s[i].vout_uv * 1e-6 : 0;
+				vout[i] = sample_has_pvi(&s[i]) ? (double)s[i].vout_uv * 1e-6 : 0;
 			vout_steps(s, vout, n, p, m, &vstep, &first_bad, &last_bad);
 			free(m);
 		}

@@ -1308,7 +1308,6 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 			 const struct feat_params *p, struct window_features *w)
 {
 	static const double qs[3] = { 0.5, 0.01, 0.99 };
-	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
 	double emax = 0;
 	size_t ne = 0;
 	double period_s = (double)period_ns / 1e9, median, r, dmed, dmad, qv[3];
@@ -1326,9 +1325,9 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 		__builtin_prefetch(&s[i + 32 < n ? i + 32 : i]);
 		if (sample_power_uw(&s[i], &uw))
 			c->x[k++] = (double)uw * 1e-6;
-		if ((s[i].rails & need) == need) {
-			double pw = (double)s[i].pout_uw, vi = (double)s[i].vout_uv * (double)s[i].iout_ua * 1e-6;
-			double e = fabs(pw - vi) / (fabs(pw) > 1e6 ? fabs(pw) : 1e6); /* floor 1 W: idle rails */
+		if (sample_has_pvi(&s[i])) {
+			double pw = fabs((double)s[i].pout_uw * 1e-6);
+			double e = fabs(sample_pvi_residual_w(&s[i])) / (pw > 1 ? pw : 1); /* floor 1 W: idle rails */
 
 			c->err[ne++] = e;
 			emax = e > emax ? e : emax;

@@ -101,6 +101,23 @@ int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e);
 /* Reads and parses path; e is prefixed with the path. */
 int trace_load(const char *path, struct trace *t, struct plerr *e);
 
+/* Does the sample hold all three DC output rails (POUT, VOUT, IOUT)? */
+static inline bool sample_has_pvi(const struct pl_sample *s)
+{
+	const uint32_t need = PL_RAIL_POUT | PL_RAIL_VOUT | PL_RAIL_IOUT;
+
+	return (s->rails & need) == need;
+}
+
+/*
+ * POUT - VOUT * IOUT in W (sample_has_pvi() samples): what the features'
+ * P vs V*I errors and rail-tamper's consistency test both measure.
+ */
+static inline double sample_pvi_residual_w(const struct pl_sample *s)
+{
+	return (double)s->pout_uw * 1e-6 - (double)s->vout_uv * (double)s->iout_ua * 1e-12;
+}
+
 /* Power of a sample in uW from the best rail present (PIN, else POUT); false if neither. */
 static inline bool sample_power_uw(const struct pl_sample *s, int64_t *uw)
 {
