@@ -183,7 +183,8 @@ int feat_moments(const double *x, size_t n, struct moments *m)
 			m->max = hi[l] > m->max ? hi[l] : m->max;
 			amax = am[l] > amax ? am[l] : amax;
 		}
-		m->mean = ((s1[0] + s1[1]) + (s1[2] + s1[3])) / (double)n;
+		m->sum = (s1[0] + s1[1]) + (s1[2] + s1[3]);
+		m->mean = m->sum / (double)n;
 		sq = (s2[0] + s2[1]) + (s2[2] + s2[3]);
 	}
 	/* Second pass around the mean: no catastrophic cancellation at kW levels. */
@@ -1067,8 +1068,8 @@ int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, do
 static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double mean, double fs_hz,
 		      const struct feat_params *p, struct spectral *out)
 {
-	double total = 0, logsum = 0, best = -1, pk, f, h = 0, eps;
-	size_t i, k, K = n / 2;
+	double total = 0, logsum = 0, best = -1, pk, h = 0, eps;
+	size_t i, k, K = n / 2, klo, khi, kbest = 0;
 	struct spec_plan *sp;
 
 	memset(out, 0, sizeof(*out));
@@ -1091,20 +1092,28 @@ static int spectrum_m(struct features_ctx *c, const double *x, size_t n, double 
 	 * ln(P_k + eps) (off by under 1e-15 relative where it matters; an
 	 * empty bin's p_k ln p_k is 0 either way).
 	 */
+	/*
+	 * Band edges as bins, found once with the per-bin frequency expression
+	 * (so every bin lands in the band it did), not a division per bin.
+	 */
+	for (klo = 1; klo <= K && (double)klo * fs_hz / (double)n < p->band_lo_hz; klo++)
+		;
+	for (khi = klo; khi <= K && (double)khi * fs_hz / (double)n < p->band_hi_hz; khi++)
+		;
 	for (k = 1; k <= K; k++) {
 		double lk;
 
 		pk = sp->out[k][0] * sp->out[k][0] + sp->out[k][1] * sp->out[k][1];
-		f = (double)k * fs_hz / (double)n;
 		if (pk > best) {
 			best = pk;
-			out->dom_freq_hz = f;
+			kbest = k;
 		}
 		lk = log(pk + eps);
 		h += pk * lk;
 		logsum += lk;
-		out->band[f < p->band_lo_hz ? 0 : f < p->band_hi_hz ? 1 : 2] += pk;
+		out->band[k < klo ? 0 : k < khi ? 1 : 2] += pk;
 	}
+	out->dom_freq_hz = (double)kbest * fs_hz / (double)n;
 	/* -sum p ln p = ln total - sum P ln P / total */
 	h = log(total) - h / total;
 	for (k = 0; k < 3; k++)
@@ -1193,11 +1202,11 @@ static void isodata_sums(const double *x, size_t n, double total, double thr, do
 	cnt[0] = (double)n - cnt[1];
 }
 
-/* median, lo, hi: quantiles 0.5, 0.01 and 0.99 of the series. */
+/* median, lo, hi: quantiles 0.5, 0.01 and 0.99 of the series; total: its sum (moments). */
 static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, double lo, double hi,
-			   double dmad, struct window_features *w)
+			   double dmad, double total, struct window_features *w)
 {
-	double thr, hyst, *tau = c->tmp, noise, total;
+	double thr, hyst, *tau = c->tmp, noise;
 	int iter;
 	size_t i, j, onsets = 0, last_onset = 0, ntau = 0, nt = 0;
 	uint8_t *st = c->state;
@@ -1216,7 +1225,6 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	 * with the duty cycle of the bursts.
 	 */
 	thr = (lo + hi) / 2;
-	total = sum4(c->x, n);
 	for (iter = 0; iter < 50; iter++) {
 		double sum[2] = { 0, 0 }, cnt[2] = { 0, 0 }, nthr;
 
@@ -1372,7 +1380,7 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	/* k >= 4: as feat_step(), in ctx scratch; the MAD of the differences also sets the burst noise. */
 	at = 0;
 	set(w, FEAT_STEP, step_in(c->x, k, 1e-3 * fabs(median), &at, c->tmp2, c->tmp, &dmed, &dmad));
-	burst_features(c, k, period_s, median, qv[1], qv[2], dmad, w);
+	burst_features(c, k, period_s, median, qv[1], qv[2], dmad, m.sum, w);
 	pvi_features(c, ne, emax, w);
 	return 0;
 }

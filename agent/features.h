@@ -140,6 +140,7 @@ struct window_features {
 
 struct moments {
 	double mean, std, cv, skew, kurt, min, max, par, crest;
+	double sum;   /* sum x */
 	double ss;    /* sum (x - mean)^2 */
 	bool has_var; /* std > 0 */
 };
