@@ -25,8 +25,12 @@ const struct pl_rail_desc pl_rails[PL_NR_RAILS] = {
 /* Read STATUS_WORD every this many samples: cheap fault visibility. */
 #define PL_STATUS_EVERY	64
 
-/* SMBus PEC: CRC-8, x^8 + x^2 + x + 1, MSB first, from 0: crc = table[crc ^ byte]. */
-static const u8 pl_pec_table[256] = {
+/*
+ * SMBus PEC: CRC-8, x^8 + x^2 + x + 1, MSB first, from 0: crc = table[crc ^ byte].
+ * lib/crc8 computes the same, but Debian builds it as crc8.ko: 256 bytes here
+ * spare the module a dependency for one table.
+ */
+static const u8 pec_table[256] = {
 	0x00, 0x07, 0x0e, 0x09, 0x1c, 0x1b, 0x12, 0x15,
 	0x38, 0x3f, 0x36, 0x31, 0x24, 0x23, 0x2a, 0x2d,
 	0x70, 0x77, 0x7e, 0x79, 0x6c, 0x6b, 0x62, 0x65,
@@ -61,10 +65,10 @@ static const u8 pl_pec_table[256] = {
 	0xe6, 0xe1, 0xe8, 0xef, 0xfa, 0xfd, 0xf4, 0xf3,
 };
 
-static u8 pl_pec(u8 crc, const u8 *p, size_t n)
+static u8 pec(u8 crc, const u8 *p, size_t n)
 {
 	while (n--)
-		crc = pl_pec_table[crc ^ *p++];
+		crc = pec_table[crc ^ *p++];
 	return crc;
 }
 
@@ -73,7 +77,7 @@ static u8 pl_pec(u8 crc, const u8 *p, size_t n)
  * Only for an adapter without its own SMBus engine (no smbus_xfer: the core
  * would emulate SMBus on master_xfer anyway) and a 7-bit client.
  */
-static bool pl_can_read_direct(const struct i2c_client *client)
+static bool can_read_direct(const struct i2c_client *client)
 {
 	const struct i2c_algorithm *algo = client->adapter->algo;
 
@@ -91,16 +95,13 @@ static bool pl_can_read_direct(const struct i2c_client *client)
  * -EBADMSG on a PEC mismatch, -EIO on a short transfer, the adapter's
  * -errno otherwise.
  */
-static int pl_read_word_locked(struct pl_dev *pd, u8 reg)
+static int read_word_locked(struct pl_dev *pd, u8 reg)
 {
 	struct i2c_client *client = pd->client;
-	bool pec = client->flags & I2C_CLIENT_PEC;
+	bool use_pec = client->flags & I2C_CLIENT_PEC;
 	union i2c_smbus_data data;
+	struct i2c_msg msgs[2];
 	u8 buf[3], hdr[3];
-	struct i2c_msg msgs[2] = {
-		{ .addr = client->addr, .flags = 0, .len = 1, .buf = &reg },
-		{ .addr = client->addr, .flags = I2C_M_RD, .len = pec ? 3 : 2, .buf = buf },
-	};
 	int ret;
 
 	if (!pd->read_direct) {
@@ -108,16 +109,18 @@ static int pl_read_word_locked(struct pl_dev *pd, u8 reg)
 				       I2C_SMBUS_WORD_DATA, &data);
 		return ret < 0 ? ret : data.word;
 	}
+	msgs[0] = (struct i2c_msg){ .addr = client->addr, .flags = 0, .len = 1, .buf = &reg };
+	msgs[1] = (struct i2c_msg){ .addr = client->addr, .flags = I2C_M_RD, .len = use_pec ? 3 : 2, .buf = buf };
 	ret = __i2c_transfer(client->adapter, msgs, 2);
 	if (ret < 0)
 		return ret;
 	if (ret != 2)
 		return -EIO;
-	if (pec) {
+	if (use_pec) {
 		hdr[0] = client->addr << 1;
 		hdr[1] = reg;
 		hdr[2] = (client->addr << 1) | 1;
-		if (pl_pec(pl_pec(0, hdr, 3), buf, 2) != buf[2])
+		if (pec(pec(0, hdr, 3), buf, 2) != buf[2])
 			return -EBADMSG;
 	}
 	return buf[0] | buf[1] << 8;
@@ -154,7 +157,7 @@ int pl_pmbus_identify(struct pl_dev *pd)
 
 	if (i2c_check_functionality(client->adapter, I2C_FUNC_SMBUS_READ_BLOCK_DATA))
 		pd->flags |= PL_DEV_F_BLOCK_READ;
-	pd->read_direct = pl_can_read_direct(client);
+	pd->read_direct = can_read_direct(client);
 
 	ret = i2c_smbus_write_byte_data(client, PMBUS_PAGE, pd->page);
 	if (ret < 0 && pd->page) {
@@ -238,8 +241,12 @@ static void count_error(struct pl_dev *pd, struct pl_sample *s, u8 reg, int err)
 void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
 {
 	struct i2c_adapter *adap = pd->client->adapter;
+	struct {
+		u8 reg;
+		int err;
+	} errs[PL_NR_RAILS + 1];	/* every rail and STATUS_WORD at most */
+	int i, ret, nerr = 0;
 	u64 t_end;
-	int i, ret;
 
 	i2c_lock_bus(adap, I2C_LOCK_SEGMENT);
 	for (i = 0; i < PL_NR_RAILS; i++) {
@@ -247,9 +254,10 @@ void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
 
 		if (!(pd->rails & r->rail))
 			continue;
-		ret = pl_read_word_locked(pd, r->reg);
+		ret = read_word_locked(pd, r->reg);
 		if (ret < 0) {
-			count_error(pd, s, r->reg, ret);
+			errs[nerr].reg = r->reg;
+			errs[nerr++].err = ret;
 			if (ret == -ETIMEDOUT || ret == -EAGAIN)
 				break;
 			continue;
@@ -257,20 +265,24 @@ void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
 		pl_sample_set_rail(s, r->rail, ret, pd->vout_mode);
 	}
 
-	if (!(s->flags & (PL_SF_I2C_ERROR | PL_SF_PEC_ERROR)) &&
-	    !(s->seq % PL_STATUS_EVERY)) {
-		ret = pl_read_word_locked(pd, PMBUS_STATUS_WORD);
+	if (!nerr && !(s->seq % PL_STATUS_EVERY)) {
+		ret = read_word_locked(pd, PMBUS_STATUS_WORD);
 		if (ret >= 0) {
 			s->status_word = ret;
 			s->flags |= PL_SF_STATUS;
 			if (ret & PB_STATUS_FAULT_MASK)
 				s->flags |= PL_SF_FAULT;
 		} else {
-			count_error(pd, s, PMBUS_STATUS_WORD, ret);
+			errs[nerr].reg = PMBUS_STATUS_WORD;
+			errs[nerr++].err = ret;
 		}
 	}
 
 	i2c_unlock_bus(adap, I2C_LOCK_SEGMENT);
+
+	/* Counting and netlink events after the bus is free for its other clients. */
+	for (i = 0; i < nerr; i++)
+		count_error(pd, s, errs[i].reg, errs[i].err);
 
 	t_end = ktime_get_ns();
 	s->read_ns = (u32)min_t(u64, t_end - s->ts_ns, U32_MAX);
