@@ -91,6 +91,10 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_memory_equal(back.mad, b.mad, sizeof(b.mad));
 	assert_memory_equal(back.have, b.have, sizeof(b.have));
 	assert_string_equal(back.model, "gpt4-class");
+	/* A baseline of other feature definitions is refused, saying which versions. */
+	json_object_set_new(st.predicate, "features_version", json_integer(FEATURES_VERSION - 1));
+	assert_int_equal(baseline_from_predicate(st.predicate, &back, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "features_version"));
 	statement__free(&st);
 	json_decref(stmt);
 	buf_free(&body);
@@ -396,7 +400,13 @@ static double median20(const double *x)
 	return (s[9] + s[10]) / 2;
 }
 
-/* The VOUT level shift over sliding windows against medians computed from scratch at every sample. */
+/*
+ * The VOUT level shift over sliding windows against medians computed from
+ * scratch at every sample.  Rounds 0-3 have steps past the tolerance; round
+ * 4 has only quantized noise, far inside it (so the search may be skipped),
+ * and fires on a timestamp gap instead: its evidence must still carry the
+ * exact largest shift.
+ */
 static void test_rail_tamper_vout_windows(void **state)
 {
 	static double v[1000];
@@ -410,13 +420,19 @@ static void test_rail_tamper_vout_windows(void **state)
 
 	(void)state;
 	detect_params_default(&p);
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < 5; round++) {
 		clean_trace(&t, PLTR_SRC_KMOD);
 		for (i = 0; i < 1000; i++) {
 			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 			/* Quantized noise (ties), a drift, steps of different sizes. */
-			t.s[i].vout_uv = (uint32_t)(50000000 + (int64_t)((seed >> 33) % 9) * (round ? 100000 : 1000) +
-						    (int64_t)i * 1000 * round - (i > 300 && i < 340 ? 2000000 * (round + 1) : 0));
+			if (round < 4)
+				t.s[i].vout_uv = (uint32_t)(50000000 + (int64_t)((seed >> 33) % 9) * (round ? 100000 : 1000) +
+							    (int64_t)i * 1000 * round -
+							    (i > 300 && i < 340 ? 2000000 * (round + 1) : 0));
+			else
+				t.s[i].vout_uv = (uint32_t)(50000000 + (int64_t)((seed >> 33) % 9) * 20000);
+			if (round == 4 && i >= 500)
+				t.s[i].ts_ns += 10000000; /* a 10 ms hole, sequence contiguous */
 			t.s[i].iout_ua = (uint32_t)((double)t.s[i].pout_uw / ((double)t.s[i].vout_uv / 1e6));
 			v[i] = (double)t.s[i].vout_uv / 1e6;
 		}
@@ -430,6 +446,10 @@ static void test_rail_tamper_vout_windows(void **state)
 		}
 		assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
 		assert_int_equal(ev(&f, "vout_step_max_ppm"), llround(vmax * 1e6));
+		if (round == 4) {
+			assert_int_equal(ev(&f, "ts_gaps"), 1);
+			assert_true(vmax > 0 && vmax * 1e6 < p.vout_step_ppm / 10);
+		}
 		finding__free(&f);
 		trace__free(&t);
 	}

@@ -500,9 +500,14 @@ static void test_faults(void)
 	/* without PEC there is no PEC byte to corrupt */
 	CHECK(!dbg_set("nack_ppm", 0) && !dbg_set("pec_error_ppm", 1000000), "pec only");
 	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
+	a = now_ns();
 	for (k = 0; k < 100; k++)
 		CHECK(read_word(PMBUS_READ_PIN) >= 0, "read %u without PEC", k);
+	b = now_ns();
 	CHECK(dbg_get("pec_injected") == 0 && dbg_get("xfers") == 100, "no PEC, no PEC fault");
+	/* device_ns: time inside the emulated device, so some, and less than the reads took */
+	CHECK(dbg_get("device_ns") > 0 && dbg_get("device_ns") < b - a, "device_ns %llu of %llu ns",
+	      dbg_get("device_ns"), (unsigned long long)(b - a));
 	CHECK(!dbg_set("pec_error_ppm", 0), "pec_error_ppm 0");
 
 	CHECK(!dbg_set("stuck", 1), "stuck");
@@ -515,16 +520,21 @@ static void test_faults(void)
 	CHECK(!dbg_set("stuck", 0), "unstuck");
 
 	CHECK(!dbg_set("delay_us", 5000), "delay_us");
+	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
 	a = now_ns();
 	ret = read_word(PMBUS_READ_PIN);
 	b = now_ns();
 	CHECK(ret >= 0 && b - a >= 5000000, "slow read %d in %llu ns", ret,
 	      (unsigned long long)(b - a));
+	/* an injected delay is bus time, not device CPU */
+	CHECK(dbg_get("device_ns") > 0 && dbg_get("device_ns") < 5000000, "device_ns %llu without the delay",
+	      dbg_get("device_ns"));
 	CHECK(!dbg_set("delay_us", 0), "delay_us 0");
 
 	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
 	CHECK(dbg_get("xfers") == 0 && dbg_get("nacks_injected") == 0 &&
-	      dbg_get("pec_injected") == 0 && dbg_get("timeouts_injected") == 0, "counters zero");
+	      dbg_get("pec_injected") == 0 && dbg_get("timeouts_injected") == 0 &&
+	      dbg_get("device_ns") == 0, "counters zero");
 	CHECK(!dbg_set("seed", 0), "seed 0");
 }
 
