@@ -24,14 +24,17 @@
  * STATUS_CML, as a real PMBus device does.  Faults injected on the bus
  * (faults.c) never touch the status registers: the device did not see them.
  *
- * READ_* values are the waveform (waveform.h) at ktime_get_ns() - t0_ns of
- * the moment the register is read, on the current PAGE, encoded with
- * pmbus_linear.h.
+ * READ_* values are the waveform (waveform.h) at now - t0_ns, now being
+ * when the transfer reached the PSU (struct pl_sim_xfer), on the current
+ * PAGE, encoded with pmbus_linear.h; the words of each 2 ms segment are
+ * latched (struct pl_sim_telemetry), the waveform changing only between
+ * segments.
  *
  * Transfers only (serialized by the adapter's bus lock).
  */
 #include <linux/errno.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 
 #include "sim.h"
@@ -144,33 +147,55 @@ static int put_block(u8 *buf, const char *s, bool *block)
 	return len + 1;
 }
 
-static u16 read_rail(struct pl_sim *sim, const struct pl_sim_cfg *cfg, u8 cmd)
+static int telemetry_index(u8 cmd)
 {
-	struct pl_sim_rails r;
-	u64 now = ktime_get_ns();
-
-	/* cfg was snapshotted after its t0 was taken: now >= t0 */
-	pl_sim_wave_eval(pl_sim_wave_get(cfg->wave),
-			 now > cfg->t0_ns ? now - cfg->t0_ns : 0,
-			 sim->pmbus.page, &r);
-
 	switch (cmd) {
 	case PMBUS_READ_VIN:
-		return pl_linear11_encode(r.vin_uv, PL_SCALE_MICRO);
+		return PL_SIM_T_VIN;
 	case PMBUS_READ_IIN:
-		return pl_linear11_encode(r.iin_ua, PL_SCALE_MICRO);
+		return PL_SIM_T_IIN;
 	case PMBUS_READ_VOUT:
-		return pl_linear16_encode(r.vout_uv, SIM_VOUT_MODE, PL_SCALE_MICRO);
+		return PL_SIM_T_VOUT;
 	case PMBUS_READ_IOUT:
-		return pl_linear11_encode(r.iout_ua, PL_SCALE_MICRO);
+		return PL_SIM_T_IOUT;
 	case PMBUS_READ_TEMPERATURE_1:
-		return pl_linear11_encode(r.temp_mc, PL_SCALE_MILLI);
+		return PL_SIM_T_TEMP;
 	case PMBUS_READ_POUT:
-		return pl_linear11_encode(r.pout_uw, PL_SCALE_MICRO);
+		return PL_SIM_T_POUT;
 	case PMBUS_READ_PIN:
 	default:
-		return pl_linear11_encode(r.pin_uw, PL_SCALE_MICRO);
+		return PL_SIM_T_PIN;
 	}
+}
+
+static u16 read_rail(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 cmd)
+{
+	struct pl_sim_telemetry *l = &sim->pmbus.latch;
+	const struct pl_sim_cfg *cfg = &x->cfg;
+	struct pl_sim_rails r;
+	u64 t_ns, seg;
+
+	/* cfg was snapshotted after its t0 was taken: now >= t0 */
+	t_ns = x->now_ns > cfg->t0_ns ? x->now_ns - cfg->t0_ns : 0;
+	seg = div_u64(t_ns, PL_SIM_NS_PER_MS * PL_SIM_NOISE_MS);
+	if (!l->valid || l->seg != seg || l->page != sim->pmbus.page ||
+	    l->wave != cfg->wave || l->t0_ns != cfg->t0_ns) {
+		pl_sim_wave_eval(pl_sim_wave_get(cfg->wave), t_ns, sim->pmbus.page, &r);
+		l->word[PL_SIM_T_VIN] = pl_linear11_encode(r.vin_uv, PL_SCALE_MICRO);
+		l->word[PL_SIM_T_IIN] = pl_linear11_encode(r.iin_ua, PL_SCALE_MICRO);
+		l->word[PL_SIM_T_VOUT] = pl_linear16_encode(r.vout_uv, SIM_VOUT_MODE,
+							    PL_SCALE_MICRO);
+		l->word[PL_SIM_T_IOUT] = pl_linear11_encode(r.iout_ua, PL_SCALE_MICRO);
+		l->word[PL_SIM_T_TEMP] = pl_linear11_encode(r.temp_mc, PL_SCALE_MILLI);
+		l->word[PL_SIM_T_POUT] = pl_linear11_encode(r.pout_uw, PL_SCALE_MICRO);
+		l->word[PL_SIM_T_PIN] = pl_linear11_encode(r.pin_uw, PL_SCALE_MICRO);
+		l->page = sim->pmbus.page;
+		l->wave = cfg->wave;
+		l->t0_ns = cfg->t0_ns;
+		l->seg = seg;
+		l->valid = true;
+	}
+	return l->word[telemetry_index(cmd)];
 }
 
 /*
@@ -179,11 +204,11 @@ static u16 read_rail(struct pl_sim *sim, const struct pl_sim_cfg *cfg, u8 cmd)
  * first).  Returns the number of bytes, or -ENXIO for an unsupported
  * command.
  */
-int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_cfg *cfg, u8 cmd,
+int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 cmd,
 		     u8 *buf, bool *block)
 {
 	struct pl_sim_pmbus *pm = &sim->pmbus;
-	u16 status = cfg->status_word | (pm->cml ? PL_SIM_STATUS_CML : 0);
+	u16 status = x->cfg.status_word | (pm->cml ? PL_SIM_STATUS_CML : 0);
 
 	*block = false;
 	switch (cmd) {
@@ -214,7 +239,7 @@ int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_cfg *cfg, u8 cmd,
 	case PMBUS_READ_TEMPERATURE_1:
 	case PMBUS_READ_POUT:
 	case PMBUS_READ_PIN:
-		return put_word(buf, read_rail(sim, cfg, cmd));
+		return put_word(buf, read_rail(sim, x, cmd));
 	case PMBUS_REVISION:
 		buf[0] = SIM_REVISION;
 		return 1;

@@ -70,17 +70,39 @@ enum pl_sim_counter {
 };
 
 /* PMBus device state; transfers only (bus lock). */
+/* The READ_* registers, in the order of pl_sim_telemetry.word[] */
+enum { PL_SIM_T_VIN, PL_SIM_T_IIN, PL_SIM_T_VOUT, PL_SIM_T_IOUT, PL_SIM_T_TEMP,
+       PL_SIM_T_POUT, PL_SIM_T_PIN, __PL_SIM_T_MAX };
+
+/*
+ * The telemetry latch: the encoded READ_* words of one 2 ms segment
+ * (PL_SIM_NOISE_MS) of one waveform on one page, as a PSU's ADCs latch a
+ * conversion that every read until the next one returns.  Every waveform
+ * is constant over [2k, 2k + 2) ms (waveform.h; waveform_test checks it),
+ * so this changes no value read; it spares the other reads of a sample,
+ * and the next sample, evaluating it again.
+ */
+struct pl_sim_telemetry {
+	bool valid;
+	u8 page;
+	u32 wave;
+	u64 t0_ns, seg;		/* seg: (now - t0) / 2 ms */
+	u16 word[__PL_SIM_T_MAX];
+};
+
 struct pl_sim_pmbus {
 	u8 page;
 	u8 pointer;		/* last command: what a bare read returns */
 	u8 cml;			/* STATUS_CML, latched until CLEAR_FAULTS */
 	u8 operation[PL_SIM_PAGES];
+	struct pl_sim_telemetry latch;
 };
 
 /* What a transfer works with: the configuration when it started. */
 struct pl_sim_xfer {
 	struct pl_sim_cfg cfg;
 	u64 draw;		/* index of this transfer in the fault sequence */
+	u64 now_ns;		/* CLOCK_MONOTONIC when the PSU saw it (after faults) */
 };
 
 struct pl_sim;
@@ -121,7 +143,7 @@ void pl_sim_fault_pec(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 *pec);
 void pl_sim_regs_init(struct pl_sim *sim);
 bool pl_sim_regs_readable(u8 cmd);
 int pl_sim_regs_write_len(u8 cmd);
-int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_cfg *cfg, u8 cmd,
+int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 cmd,
 		     u8 *buf, bool *block);
 int pl_sim_regs_write(struct pl_sim *sim, u8 cmd, const u8 *data);
 void pl_sim_regs_cml(struct pl_sim *sim, u8 bits);

@@ -117,7 +117,8 @@ static void test_prng(void)
 /*
  * Piecewise constant, segments >= 2 ms: each millisecond is constant
  * (checked at its first, last and a pseudo-random nanosecond), and runs of
- * equal milliseconds last at least PL_SIM_SEGMENT_MIN_MS.
+ * equal milliseconds last at least PL_SIM_SEGMENT_MIN_MS and change only at
+ * multiples of PL_SIM_NOISE_MS (what the simulator's telemetry latch keys on).
  */
 static void check_segments(unsigned int id, u8 page, u64 from_ms, u64 span_ms)
 {
@@ -137,6 +138,10 @@ static void check_segments(unsigned int id, u8 page, u64 from_ms, u64 span_ms)
 		CHECK(rails_eq(&cur, &r), "%s page %u: end of %llu ms",
 		      wave(id)->name, page, (unsigned long long)t);
 
+		/* levels change on even milliseconds only: the simulator latches 2 ms */
+		if (t > from_ms && t % PL_SIM_NOISE_MS)
+			CHECK(rails_eq(&cur, &prev), "%s page %u: change inside the segment at %llu ms",
+			      wave(id)->name, page, (unsigned long long)t);
 		if (t > from_ms && !rails_eq(&cur, &prev)) {
 			/* a window starting mid-segment cuts its first run short */
 			CHECK((first_run && from_ms) ||

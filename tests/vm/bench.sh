@@ -6,17 +6,21 @@
 #       clock_nanosleep(TIMER_ABSTIME), the module unbound
 #   (c) a loop reading the hwmon sysfs file (module bound)
 # in ROUNDS interleaved rounds of D seconds each, so that noise from the
-# emulator's host hits every contender alike; then the module alone for 60 s
-# (lost records), then the shortest period it sustains.
-# Prints key=value lines (<contender>.<round>.<key>); the host side turns
-# them into the table.
+# emulator's host hits every contender alike, under each load condition of
+# /pl/bench.load in turn; then (unless /pl/bench.quick says 1) the module
+# alone for 60 s (lost records), the shortest period it sustains, and the
+# agent's `run` on the module.
+# Prints key=value lines (c<condition>.<contender>.<round>.<key>, cond.N=...);
+# the host side turns them into the tables.
 . /pl/lib/common.sh
 . /pl/lib/pl.sh
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 D=$(cat /pl/bench.secs 2>/dev/null || echo 20)
 ROUNDS=$(cat /pl/bench.rounds 2>/dev/null || echo 3)
-LOAD=$(cat /pl/bench.load 2>/dev/null || echo 0)
+LOAD=$(cat /pl/bench.load 2>/dev/null || echo idle)
+QUICK=$(cat /pl/bench.quick 2>/dev/null || echo 0)
 
+echo "clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 sim_load waveform=bursty
 insmod $PLMOD/i2c-dev.ko
 pl_load
@@ -41,51 +45,89 @@ device_ns()
 	cat /sys/kernel/debug/powerledger_sim/device_ns
 }
 
-# Background load for the rounds: LOAD busy loops at the default policy and
-# nice level, as the rest of a busy host would be.  Every contender runs
-# against the same load.
+# Background load: one condition after another, ROUNDS rounds each, every
+# contender against the same load.  A condition is "idle"; "busy:N", N busy
+# loops at the default policy (the fair scheduler preempts them for any
+# waking sleeper); or "server:N", N plload workers alternating 0.2-2 ms
+# bursts with 1-10 ms sleeps, as the CPU side of a request-serving host
+# (they wake with the same sleeper credit as a user-space poller).
+load_start()
+{
+	case $1 in
+	idle) ;;
+	busy:*)
+		i=0
+		while [ $i -lt ${1#busy:} ]; do
+			(while :; do :; done) &
+			hogs="$hogs $!"
+			i=$((i + 1))
+		done ;;
+	server:*)
+		plload -n ${1#server:} > /tmp/load.out &
+		hogs="$hogs $!" ;;
+	*)
+		echo "bench: unknown load condition '$1'"
+		return 1 ;;
+	esac
+	echo "bench: load $1 running:${hogs:- none}"
+}
+
+load_stop()
+{
+	[ -z "$hogs" ] || { kill $hogs; wait $hogs 2>/dev/null; }
+	hogs=
+	[ ! -s /tmp/load.out ] || sed "s/^/load.$1./" /tmp/load.out
+	rm -f /tmp/load.out
+}
+
 hogs=
-i=0
-while [ $i -lt $LOAD ]; do
-	(while :; do :; done) &
-	hogs="$hogs $!"
-	i=$((i + 1))
+c=0
+for cond in $LOAD; do
+	c=$((c + 1))
+	echo "cond.$c=$cond"
+	load_start $cond || continue
+	r=1
+	while [ $r -le $ROUNDS ]; do
+		p=c$c
+		echo "bench: $cond round $r: (a) module, ${D}s at 1 kHz"
+		c0=$(kthread_ns) d0=$(device_ns)
+		plread -d $D -p 1000000 -w 256 > /tmp/a.out
+		c1=$(kthread_ns) d1=$(device_ns)
+		sed "s/^/$p.module.$r./" /tmp/a.out
+		n=$(kv /tmp/a.out records)
+		echo "$p.module.$r.cpu_ns_per_sample=$(( (c1 - c0) / (n > 0 ? n : 1) ))"
+		echo "$p.module.$r.device_ns_per_sample=$(( (d1 - d0) / (n > 0 ? n : 1) ))"
+		pl_assert_ge "bench: module produced records ($cond, round $r)" "${n:-0}" 1
+
+		echo "bench: $cond round $r: (c) hwmon sysfs loop, ${D}s at 1 kHz"
+		h=$(pl_hwmon)
+		plpoll hwmon --path $h/power1_input -p 1000000 -d $D > /tmp/c.out
+		sed "s/^/$p.hwmon.$r./" /tmp/c.out
+		pl_assert_ge "bench: hwmon loop produced samples ($cond, round $r)" "$(kv /tmp/c.out samples)" 1
+
+		echo "bench: $cond round $r: (b) /dev/i2c-$SIM_BUS poller, ${D}s at 1 kHz"
+		pl_unbind $SIM_BUS
+		d0=$(device_ns)
+		plpoll i2cdev --bus $SIM_BUS --addr 0x58 --pec -p 1000000 -d $D > /tmp/b.out
+		d1=$(device_ns)
+		sed "s/^/$p.poller.$r./" /tmp/b.out
+		n=$(kv /tmp/b.out samples)
+		echo "$p.poller.$r.device_ns_per_sample=$(( (d1 - d0) / (n > 0 ? n : 1) ))"
+		pl_assert_ge "bench: poller produced samples ($cond, round $r)" "$(kv /tmp/b.out samples)" 1
+		pl_bind $SIM_BUS
+		sleep 0.5
+		r=$((r + 1))
+	done
+	load_stop c$c
 done
-[ -z "$hogs" ] || echo "bench: $LOAD busy loop(s) running:$hogs"
+echo "cond.count=$c"
 
-r=1
-while [ $r -le $ROUNDS ]; do
-	echo "bench: round $r: (a) module, ${D}s at 1 kHz"
-	c0=$(kthread_ns) d0=$(device_ns)
-	plread -d $D -p 1000000 -w 256 > /tmp/a.out
-	c1=$(kthread_ns) d1=$(device_ns)
-	sed "s/^/module.$r./" /tmp/a.out
-	n=$(kv /tmp/a.out records)
-	echo "module.$r.cpu_ns_per_sample=$(( (c1 - c0) / (n > 0 ? n : 1) ))"
-	echo "module.$r.device_ns_per_sample=$(( (d1 - d0) / (n > 0 ? n : 1) ))"
-	pl_assert_ge "bench: module produced records (round $r)" "${n:-0}" 1
+if [ "$QUICK" = 1 ]; then
+	echo "bench: quick run, rounds only"
+	pl_summary bench
+	exit
+fi
 
-	echo "bench: round $r: (c) hwmon sysfs loop, ${D}s at 1 kHz"
-	h=$(pl_hwmon)
-	plpoll hwmon --path $h/power1_input -p 1000000 -d $D > /tmp/c.out
-	sed "s/^/hwmon.$r./" /tmp/c.out
-	pl_assert_ge "bench: hwmon loop produced samples (round $r)" "$(kv /tmp/c.out samples)" 1
-
-	echo "bench: round $r: (b) /dev/i2c-$SIM_BUS poller, ${D}s at 1 kHz"
-	pl_unbind $SIM_BUS
-	d0=$(device_ns)
-	plpoll i2cdev --bus $SIM_BUS --addr 0x58 --pec -p 1000000 -d $D > /tmp/b.out
-	d1=$(device_ns)
-	sed "s/^/poller.$r./" /tmp/b.out
-	n=$(kv /tmp/b.out samples)
-	echo "poller.$r.device_ns_per_sample=$(( (d1 - d0) / (n > 0 ? n : 1) ))"
-	pl_assert_ge "bench: poller produced samples (round $r)" "$(kv /tmp/b.out samples)" 1
-	pl_bind $SIM_BUS
-	sleep 0.5
-	r=$((r + 1))
-done
-
-[ -z "$hogs" ] || kill $hogs
 echo "bench: module alone, 60 s at 1 kHz"
 plread -d 60 -p 1000000 -w 256 > /tmp/l.out
 sed 's/^/long./' /tmp/l.out

@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -463,6 +464,63 @@ static void plpoll_hwmon(const char *content, bool want_errors)
 	fake_destroy(&f);
 }
 
+/*
+ * plload: its workers really burn CPU, it stops after -d or on SIGTERM and
+ * reports, and bad arguments exit 2.
+ */
+static void plload_runs(void)
+{
+	char dir[] = "/tmp/plload-test.XXXXXX", out[64];
+	const char *o;
+	uint64_t t0;
+	pid_t pid;
+	int rc;
+
+	if (!mkdtemp(dir)) {
+		failed++;
+		return;
+	}
+	snprintf(out, sizeof(out), "%s/out", dir);
+	{
+		char *args[] = { "-n", "3", "--burst", "1000", "--sleep", "1000", "-d", "0.4", NULL };
+
+		t0 = mono_ns();
+		rc = wait_rc(spawn("plload", args, out, NULL));
+	}
+	o = slurp(out);
+	CHECK(rc == 0, "plload -d: exit %d\n%s", rc, o);
+	CHECK(mono_ns() - t0 < 5 * NSEC_PER_SEC, "plload -d 0.4 took %" PRIu64 " ms",
+	      (mono_ns() - t0) / 1000000);
+	CHECK(kv(o, "workers") == 3, "plload: workers %" PRIu64, kv(o, "workers"));
+	/* 3 workers at 50 % duty: 150 % of a CPU idle; a loaded CI gets less */
+	CHECK(kv(o, "busy_pct") >= 10 && kv(o, "busy_pct") <= 300, "plload: busy_pct %" PRIu64,
+	      kv(o, "busy_pct"));
+	{
+		char *args[] = { "-n", "2", NULL };
+
+		pid = spawn("plload", args, out, NULL);
+		usleep(300000);
+		kill(pid, SIGTERM);
+		rc = wait_rc(pid);
+	}
+	o = slurp(out);
+	CHECK(rc == 0 && kv(o, "workers") == 2, "plload SIGTERM: exit %d\n%s", rc, o);
+	{
+		char *bad[][4] = {
+			{ "-n", "0", NULL }, { "--burst", "9-1", NULL }, { "--sleep", "x", NULL },
+			{ "-d", "-1", NULL }, { "extra", NULL },
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			rc = wait_rc(spawn("plload", bad[i], out, NULL));
+			CHECK(rc == 2, "plload %s: exit %d, want 2", bad[i][0], rc);
+		}
+	}
+	unlink(out);
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -475,6 +533,7 @@ int main(int argc, char **argv)
 	plread_stats_only();
 	plpoll_hwmon("450000000\n", false);
 	plpoll_hwmon("junk\n", true);
+	plload_runs();
 	printf("tools-e2e: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
