@@ -328,6 +328,16 @@ int cmd_run(int argc, char **argv)
 			goto err;
 	}
 	/*
+	 * Drained by a thread of its own: the rings hold 0.2 s at 10 kHz, less
+	 * than writing and checking a segment may take.  The queue gets a
+	 * quarter of the segment budget (2 MiB: 16384 records, 1.6 s at 10 kHz).
+	 */
+	if (source_thread__wrap(&src, src,
+				(cfg.segment_bytes ? cfg.segment_bytes : SEGMENT_DEFAULT_RECORDS * sizeof(struct pl_sample)) /
+					4 / sizeof(struct pl_sample),
+				&e))
+		goto err;
+	/*
 	 * A fixed mmap threshold: segment-sized buffers (encoding, check_run()'s
 	 * reload of the trace) go back to the kernel when freed instead of
 	 * raising glibc's dynamic threshold and staying in the heap.

@@ -340,6 +340,10 @@ static void pump(struct rund *r)
 	long got;
 
 	got = source__drain(r->cfg->src, &r->batch, &n, &r->bcap);
+	if (got == -ENODEV) {
+		ev_error(r, "device", r->cfg->src->name, "error or hang-up on the device; polling on a timer");
+		return;
+	}
 	if (got < 0) {
 		ev_error(r, "drain", NULL, strerror((int)-got));
 		return;

@@ -99,6 +99,21 @@ struct synth_source_opts {
 int synth_source_parse(const char *spec, struct synth_source_opts *o, struct plerr *e);
 int source_synth__new(struct source **out, const struct synth_source_opts *o, struct plerr *e);
 
+/* source_thread.c APIs: */
+
+/*
+ * Wraps @in (ownership passes, freed on failure too) in a source drained by
+ * a thread of its own into a queue of at most @max_records, so a consumer
+ * busy for longer than the producer's buffer lasts (writing or checking a
+ * segment) loses nothing: the queue takes the records meanwhile.  A full
+ * queue stops the draining and the producer counts what it drops.  The
+ * wrapper's fd is an eventfd, readable while the queue holds records.
+ * Not for fast synthetic sources (their clock advances with each drain).
+ */
+int source_thread__wrap(struct source **out, struct source *in, size_t max_records, struct plerr *e);
+/* Times the drain thread found its queue full (0 for other sources). */
+uint64_t source_thread__full(struct source *s);
+
 /* source.c APIs: */
 
 long source__drain(struct source *s, struct pl_sample **out, size_t *n, size_t *cap);
