@@ -30,12 +30,13 @@ struct source_thread {
 	struct source *in;
 	pthread_t th;
 	pthread_mutex_t mu;
+	pthread_cond_t space; /* signalled when the consumer took the queue */
 	struct pl_sample *q;
 	size_t qn, qcap, max;
 	long err;	    /* first drain error (-ENODEV: error or hang-up on the fd), reported by the next take */
 	uint64_t full;	    /* wake-ups that found the queue full */
 	int ep, stopfd;
-	bool started;
+	bool started, stopping;
 };
 
 static void signal_fd(int fd)
@@ -74,8 +75,12 @@ static void *drain_thread(void *arg)
 		}
 		pthread_mutex_lock(&t->mu);
 		if (t->qn >= t->max) {
+			/* wait for the consumer, not on the device's fd: it stays readable */
 			t->full++;
-		} else {
+			while (t->qn >= t->max && !t->stopping)
+				pthread_cond_wait(&t->space, &t->mu);
+		}
+		if (!t->stopping) {
 			size_t before = t->qn;
 			long got = source__drain(t->in, &t->q, &t->qn, &t->qcap);
 
@@ -116,6 +121,7 @@ static long thread_drain(struct source *s, struct pl_sample **out, size_t *n, si
 		*cap = qcap;
 		*n = t->qn;
 		t->qn = 0;
+		pthread_cond_signal(&t->space);
 	} else if (t->qn) {
 		if (*n + t->qn > *cap) {
 			size_t ncap = *n + t->qn;
@@ -131,6 +137,7 @@ static long thread_drain(struct source *s, struct pl_sample **out, size_t *n, si
 		memcpy(*out + *n, t->q, t->qn * sizeof(**out));
 		*n += t->qn;
 		t->qn = 0;
+		pthread_cond_signal(&t->space);
 	}
 	pthread_mutex_unlock(&t->mu);
 	return ret;
@@ -172,6 +179,10 @@ static void thread_free(struct source *s)
 	struct source_thread *t = (struct source_thread *)s;
 
 	if (t->started) {
+		pthread_mutex_lock(&t->mu);
+		t->stopping = true;
+		pthread_cond_signal(&t->space);
+		pthread_mutex_unlock(&t->mu);
 		signal_fd(t->stopfd);
 		pthread_join(t->th, NULL);
 	}
@@ -181,6 +192,7 @@ static void thread_free(struct source *s)
 		close(t->stopfd);
 	if (s->fd >= 0)
 		close(s->fd);
+	pthread_cond_destroy(&t->space);
 	pthread_mutex_destroy(&t->mu);
 	source__free(t->in);
 	free(t->q);
@@ -227,6 +239,7 @@ int source_thread__wrap(struct source **out, struct source *in, size_t max_recor
 	t->max = max_records ? max_records : 1;
 	t->ep = t->stopfd = -1;
 	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->space, NULL);
 	t->base.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	t->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	t->ep = epoll_create1(EPOLL_CLOEXEC);
