@@ -30,6 +30,10 @@ static unsigned long long period_ns = PL_PERIOD_DEFAULT_NS;
 module_param(period_ns, ullong, 0444);
 MODULE_PARM_DESC(period_ns, "initial sampling period in ns (100000..1000000000, default 1000000)");
 
+static unsigned int rails = __PL_RAIL_ALL;
+module_param(rails, uint, 0444);
+MODULE_PARM_DESC(rails, "PL_RAIL_* mask of the rails each sample reads, of those the PSU answers (default 0x7f: all)");
+
 DEFINE_MUTEX(pl_devs_lock);
 static DEFINE_IDR(pl_devs);
 
@@ -94,6 +98,12 @@ static int pl_probe(struct i2c_client *client)
 	ret = pl_pmbus_identify(pd);
 	if (ret)
 		return dev_err_probe(&client->dev, ret, "not a usable PMBus PSU\n");
+	pd->read_rails = pd->rails & rails;
+	if (!pd->read_rails) {
+		dev_warn(&client->dev, "rails=0x%x selects none of the PSU's rails 0x%x: reading all\n",
+			 rails, pd->rails);
+		pd->read_rails = pd->rails;
+	}
 
 	mutex_lock(&pl_devs_lock);
 	ret = idr_alloc(&pl_devs, NULL, 0, 0, GFP_KERNEL);
@@ -118,8 +128,8 @@ static int pl_probe(struct i2c_client *client)
 	if (autostart)
 		pl_sampler_start(pd);
 	pl_genl_event(pd, PL_EVENT_DEVICE_ADDED, 0, 0);
-	dev_info(&client->dev, "powerledger device %u, period %llu ns\n",
-		 pd->id, pd->period_ns);
+	dev_info(&client->dev, "powerledger device %u, period %llu ns, reading rails 0x%02x\n",
+		 pd->id, pd->period_ns, pd->read_rails);
 	return 0;
 
 err_uninit_sampler:

@@ -29,7 +29,8 @@ static int put_dev(struct sk_buff *skb, struct pl_dev *pd)
 	    nla_put_string(skb, PL_A_DEV_MFR_SERIAL, pd->mfr_serial) ||
 	    nla_put_u64_64bit(skb, PL_A_DEV_PERIOD_NS, READ_ONCE(pd->period_ns), PL_A_PAD) ||
 	    nla_put_u8(skb, PL_A_DEV_ENABLED, READ_ONCE(pd->enabled)) ||
-	    nla_put_u32(skb, PL_A_DEV_RAILS, pd->rails) ||
+	    nla_put_u32(skb, PL_A_DEV_RAILS, READ_ONCE(pd->read_rails)) ||
+	    nla_put_u32(skb, PL_A_DEV_RAILS_AVAIL, pd->rails) ||
 	    nla_put_u32(skb, PL_A_DEV_FLAGS, pd->flags |
 			(READ_ONCE(pd->enabled) ? PL_DEV_F_ENABLED : 0)) ||
 	    nla_put_u8(skb, PL_A_DEV_PAGE, pd->page))
@@ -143,6 +144,7 @@ static const struct nla_policy set_device_policy[PL_A_MAX + 1] = {
 	[PL_A_DEV_ID]		= { .type = NLA_U32 },
 	[PL_A_DEV_PERIOD_NS]	= NLA_POLICY_FULL_RANGE(NLA_U64, &period_range),
 	[PL_A_DEV_ENABLED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[PL_A_DEV_RAILS]	= NLA_POLICY_MASK(NLA_U32, __PL_RAIL_ALL),
 };
 
 static int set_device_doit(struct sk_buff *skb, struct genl_info *info)
@@ -160,7 +162,18 @@ static int set_device_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENODEV;
 		goto out;
 	}
-	/* The policy validated every attribute: nothing below can half-apply. */
+	/*
+	 * The policy validated every attribute's range; the rails, checked
+	 * against this PSU, go first, so nothing below can half-apply.
+	 */
+	if (info->attrs[PL_A_DEV_RAILS]) {
+		ret = pl_sampler_set_rails(pd, nla_get_u32(info->attrs[PL_A_DEV_RAILS]));
+		if (ret) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PL_A_DEV_RAILS],
+					    "rails: not a non-empty subset of the PSU's PL_A_DEV_RAILS_AVAIL");
+			goto out;
+		}
+	}
 	if (info->attrs[PL_A_DEV_PERIOD_NS]) {
 		ret = pl_sampler_set_period(pd, nla_get_u64(info->attrs[PL_A_DEV_PERIOD_NS]));
 		if (ret)

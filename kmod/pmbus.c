@@ -229,7 +229,8 @@ static void count_error(struct pl_dev *pd, struct pl_sample *s, u8 reg, int err)
 }
 
 /*
- * Read every rail once into @s (sampler thread, may sleep).  A failed read
+ * Read every selected rail (pd->read_rails) once into @s (sampler thread,
+ * may sleep).  A failed read
  * leaves its rail bit clear and flags the sample; a timeout abandons the
  * rest of this sample so a stuck bus cannot stretch it by 7 timeouts.
  *
@@ -241,6 +242,7 @@ static void count_error(struct pl_dev *pd, struct pl_sample *s, u8 reg, int err)
 void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
 {
 	struct i2c_adapter *adap = pd->client->adapter;
+	u32 want = READ_ONCE(pd->read_rails);
 	struct {
 		u8 reg;
 		int err;
@@ -252,7 +254,7 @@ void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
 	for (i = 0; i < PL_NR_RAILS; i++) {
 		const struct pl_rail_desc *r = &pl_rails[i];
 
-		if (!(pd->rails & r->rail))
+		if (!(want & r->rail))
 			continue;
 		ret = read_word_locked(pd, r->reg);
 		if (ret < 0) {

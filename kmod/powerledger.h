@@ -45,6 +45,7 @@ struct pl_dev {
 	u8 vout_mode;
 	u8 page;
 	u32 rails;		/* PL_RAIL_* the PSU answers */
+	u32 read_rails;		/* the subset each sample reads (pd->lock; READ_ONCE) */
 	u32 flags;		/* PL_DEV_F_* except ENABLED */
 	bool read_direct;	/* word reads as I2C message pairs (pmbus.c) */
 
@@ -103,6 +104,7 @@ void pl_sampler_uninit(struct pl_dev *pd);
 int pl_sampler_start(struct pl_dev *pd);
 void pl_sampler_stop(struct pl_dev *pd);
 int pl_sampler_set_period(struct pl_dev *pd, u64 period_ns);
+int pl_sampler_set_rails(struct pl_dev *pd, u32 rails);
 void pl_sampler_stats(struct pl_dev *pd, struct pl_stats *st);
 
 /* ring.c APIs: */

@@ -220,6 +220,20 @@ int pl_sampler_set_period(struct pl_dev *pd, u64 period_ns)
 	return 0;
 }
 
+/*
+ * Which rails each sample reads from the next one on: -EINVAL unless a
+ * non-empty subset of those the PSU answers.
+ */
+int pl_sampler_set_rails(struct pl_dev *pd, u32 rails)
+{
+	if (!rails || (rails & ~pd->rails))
+		return -EINVAL;
+	mutex_lock(&pd->lock);
+	WRITE_ONCE(pd->read_rails, rails);
+	mutex_unlock(&pd->lock);
+	return 0;
+}
+
 void pl_sampler_stats(struct pl_dev *pd, struct pl_stats *st)
 {
 	int i;

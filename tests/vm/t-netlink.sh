@@ -46,3 +46,64 @@ wait $lpid
 cat /tmp/nl-ev.out | tail -5
 pl_assert_ge "netlink: i2c_error events multicast" "$(grep -c 'kind=i2c_error' /tmp/nl-ev.out)" 1
 pl_assert_le "netlink: events rate limited (<= 10/s)" "$(grep -c 'kind=i2c_error' /tmp/nl-ev.out)" 30
+
+# Rails: which words each sample reads.  All seven by default; a subset
+# reads only those (one message pair per word on this adapter, plus
+# STATUS_WORD every 64th sample), records carry exactly those rails, hwmon
+# has no data for the others; invalid masks change nothing.
+plnl get 0 > /tmp/nl.out
+pl_assert_eq "netlink: all 7 rails read, 7 answered" "$(grep -c ' rails=0x7f .* rails_avail=0x7f$' /tmp/nl.out)" 1
+plnl set 0 rails=0x21
+pl_assert_eq "netlink: set rails VIN|PIN" $? 0
+plnl get 0 > /tmp/nl.out
+cat /tmp/nl.out
+pl_assert_eq "netlink: get shows rails 0x21 of 0x7f" "$(grep -c ' rails=0x21 .* rails_avail=0x7f$' /tmp/nl.out)" 1
+sleep 0.1
+x0=$(cat $SIM/xfers) s0=$(stat_of 0 samples)
+plread -d 1 > /tmp/nl-rails.out
+x1=$(cat $SIM/xfers) s1=$(stat_of 0 samples)
+pl_assert_eq "netlink: records carry no other rail" "$(kv /tmp/nl-rails.out rails_any)" 0x21
+pl_assert_eq "netlink: every record carries both" "$(kv /tmp/nl-rails.out rails_all)" 0x21
+per=$(( (x1 - x0) * 1000 / (s1 - s0 > 0 ? s1 - s0 : 1) ))
+echo "bus transfers per sample x1000: $per"
+pl_assert_ge "netlink: 2 rails, 2 word reads per sample" $per 2000
+pl_assert_le "netlink: 2 rails, no more than 2 (+ STATUS_WORD / 64)" $per 2050
+h=$(pl_hwmon)
+pl_assert_ok "netlink: hwmon still shows a read rail" cat $h/in1_input
+pl_assert_fails "netlink: hwmon has no data for a rail not read" cat $h/in2_input
+plnl set 0 rails=0x7f
+pl_assert_eq "netlink: set rails back to all" $? 0
+sleep 0.1
+x0=$(cat $SIM/xfers) s0=$(stat_of 0 samples)
+sleep 1
+x1=$(cat $SIM/xfers) s1=$(stat_of 0 samples)
+per=$(( (x1 - x0) * 1000 / (s1 - s0 > 0 ? s1 - s0 : 1) ))
+pl_assert_ge "netlink: 7 rails, 7 word reads per sample" $per 7000
+pl_assert_le "netlink: 7 rails, no more than 7 (+ STATUS_WORD / 64)" $per 7050
+for bad in 0 0x80 0xff; do
+	plnl set 0 rails=$bad > /tmp/nl-err.out 2>&1
+	pl_assert_eq "netlink: rails=$bad rejected" $? 1
+done
+cat /tmp/nl-err.out
+plnl set 0 rails=0x21 period_ns=50000 > /dev/null 2>&1
+pl_assert_eq "netlink: rails with a bad period rejected" $? 1
+plnl get 0 > /tmp/nl.out
+pl_assert_eq "netlink: rejected rails changed nothing" "$(grep -c ' period_ns=1000000 .* rails=0x7f ' /tmp/nl.out)" 1
+
+# The rails module parameter: what every PSU bound after load reads; a mask
+# selecting none of the PSU's rails is warned about and reads them all.
+for p in 0x20:0x20 0x80:0x7f; do
+	pl_unbind $SIM_BUS
+	rmmod powerledger
+	pl_load rails=${p%:*}
+	pl_bind $SIM_BUS
+	sleep 0.2
+	plnl get 0 > /tmp/nl.out
+	pl_assert_eq "netlink: rails=${p%:*} at load reads ${p#*:}" "$(grep -c " rails=${p#*:} " /tmp/nl.out)" 1
+done
+pl_assert_eq "netlink: useless rails parameter warned about" "$(dmesg | grep -c 'rails=0x80 selects none')" 1
+pl_unbind $SIM_BUS
+rmmod powerledger
+pl_load
+pl_bind $SIM_BUS
+sleep 0.2

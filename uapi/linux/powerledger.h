@@ -24,13 +24,19 @@
  *     PL_A_DEV_MFR_SERIAL  NLA_NUL_STRING  PMBus MFR_SERIAL
  *     PL_A_DEV_PERIOD_NS   NLA_U64   sampling period, ns
  *     PL_A_DEV_ENABLED     NLA_U8    1 while sampling
- *     PL_A_DEV_RAILS       NLA_U32   PL_RAIL_* mask of rails read
+ *     PL_A_DEV_RAILS       NLA_U32   PL_RAIL_* mask of the rails each sample reads
+ *     PL_A_DEV_RAILS_AVAIL NLA_U32   PL_RAIL_* mask of the rails the PSU answers
  *     PL_A_DEV_FLAGS       NLA_U32   PL_DEV_F_* (PEC in use, ...)
  *     PL_A_DEV_PAGE        NLA_U8    PMBus PAGE sampled
  *
  * PL_CMD_SET_DEVICE (requires CAP_NET_ADMIN)
  *   PL_A_DEV_ID (required), and any of PL_A_DEV_PERIOD_NS (range
- *   PL_PERIOD_MIN_NS..PL_PERIOD_MAX_NS) and PL_A_DEV_ENABLED (0 or 1).
+ *   PL_PERIOD_MIN_NS..PL_PERIOD_MAX_NS), PL_A_DEV_ENABLED (0 or 1) and
+ *   PL_A_DEV_RAILS (a non-empty subset of PL_A_DEV_RAILS_AVAIL: the rails
+ *   each sample reads from the next one on; a sample reads one SMBus word
+ *   per rail, so fewer rails take less bus time, see README "Bus time").
+ *   Anything invalid fails the whole request with -EINVAL and changes
+ *   nothing.
  *   Values outside their range are rejected with -ERANGE/-EINVAL and an
  *   extack message; nothing is changed unless every attribute is valid.
  *
@@ -365,6 +371,7 @@ enum pl_attr {
 	PL_A_EVENT_COUNT,
 	PL_A_EVENT_ERRNO,
 	PL_A_PAD,
+	PL_A_DEV_RAILS_AVAIL,
 	__PL_A_LAST
 };
 #define PL_A_MAX (__PL_A_LAST - 1)

@@ -2,7 +2,7 @@
 /*
  * plnl: talk to the "powerledger" generic netlink family with libnl-genl-3.
  *
- *	plnl list | get DEV | set DEV [period_ns=N] [enabled=0|1] | stats DEV
+ *	plnl list | get DEV | set DEV [period_ns=N] [enabled=0|1] [rails=MASK] | stats DEV
  *	     | listen SECONDS
  *
  * Output is key=value for the shell tests.  Exit 0 ok, 1 when the kernel
@@ -50,6 +50,7 @@ static const struct nla_policy pl_policy[PL_A_MAX + 1] = {
 	[PL_A_DEV_RAILS]	= { .type = NLA_U32 },
 	[PL_A_DEV_FLAGS]	= { .type = NLA_U32 },
 	[PL_A_DEV_PAGE]		= { .type = NLA_U8 },
+	[PL_A_DEV_RAILS_AVAIL]	= { .type = NLA_U32 },
 	[PL_A_STATS_SAMPLES]	= { .type = NLA_U64 },
 	[PL_A_STATS_LOST]	= { .type = NLA_U64 },
 	[PL_A_STATS_OVERRUNS]	= { .type = NLA_U64 },
@@ -258,7 +259,8 @@ static int print_device(struct nlattr **tb, void *arg)
 	printf(" enabled=%u", tb[PL_A_DEV_ENABLED] ? nla_get_u8(tb[PL_A_DEV_ENABLED]) : 0);
 	printf(" rails=0x%x", tb[PL_A_DEV_RAILS] ? nla_get_u32(tb[PL_A_DEV_RAILS]) : 0);
 	printf(" flags=0x%x", tb[PL_A_DEV_FLAGS] ? nla_get_u32(tb[PL_A_DEV_FLAGS]) : 0);
-	printf(" page=%u\n", tb[PL_A_DEV_PAGE] ? nla_get_u8(tb[PL_A_DEV_PAGE]) : 0);
+	printf(" page=%u", tb[PL_A_DEV_PAGE] ? nla_get_u8(tb[PL_A_DEV_PAGE]) : 0);
+	printf(" rails_avail=0x%x\n", tb[PL_A_DEV_RAILS_AVAIL] ? nla_get_u32(tb[PL_A_DEV_RAILS_AVAIL]) : 0);
 	return 0;
 }
 
@@ -298,8 +300,9 @@ static int print_stats(struct nlattr **tb, void *arg)
 
 struct set_args {
 	uint32_t dev_id;
-	bool has_period, has_enabled;
+	bool has_period, has_enabled, has_rails;
 	uint64_t period_ns;
+	uint32_t rails;
 	uint8_t enabled;
 };
 
@@ -317,6 +320,8 @@ static int put_set(struct nl_msg *msg, void *arg)
 	if (a->has_period && nla_put_u64(msg, PL_A_DEV_PERIOD_NS, a->period_ns))
 		return -1;
 	if (a->has_enabled && nla_put_u8(msg, PL_A_DEV_ENABLED, a->enabled))
+		return -1;
+	if (a->has_rails && nla_put_u32(msg, PL_A_DEV_RAILS, a->rails))
 		return -1;
 	return 0;
 }
@@ -387,6 +392,10 @@ static int cmd_set(struct conn *nl, int argc, char **argv)
 			   v <= UINT8_MAX) {
 			a.has_enabled = true;
 			a.enabled = (uint8_t)v;
+		} else if (!strncmp(argv[i], "rails=", 6) && !tools_parse_u64(argv[i] + 6, &v) &&
+			   v <= UINT32_MAX) {
+			a.has_rails = true;
+			a.rails = (uint32_t)v;
 		} else {
 			fprintf(stderr, PROG ": set: invalid setting '%s'\n", argv[i]);
 			return 2;
@@ -547,7 +556,7 @@ static const struct {
 } verbs[] = {
 	{ "list", cmd_list, 0, 0, "", "one line per bound device" },
 	{ "get", cmd_get, 1, 1, " DEV", "the same line for one device" },
-	{ "set", cmd_set, 2, 3, " DEV [period_ns=N] [enabled=0|1]",
+	{ "set", cmd_set, 2, 4, " DEV [period_ns=N] [enabled=0|1] [rails=MASK]",
 	  "change a device (CAP_NET_ADMIN)" },
 	{ "stats", cmd_stats, 1, 1, " DEV", "counters and jitter histogram as stats.DEV.* lines" },
 	{ "listen", cmd_listen, 1, 1, " SECONDS", "print events of the \"events\" group" },
@@ -563,7 +572,7 @@ static void usage(FILE *f)
 			verbs[i].summary);
 	fprintf(f,
 		"\nlist/get print: dev=ID name= mfr_id= model= serial= period_ns= enabled=0|1\n"
-		"rails=0x.. flags=0x.. page=N (blanks in strings become '_').\n"
+		"rails=0x.. flags=0x.. page=N rails_avail=0x.. (blanks in strings become '_').\n"
 		"listen prints: event kind=NAME dev=ID count=N errno=E, then events=N.\n"
 		"Exit 0 ok, 1 the kernel refused the request, 2 usage or system error.\n");
 }

@@ -94,6 +94,7 @@ struct run {
 	uint64_t seq_missing;	/* sequence numbers skipped in all */
 	uint64_t ts_nonmono;
 	uint64_t i2c_error_flags, pec_error_flags, overrun_flags;
+	uint32_t rails_any, rails_all;	/* union and intersection of the records' rails */
 	struct u64_series jitter_ns;
 	uint64_t read_ns_sum, read_ns_n;	/* the module's time from ts_ns to the last read */
 
@@ -132,7 +133,7 @@ static void usage(FILE *f)
 		"every record and prints key=value lines: records devices seq_gaps\n"
 		"seq_missing ts_nonmono bad_records ring_errors lost wave_checked\n"
 		"wave_mismatch rate_hz rate_mhz span_ns first_seq last_seq\n"
-		"i2c_error_flags pec_error_flags overrun_flags jitter_p50_ns\n"
+		"i2c_error_flags pec_error_flags overrun_flags rails_any rails_all jitter_p50_ns\n"
 		"jitter_p99_ns jitter_max_ns read_ns_mean, dev.<id>.{records,first_seq,last_seq}, then\n"
 		"stats.<id>.{samples,lost,overruns,i2c_errors,pec_errors,jitter_hist.<b>,\n"
 		"jitter_p50_bucket,jitter_p99_bucket,period_ns,flags} from PL_IOC_GET_STATS;\n"
@@ -294,6 +295,8 @@ static int run_add(struct run *run, const struct pl_sample *s)
 		run->pec_error_flags++;
 	if (s->flags & PL_SF_OVERRUN)
 		run->overrun_flags++;
+	run->rails_any |= s->rails;
+	run->rails_all &= s->rails;
 	check_record(run, s);
 	if (run->wave_on)
 		wave_check__record(&run->wave, s);
@@ -627,6 +630,8 @@ static void print_results(struct run *run, uint64_t lost)
 	printf("i2c_error_flags=%" PRIu64 "\n", run->i2c_error_flags);
 	printf("pec_error_flags=%" PRIu64 "\n", run->pec_error_flags);
 	printf("overrun_flags=%" PRIu64 "\n", run->overrun_flags);
+	printf("rails_any=0x%x\n", run->rails_any);
+	printf("rails_all=0x%x\n", run->n ? run->rails_all : 0);
 	jitter_print(stdout, &j);
 	printf("read_ns_mean=%" PRIu64 "\n", run->read_ns_n ? run->read_ns_sum / run->read_ns_n : 0);
 	for (i = 0; i < run->nr_devs; i++) {
@@ -692,7 +697,7 @@ static int hold(struct rings *r, uint64_t hold_ns)
 static int cmd_read(const struct opts *o)
 {
 	struct rings *rings = NULL;
-	struct run run = { .quiet = o->quiet };
+	struct run run = { .quiet = o->quiet, .rails_all = UINT32_MAX };
 	int fd, ret = 2, err;
 
 	if (o->wave_name) {
