@@ -531,6 +531,22 @@ static void test_faults(void)
 	      dbg_get("device_ns"));
 	CHECK(!dbg_set("delay_us", 0), "delay_us 0");
 
+	/* bus_khz: [S addr+W cmd][Sr addr+R lo hi PEC] P is 57 bit times, 5.7 ms at 10 kHz */
+	CHECK(dbg_set("bus_khz", 9) == -EINVAL && dbg_set("bus_khz", 3401) == -EINVAL, "bus_khz range");
+	CHECK(!dbg_set("bus_khz", 10) && dbg_get("bus_khz") == 10, "bus_khz 10");
+	CHECK(!set_pec(true), "PEC on");
+	a = now_ns();
+	ret = read_word(PMBUS_READ_PIN);
+	b = now_ns();
+	CHECK(!set_pec(false), "PEC off");
+	CHECK(ret >= 0 && b - a >= 5700000 && b - a < 50000000, "10 kHz read word %d in %llu ns", ret,
+	      (unsigned long long)(b - a));
+	CHECK(!dbg_set("bus_khz", 0), "bus_khz 0");
+	a = now_ns();
+	ret = read_word(PMBUS_READ_PIN);
+	b = now_ns();
+	CHECK(ret >= 0 && b - a < 5700000, "instant again: %llu ns", (unsigned long long)(b - a));
+
 	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
 	CHECK(dbg_get("xfers") == 0 && dbg_get("nacks_injected") == 0 &&
 	      dbg_get("pec_injected") == 0 && dbg_get("timeouts_injected") == 0 &&

@@ -16,6 +16,9 @@
  *   delay_us          rw  0..100000: every transfer sleeps this long first
  *   seed              rw  fault PRNG seed; writing restarts the sequence
  *   status_word       rw  bits ORed into STATUS_WORD (0x.... accepted)
+ *   bus_khz           rw  0 (default: transfers are instant) or 10..3400:
+ *                         every transfer sleeps for the time its bits take
+ *                         on a bus of that clock (9 per byte, START/STOP)
  *   xfers             ro  transfers addressed to the PSU
  *   nacks_injected    ro  of which failed -ENXIO by injection
  *   pec_injected      ro  of which had their PEC byte corrupted
@@ -146,6 +149,7 @@ static const char *const knob_names[__PL_SIM_K_MAX] = {
 	[PL_SIM_K_STUCK_DELAY_US]	= "stuck_delay_us",
 	[PL_SIM_K_SEED]			= "seed",
 	[PL_SIM_K_STATUS_WORD]		= "status_word",
+	[PL_SIM_K_BUS_KHZ]		= "bus_khz",
 };
 
 static const char *const counter_names[__PL_SIM_C_MAX] = {

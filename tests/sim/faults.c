@@ -85,6 +85,12 @@ int pl_sim_cfg_set(struct pl_sim *sim, enum pl_sim_knob knob, u64 val)
 		else
 			cfg->status_word = val;
 		break;
+	case PL_SIM_K_BUS_KHZ:
+		if (val && (val < PL_SIM_BUS_KHZ_MIN || val > PL_SIM_BUS_KHZ_MAX))
+			ret = -EINVAL;
+		else
+			cfg->bus_khz = val;
+		break;
 	default:
 		ret = -EINVAL;
 		break;
@@ -120,6 +126,9 @@ u64 pl_sim_cfg_get(struct pl_sim *sim, enum pl_sim_knob knob)
 		break;
 	case PL_SIM_K_STATUS_WORD:
 		val = cfg->status_word;
+		break;
+	case PL_SIM_K_BUS_KHZ:
+		val = cfg->bus_khz;
 		break;
 	default:
 		val = 0;

@@ -5,7 +5,7 @@
  *
  *	insmod powerledger_sim.ko [addr=0x58] [waveform=flat] [seed=0]
  *		[nack_ppm=0] [pec_error_ppm=0] [stuck=0] [stuck_delay_us=2000]
- *		[delay_us=0]
+ *		[delay_us=0] [bus_khz=0]
  *	echo powerledger 0x58 > /sys/bus/i2c/devices/i2c-$BUS/new_device
  *
  * The parameters set the initial values of the debugfs files of the same
@@ -49,6 +49,10 @@ static uint delay_us;
 module_param(delay_us, uint, 0444);
 MODULE_PARM_DESC(delay_us, "every transfer sleeps this long first, us (0..100000)");
 
+static uint bus_khz;
+module_param(bus_khz, uint, 0444);
+MODULE_PARM_DESC(bus_khz, "0: instant transfers; 10..3400: each takes its bit time at this clock");
+
 static struct pl_sim *sim_instance;
 
 static int sim_apply_params(struct pl_sim *sim)
@@ -64,6 +68,7 @@ static int sim_apply_params(struct pl_sim *sim)
 		{ PL_SIM_K_STUCK,		stuck,		"stuck" },
 		{ PL_SIM_K_STUCK_DELAY_US,	stuck_delay_us,	"stuck_delay_us" },
 		{ PL_SIM_K_DELAY_US,		delay_us,	"delay_us" },
+		{ PL_SIM_K_BUS_KHZ,		bus_khz,	"bus_khz" },
 	};
 	int i, ret;
 

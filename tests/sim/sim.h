@@ -28,6 +28,8 @@
 
 #define PL_SIM_PPM_MAX		1000000U
 #define PL_SIM_DELAY_MAX_US	100000U
+#define PL_SIM_BUS_KHZ_MIN	10U	/* SMBus floor */
+#define PL_SIM_BUS_KHZ_MAX	3400U	/* I2C high speed */
 
 /* STATUS_WORD bit 1 (CML) and STATUS_CML bits, PMBus 1.3 part II, 17 */
 #define PL_SIM_STATUS_CML		0x0002
@@ -44,6 +46,7 @@ struct pl_sim_cfg {
 	u32 pec_error_ppm;	/* per read carrying PEC: corrupt the PEC byte */
 	u32 delay_us;		/* every transfer sleeps this long first */
 	u32 stuck_delay_us;	/* with @stuck: sleep, then -ETIMEDOUT */
+	u32 bus_khz;		/* 0: instant; else the transfer takes its bit time */
 	bool stuck;
 	u16 status_word;	/* bits forced into STATUS_WORD */
 };
@@ -57,6 +60,7 @@ enum pl_sim_knob {
 	PL_SIM_K_STUCK_DELAY_US,
 	PL_SIM_K_SEED,
 	PL_SIM_K_STATUS_WORD,
+	PL_SIM_K_BUS_KHZ,
 	__PL_SIM_K_MAX
 };
 

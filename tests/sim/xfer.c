@@ -24,7 +24,9 @@
  * message by it, as i2c-algo-bit does.  Other shapes get -EOPNOTSUPP;
  * messages to any address but the PSU's get -ENXIO and touch nothing.
  */
+#include <linux/delay.h>
 #include <linux/errno.h>
+#include <linux/math64.h>
 #include <linux/i2c.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -146,6 +148,25 @@ static int sim_read(struct pl_sim *sim, const struct pl_sim_xfer *x,
 	return 0;
 }
 
+/*
+ * The wire time of the transfer at cfg.bus_khz: each message an address
+ * byte and its data, 9 bit times per byte (8 + ACK), plus START (or repeated
+ * START) per message and STOP; slept, as a controller waits for its
+ * interrupt, while the caller holds the bus.
+ */
+static void sim_bus_time(const struct pl_sim_xfer *x, const struct i2c_msg *msgs, int num)
+{
+	u32 bits = 1;	/* STOP */
+	int i;
+	u64 us;
+
+	for (i = 0; i < num; i++)
+		bits += 1 + 9 * (1 + msgs[i].len);
+	us = div_u64((u64)bits * 1000, x->cfg.bus_khz);
+	if (us)
+		usleep_range(us, us + us / 16 + 1);
+}
+
 static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 {
 	struct pl_sim *sim = i2c_get_adapdata(adap);
@@ -175,6 +196,8 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	if (!ret)
 		pl_sim_fault_pec(sim, &x, pec);
 	atomic64_add(ktime_get_ns() - x.now_ns, &sim->counters[PL_SIM_C_DEVICE_NS]);
+	if (x.cfg.bus_khz)
+		sim_bus_time(&x, msgs, num);
 	return ret ? ret : num;
 }
 
