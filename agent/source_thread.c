@@ -3,8 +3,9 @@
  * A source drained by its own thread (see source.h): the kernel's rings hold
  * 2048 records, 0.2 s at 10 kHz, while writing a segment or checking it
  * against a claim can take longer than that.  The thread waits on the inner
- * source's fd and moves what it hands out into a queue of at most
- * max_records; the consumer takes the queue whole.  When the queue is full
+ * source's fd (or WAKE_MS) and moves what it hands out into a queue of at
+ * most max_records; the consumer takes the queue whole, topped up with what
+ * the inner source holds at that moment.  When the queue is full
  * the thread stops draining, the rings fill up and the producer counts what
  * it drops, so a consumer that stays behind loses records where they are
  * counted, never silently.
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -33,7 +35,8 @@ struct source_thread {
 	pthread_cond_t space; /* signalled when the consumer took the queue */
 	struct pl_sample *q;
 	size_t qn, qcap, max;
-	long err;	    /* first drain error (-ENODEV: error or hang-up on the fd), reported by the next take */
+	long err;	    /* first drain error, reported by the next take */
+	bool hup;	    /* error or hang-up on the inner fd, reported (-ENODEV) by the next take */
 	uint64_t full;	    /* wake-ups that found the queue full */
 	int ep, stopfd;
 	bool started, stopping;
@@ -48,11 +51,34 @@ static void signal_fd(int fd)
 		return;
 }
 
+/* Wait up to WAKE_MS for the consumer (or for stopping); t->mu held. */
+static void backoff(struct source_thread *t)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += WAKE_MS * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	if (!t->stopping)
+		pthread_cond_timedwait(&t->space, &t->mu, &ts);
+}
+
+/* Moves what the inner source holds into the queue; t->mu held. */
+static long drain_inner(struct source_thread *t)
+{
+	long got = source__drain(t->in, &t->q, &t->qn, &t->qcap);
+
+	if (got < 0 && !t->err)
+		t->err = got;
+	return got;
+}
+
 static void *drain_thread(void *arg)
 {
 	struct source_thread *t = arg;
 	struct epoll_event ev[2];
-	bool stop = false, hup = false, hup_seen = false;
+	bool stop = false, hup = false;
 	int n, i;
 
 	while (!stop) {
@@ -60,18 +86,15 @@ static void *drain_thread(void *arg)
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == t->stopfd)
 				stop = true;
-			else if (ev[i].events & (EPOLLERR | EPOLLHUP))
+			else if (!hup && (ev[i].events & (EPOLLERR | EPOLLHUP))) {
+				/* the device went away: keep draining on the timeout, say it once */
+				epoll_ctl(t->ep, EPOLL_CTL_DEL, t->in->fd, NULL);
 				hup = true;
-		}
-		if (hup && !hup_seen) {
-			/* the device went away: keep draining on the timeout, say it once */
-			epoll_ctl(t->ep, EPOLL_CTL_DEL, t->in->fd, NULL);
-			hup_seen = true;
-			pthread_mutex_lock(&t->mu);
-			if (!t->err)
-				t->err = -ENODEV;
-			pthread_mutex_unlock(&t->mu);
-			signal_fd(t->base.fd);
+				pthread_mutex_lock(&t->mu);
+				t->hup = true;
+				signal_fd(t->base.fd);
+				pthread_mutex_unlock(&t->mu);
+			}
 		}
 		pthread_mutex_lock(&t->mu);
 		if (t->qn >= t->max) {
@@ -82,10 +105,9 @@ static void *drain_thread(void *arg)
 		}
 		if (!t->stopping) {
 			size_t before = t->qn;
-			long got = source__drain(t->in, &t->q, &t->qn, &t->qcap);
 
-			if (got < 0 && !t->err)
-				t->err = got;
+			if (drain_inner(t) < 0)
+				backoff(t); /* a failing source would otherwise spin */
 			if (t->qn > before)
 				signal_fd(t->base.fd);
 		}
@@ -94,6 +116,13 @@ static void *drain_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The consumer's drain: what the thread queued plus what the inner source
+ * holds right now, so a caller that drains last before exiting, or at a
+ * segment boundary, gets every record produced so far, not only those that
+ * had reached the watermark.  Reports a hang-up (-ENODEV) once, then a
+ * drain error once; the records wait for the next call.
+ */
 static long thread_drain(struct source *s, struct pl_sample **out, size_t *n, size_t *cap)
 {
 	struct source_thread *t = (struct source_thread *)s;
@@ -104,13 +133,20 @@ static long thread_drain(struct source *s, struct pl_sample **out, size_t *n, si
 	/* reset the eventfd (EAGAIN: nothing was signalled); we take everything */
 	if (read(s->fd, &cnt, sizeof(cnt)) < 0)
 		cnt = 0;
+	drain_inner(t);
+	if (t->hup || t->err) {
+		ret = t->hup ? -ENODEV : t->err;
+		if (t->hup)
+			t->hup = false;
+		else
+			t->err = 0;
+		if (t->qn || t->err)
+			signal_fd(s->fd); /* the records (or the error) wait for the next call */
+		pthread_mutex_unlock(&t->mu);
+		return ret;
+	}
 	ret = (long)t->qn;
-	if (t->err) {
-		ret = t->err;
-		t->err = 0;
-		if (t->qn)
-			signal_fd(s->fd); /* the records wait for the next call */
-	} else if (t->qn && !*n) {
+	if (t->qn && !*n) {
 		/* hand the queue over and keep the caller's buffer for the next one */
 		struct pl_sample *q = t->q;
 		size_t qcap = t->qcap;
@@ -121,7 +157,6 @@ static long thread_drain(struct source *s, struct pl_sample **out, size_t *n, si
 		*cap = qcap;
 		*n = t->qn;
 		t->qn = 0;
-		pthread_cond_signal(&t->space);
 	} else if (t->qn) {
 		if (*n + t->qn > *cap) {
 			size_t ncap = *n + t->qn;
@@ -137,8 +172,8 @@ static long thread_drain(struct source *s, struct pl_sample **out, size_t *n, si
 		memcpy(*out + *n, t->q, t->qn * sizeof(**out));
 		*n += t->qn;
 		t->qn = 0;
-		pthread_cond_signal(&t->space);
 	}
+	pthread_cond_signal(&t->space);
 	pthread_mutex_unlock(&t->mu);
 	return ret;
 }

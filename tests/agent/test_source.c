@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 
@@ -20,10 +22,18 @@
 #define PERIOD_NS 100000ULL /* 10 kHz */
 #define CAPACITY  1000	    /* 100 ms at 10 kHz, like 2048 slots at 20 kHz */
 
+enum fake_fd {
+	FD_TIMER, /* a 5 ms periodic timerfd: the drain thread wakes often */
+	FD_QUIET, /* never readable: the thread wakes on its 250 ms timeout only */
+	FD_PIPE,  /* a pipe's read end: closing pw hangs it up */
+};
+
 struct fake {
-	struct source base; /* fd: a 5 ms periodic timerfd */
+	struct source base;
 	uint64_t t0_ns, next, lost;
 	pthread_t caller;
+	int pw;		   /* FD_PIPE: the write end */
+	volatile bool fail; /* drains fail with -ENOMEM (set by the test thread) */
 	bool other_thread; /* a drain came from a thread other than the creator's */
 };
 
@@ -45,6 +55,8 @@ static long fake_drain(struct source *s, struct pl_sample **out, size_t *n, size
 	uint64_t due = settle(f), ticks, i;
 	size_t add;
 
+	if (f->fail)
+		return -ENOMEM;
 	if (read(s->fd, &ticks, sizeof(ticks)) < 0)
 		ticks = 0;
 	if (!pthread_equal(pthread_self(), f->caller))
@@ -90,7 +102,11 @@ static bool fake_freed;
 
 static void fake_free(struct source *s)
 {
+	struct fake *f = (struct fake *)s;
+
 	close(s->fd);
+	if (f->pw >= 0)
+		close(f->pw);
 	free(s);
 	fake_freed = true;
 }
@@ -103,22 +119,39 @@ static const struct source_ops fake_ops = {
 	.free = fake_free,
 };
 
-static struct fake *fake_new(void)
+static struct fake *fake_new_fd(enum fake_fd kind)
 {
 	struct itimerspec its = { .it_interval.tv_nsec = 5000000, .it_value.tv_nsec = 5000000 };
 	struct fake *f = calloc(1, sizeof(*f));
+	int p[2];
 
 	assert_non_null(f);
 	f->base.ops = &fake_ops;
-	f->base.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	assert_true(f->base.fd >= 0);
-	assert_int_equal(timerfd_settime(f->base.fd, 0, &its, NULL), 0);
+	f->pw = -1;
+	if (kind == FD_TIMER) {
+		f->base.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		assert_true(f->base.fd >= 0);
+		assert_int_equal(timerfd_settime(f->base.fd, 0, &its, NULL), 0);
+	} else if (kind == FD_QUIET) {
+		f->base.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		assert_true(f->base.fd >= 0);
+	} else {
+		assert_int_equal(pipe(p), 0);
+		assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+		f->base.fd = p[0];
+		f->pw = p[1];
+	}
 	snprintf(f->base.name, sizeof(f->base.name), "fake");
 	f->base.period_ns = PERIOD_NS;
 	f->caller = pthread_self();
 	f->t0_ns = mono_ns();
 	fake_freed = false;
 	return f;
+}
+
+static struct fake *fake_new(void)
+{
+	return fake_new_fd(FD_TIMER);
 }
 
 static void stall_ms(unsigned int ms)
@@ -261,6 +294,86 @@ static void test_signals_stay_blocked(void **state)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/*
+ * A consumer's drain takes what the producer holds right now, not only what
+ * the thread queued: the thread of a quiet source wakes every 250 ms, and a
+ * last drain before exit (or at a segment boundary) must miss nothing.
+ */
+static void test_drain_takes_what_is_due(void **state)
+{
+	struct fake *f = fake_new_fd(FD_QUIET);
+	struct source *s;
+	struct pl_sample *buf = NULL;
+	struct plerr e = { "" };
+	size_t cap = 0, n;
+	uint64_t next = 0, due;
+
+	(void)state;
+	assert_int_equal(source_thread__wrap(&s, &f->base, 100000, &e), 0);
+	stall_ms(30);
+	n = take(s, &buf, &cap, &next);
+	due = (mono_ns() - f->t0_ns) / PERIOD_NS;
+	assert_true(n >= 290);	     /* 30 ms at 10 kHz */
+	assert_true(next + 5 >= due); /* up to the drain, within 0.5 ms */
+	free(buf);
+	source__free(s);
+}
+
+/* A hang-up on the inner fd is reported once (-ENODEV); records keep coming. */
+static void test_hangup_reported_once(void **state)
+{
+	struct fake *f = fake_new_fd(FD_PIPE);
+	struct source *s;
+	struct pl_sample *buf = NULL;
+	struct plerr e = { "" };
+	size_t cap = 0, n;
+	long got;
+	int i, hups = 0;
+
+	(void)state;
+	assert_int_equal(source_thread__wrap(&s, &f->base, 100000, &e), 0);
+	close(f->pw);
+	f->pw = -1;
+	for (i = 0; i < 10; i++) {
+		stall_ms(50);
+		n = 0;
+		got = source__drain(s, &buf, &n, &cap);
+		if (got == -ENODEV)
+			hups++;
+		else
+			assert_true(got >= 0);
+	}
+	assert_int_equal(hups, 1);
+	n = 0;
+	stall_ms(10);
+	assert_true(source__drain(s, &buf, &n, &cap) > 0);
+	free(buf);
+	source__free(s);
+}
+
+/* A source whose drains fail: the error reaches the consumer, the thread does not spin. */
+static void test_failing_source_no_spin(void **state)
+{
+	struct fake *f = fake_new_fd(FD_TIMER);
+	struct source *s;
+	struct pl_sample *buf = NULL;
+	struct plerr e = { "" };
+	size_t cap = 0, n = 0;
+	uint64_t cpu0;
+
+	(void)state;
+	f->fail = true;
+	assert_int_equal(source_thread__wrap(&s, &f->base, 100000, &e), 0);
+	cpu0 = cpu_ns();
+	stall_ms(400);
+	/* the timerfd, never read, stays readable: without a backoff the thread spins */
+	assert_true(cpu_ns() - cpu0 < 100000000ULL);
+	assert_int_equal(source__drain(s, &buf, &n, &cap), -ENOMEM);
+	f->fail = false;
+	free(buf);
+	source__free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +381,9 @@ int main(void)
 		cmocka_unit_test(test_thread_keeps_up),
 		cmocka_unit_test(test_full_queue_counts_loss),
 		cmocka_unit_test(test_signals_stay_blocked),
+		cmocka_unit_test(test_drain_takes_what_is_due),
+		cmocka_unit_test(test_hangup_reported_once),
+		cmocka_unit_test(test_failing_source_no_spin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -547,6 +547,15 @@ static void test_faults(void)
 	b = now_ns();
 	CHECK(ret >= 0 && b - a < 5700000, "instant again: %llu ns", (unsigned long long)(b - a));
 
+	/* absent_rails: a PSU without a sensor NACKs its READ_* (PL_RAIL_PIN is 0x20) */
+	CHECK(dbg_set("absent_rails", 0x80) == -EINVAL, "absent_rails range");
+	CHECK(!dbg_set("absent_rails", 0x20), "absent_rails PIN");
+	CHECK(read_word(PMBUS_READ_PIN) == -ENXIO, "absent PIN NACKs");
+	CHECK(read_word(PMBUS_READ_POUT) >= 0, "POUT still there");
+	CHECK(!dbg_set("absent_rails", 0), "absent_rails 0");
+	CHECK(read_word(PMBUS_READ_PIN) >= 0, "PIN back");
+	CHECK(!smbus(I2C_SMBUS_WRITE, PMBUS_CLEAR_FAULTS, I2C_SMBUS_BYTE, NULL), "clear the latched CML");
+
 	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
 	CHECK(dbg_get("xfers") == 0 && dbg_get("nacks_injected") == 0 &&
 	      dbg_get("pec_injected") == 0 && dbg_get("timeouts_injected") == 0 &&

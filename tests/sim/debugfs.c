@@ -19,6 +19,10 @@
  *   bus_khz           rw  0 (default: transfers are instant) or 10..3400:
  *                         every transfer sleeps for the time its bits take
  *                         on a bus of that clock (9 per byte, START/STOP)
+ *   absent_rails      rw  PL_RAIL_* bits (0..0x7f) whose READ_* register
+ *                         the PSU does not have: reads NACK (-ENXIO) and
+ *                         latch "unsupported command", as on a PSU without
+ *                         that sensor; a driver bound afterwards skips it
  *   xfers             ro  transfers addressed to the PSU
  *   nacks_injected    ro  of which failed -ENXIO by injection
  *   pec_injected      ro  of which had their PEC byte corrupted
@@ -150,6 +154,7 @@ static const char *const knob_names[__PL_SIM_K_MAX] = {
 	[PL_SIM_K_SEED]			= "seed",
 	[PL_SIM_K_STATUS_WORD]		= "status_word",
 	[PL_SIM_K_BUS_KHZ]		= "bus_khz",
+	[PL_SIM_K_ABSENT_RAILS]		= "absent_rails",
 };
 
 static const char *const counter_names[__PL_SIM_C_MAX] = {

@@ -91,6 +91,12 @@ int pl_sim_cfg_set(struct pl_sim *sim, enum pl_sim_knob knob, u64 val)
 		else
 			cfg->bus_khz = val;
 		break;
+	case PL_SIM_K_ABSENT_RAILS:
+		if (val & ~(u64)__PL_RAIL_ALL)
+			ret = -EINVAL;
+		else
+			cfg->absent_rails = val;
+		break;
 	default:
 		ret = -EINVAL;
 		break;
@@ -129,6 +135,9 @@ u64 pl_sim_cfg_get(struct pl_sim *sim, enum pl_sim_knob knob)
 		break;
 	case PL_SIM_K_BUS_KHZ:
 		val = cfg->bus_khz;
+		break;
+	case PL_SIM_K_ABSENT_RAILS:
+		val = cfg->absent_rails;
 		break;
 	default:
 		val = 0;

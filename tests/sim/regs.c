@@ -147,6 +147,29 @@ static int put_block(u8 *buf, const char *s, bool *block)
 	return len + 1;
 }
 
+/* The PL_RAIL_* bit of a READ_* command (0 for any other). */
+static u32 rail_bit(u8 cmd)
+{
+	switch (cmd) {
+	case PMBUS_READ_VIN:
+		return PL_RAIL_VIN;
+	case PMBUS_READ_IIN:
+		return PL_RAIL_IIN;
+	case PMBUS_READ_VOUT:
+		return PL_RAIL_VOUT;
+	case PMBUS_READ_IOUT:
+		return PL_RAIL_IOUT;
+	case PMBUS_READ_POUT:
+		return PL_RAIL_POUT;
+	case PMBUS_READ_PIN:
+		return PL_RAIL_PIN;
+	case PMBUS_READ_TEMPERATURE_1:
+		return PL_RAIL_TEMP;
+	default:
+		return 0;
+	}
+}
+
 static int telemetry_index(u8 cmd)
 {
 	switch (cmd) {
@@ -239,6 +262,10 @@ int pl_sim_regs_read(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 cmd,
 	case PMBUS_READ_TEMPERATURE_1:
 	case PMBUS_READ_POUT:
 	case PMBUS_READ_PIN:
+		if (x->cfg.absent_rails & rail_bit(cmd)) {
+			pm->cml |= PL_SIM_CML_INVALID_CMD;
+			return -ENXIO;
+		}
 		return put_word(buf, read_rail(sim, x, cmd));
 	case PMBUS_REVISION:
 		buf[0] = SIM_REVISION;

@@ -21,6 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "../../uapi/linux/powerledger.h"	/* PL_RAIL_* */
 #include "waveform.h"
 
 #define PL_SIM_NAME		"powerledger-sim"	/* adapter name */
@@ -47,6 +48,7 @@ struct pl_sim_cfg {
 	u32 delay_us;		/* every transfer sleeps this long first */
 	u32 stuck_delay_us;	/* with @stuck: sleep, then -ETIMEDOUT */
 	u32 bus_khz;		/* 0: instant; else the transfer takes its bit time */
+	u32 absent_rails;	/* PL_RAIL_* bits whose READ_* the PSU does not answer */
 	bool stuck;
 	u16 status_word;	/* bits forced into STATUS_WORD */
 };
@@ -61,6 +63,7 @@ enum pl_sim_knob {
 	PL_SIM_K_SEED,
 	PL_SIM_K_STATUS_WORD,
 	PL_SIM_K_BUS_KHZ,
+	PL_SIM_K_ABSENT_RAILS,
 	__PL_SIM_K_MAX
 };
 

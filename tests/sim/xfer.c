@@ -154,17 +154,25 @@ static int sim_read(struct pl_sim *sim, const struct pl_sim_xfer *x,
  * START) per message and STOP; slept, as a controller waits for its
  * interrupt, while the caller holds the bus.
  */
+static void sim_sleep_bits(const struct pl_sim_xfer *x, u32 bits)
+{
+	u64 us;
+
+	if (!x->cfg.bus_khz)
+		return;
+	us = div_u64((u64)bits * 1000, x->cfg.bus_khz);
+	if (us)
+		usleep_range(us, us + us / 16 + 1);
+}
+
 static void sim_bus_time(const struct pl_sim_xfer *x, const struct i2c_msg *msgs, int num)
 {
 	u32 bits = 1;	/* STOP */
 	int i;
-	u64 us;
 
 	for (i = 0; i < num; i++)
 		bits += 1 + 9 * (1 + msgs[i].len);
-	us = div_u64((u64)bits * 1000, x->cfg.bus_khz);
-	if (us)
-		usleep_range(us, us + us / 16 + 1);
+	sim_sleep_bits(x, bits);
 }
 
 static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
@@ -180,6 +188,8 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 
 	pl_sim_fault_begin(sim, &x);
 	ret = pl_sim_fault_inject(sim, &x);
+	if (ret == -ENXIO)
+		sim_sleep_bits(&x, 11);	/* START, address + NACK, STOP */
 	if (ret)
 		return ret;
 	x.now_ns = ktime_get_ns();
@@ -196,8 +206,7 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	if (!ret)
 		pl_sim_fault_pec(sim, &x, pec);
 	atomic64_add(ktime_get_ns() - x.now_ns, &sim->counters[PL_SIM_C_DEVICE_NS]);
-	if (x.cfg.bus_khz)
-		sim_bus_time(&x, msgs, num);
+	sim_bus_time(&x, msgs, num);
 	return ret ? ret : num;
 }
 

@@ -99,6 +99,30 @@ pl_assert_eq "netlink: rails with a bad period rejected" $? 1
 plnl get 0 > /tmp/nl.out
 pl_assert_eq "netlink: rejected rails changed nothing" "$(grep -c ' period_ns=1000000 .* rails=0x7f ' /tmp/nl.out)" 1
 
+# A PSU without some sensors (the simulator NACKs READ_IOUT and
+# READ_TEMPERATURE_1): only what it answers is available or selectable, and
+# a request selecting more is refused before its valid period applies.
+echo 0x48 > $SIM/absent_rails
+pl_unbind $SIM_BUS
+pl_bind $SIM_BUS
+sleep 0.2
+plnl get 0 > /tmp/nl.out
+cat /tmp/nl.out
+pl_assert_eq "netlink: rails of a PSU without IOUT and TEMP" "$(grep -c ' rails=0x37 .* rails_avail=0x37$' /tmp/nl.out)" 1
+plnl set 0 rails=0x08 > /dev/null 2>&1
+pl_assert_eq "netlink: a rail the PSU lacks rejected" $? 1
+plnl set 0 rails=0x7f period_ns=2000000 > /dev/null 2>&1
+pl_assert_eq "netlink: more rails than the PSU has rejected" $? 1
+plnl get 0 > /tmp/nl.out
+pl_assert_eq "netlink: ... and its valid period not applied" "$(grep -c ' period_ns=1000000 .* rails=0x37 ' /tmp/nl.out)" 1
+plread -d 1 > /tmp/nl-rails.out
+pl_assert_eq "netlink: records carry the rails the PSU has" "$(kv /tmp/nl-rails.out rails_any)" 0x37
+pl_assert_eq "netlink: no read of a missing rail failed" "$(kv /tmp/nl-rails.out i2c_error_flags)" 0
+echo 0 > $SIM/absent_rails
+pl_unbind $SIM_BUS
+pl_bind $SIM_BUS
+sleep 0.2
+
 # Why rails are a setting: on a 400 kHz bus (the simulator sleeps each
 # transfer's bit time) a PEC word read takes 57 bit times, 142.5 us; seven
 # take longer than the 1 ms period and the sampler overruns (counted), two

@@ -26,6 +26,8 @@
  *     PL_A_DEV_ENABLED     NLA_U8    1 while sampling
  *     PL_A_DEV_RAILS       NLA_U32   PL_RAIL_* mask of the rails each sample reads
  *     PL_A_DEV_RAILS_AVAIL NLA_U32   PL_RAIL_* mask of the rails the PSU answers
+ *                                    (until rails became selectable, both were
+ *                                    this mask; PL_A_DEV_RAILS was always "read")
  *     PL_A_DEV_FLAGS       NLA_U32   PL_DEV_F_* (PEC in use, ...)
  *     PL_A_DEV_PAGE        NLA_U8    PMBus PAGE sampled
  *

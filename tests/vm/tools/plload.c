@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,6 +66,10 @@ static void worker(unsigned int idx, const struct range *burst, const struct ran
 
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	/* a plload killed outright (VM timeout) takes its workers with it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(0);
 	for (;;) {
 		uint64_t end = mono_ns() + draw(&seed, burst);
 		uint64_t z = draw(&seed, sleep_r);
