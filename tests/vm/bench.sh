@@ -204,7 +204,7 @@ kill -TERM $pid
 wait $pid
 pl_assert_eq "bench: powerledger run at 10 kHz exits 0 on SIGTERM" $? 0
 ex=$(grep '"event":"exit"' $A/events10.json)
-for k in samples lost overruns segments errors; do
+for k in samples lost late skipped overruns segments errors; do
 	echo "agent10k.$k=$(echo "$ex" | sed -n "s/.*\"$k\":\([0-9]*\).*/\1/p")"
 done
 pl_assert_ge "bench: run at 10 kHz wrote segments" "$(echo "$ex" | sed -n 's/.*"segments":\([0-9]*\).*/\1/p')" 1
