@@ -33,12 +33,13 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 }
 
 /*
- * Move the expiry to the first deadline after now and return how many
- * deadlines were skipped on the way (hrtimer_forward overruns): periods
- * missed right before the sample we are about to take.  Sampler thread
- * only, while the timer is not queued (its callback already ran).
+ * Move the expiry to the first deadline after @now (the sample's timestamp,
+ * read once for both) and return how many deadlines were skipped on the way
+ * (hrtimer_forward overruns): periods missed right before the sample we are
+ * about to take.  Sampler thread only, while the timer is not queued (its
+ * callback already ran).
  */
-static u64 advance(struct pl_dev *pd)
+static u64 advance(struct pl_dev *pd, ktime_t now)
 {
 	unsigned long flags;
 	u64 n = 1;
@@ -46,7 +47,7 @@ static u64 advance(struct pl_dev *pd)
 	spin_lock_irqsave(&pd->timer_lock, flags);
 	/* Queued: start or a period change re-armed it; nothing was missed. */
 	if (pd->enabled && !hrtimer_is_queued(&pd->timer))
-		n = hrtimer_forward_now(&pd->timer, ns_to_ktime(pd->period_ns));
+		n = hrtimer_forward(&pd->timer, now, ns_to_ktime(pd->period_ns));
 	spin_unlock_irqrestore(&pd->timer_lock, flags);
 	return n ? n - 1 : 0;
 }
@@ -75,8 +76,8 @@ static void account_jitter(struct pl_dev *pd, u64 ts_ns, u64 missed)
 	pd->last_ts_ns = ts_ns;
 }
 
-/* One sample: missed = periods that passed without one since the last. */
-static void take_sample(struct pl_dev *pd, u64 missed)
+/* One sample at @ts_ns: missed = periods that passed without one since the last. */
+static void take_sample(struct pl_dev *pd, u64 ts_ns, u64 missed)
 {
 	struct pl_sample s = {
 		.dev_id = pd->id,
@@ -86,7 +87,7 @@ static void take_sample(struct pl_dev *pd, u64 missed)
 	unsigned long irqflags;
 	int ret;
 
-	s.ts_ns = ktime_get_ns();
+	s.ts_ns = ts_ns;
 	s.seq = pd->seq++;
 	if (missed) {
 		s.flags |= PL_SF_OVERRUN;
@@ -117,6 +118,7 @@ static void take_sample(struct pl_dev *pd, u64 missed)
 static int sampler_thread(void *data)
 {
 	struct pl_dev *pd = data;
+	ktime_t now;
 	u64 missed;
 
 	while (!kthread_should_stop()) {
@@ -133,8 +135,9 @@ static int sampler_thread(void *data)
 		 * overruns the next deadline, the timer fires at once and the
 		 * next advance() counts what was skipped.
 		 */
-		missed = advance(pd);
-		take_sample(pd, missed);
+		now = ktime_get();
+		missed = advance(pd, now);
+		take_sample(pd, ktime_to_ns(now), missed);
 		arm(pd);
 	}
 	return 0;
