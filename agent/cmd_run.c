@@ -328,6 +328,14 @@ int cmd_run(int argc, char **argv)
 			goto err;
 	}
 	/*
+	 * A fixed mmap threshold: segment-sized buffers (encoding, check_run()'s
+	 * reload of the trace) go back to the kernel when freed instead of
+	 * raising glibc's dynamic threshold and staying in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+	mallopt(M_ARENA_MAX, 1); /* the drain thread's queue shares the one heap */
+	/*
 	 * Drained by a thread of its own: the rings hold 0.2 s at 10 kHz, less
 	 * than writing and checking a segment may take.  The queue gets a
 	 * quarter of the segment budget (2 MiB: 16384 records, 1.6 s at 10 kHz).
@@ -337,13 +345,6 @@ int cmd_run(int argc, char **argv)
 					4 / sizeof(struct pl_sample),
 				&e))
 		goto err;
-	/*
-	 * A fixed mmap threshold: segment-sized buffers (encoding, check_run()'s
-	 * reload of the trace) go back to the kernel when freed instead of
-	 * raising glibc's dynamic threshold and staying in the heap.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
 	signal(SIGPIPE, SIG_IGN);
 	cfg.src = src;
 	cfg.operator_key = &op;

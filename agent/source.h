@@ -107,7 +107,9 @@ int source_synth__new(struct source **out, const struct synth_source_opts *o, st
  * busy for longer than the producer's buffer lasts (writing or checking a
  * segment) loses nothing: the queue takes the records meanwhile.  A full
  * queue stops the draining and the producer counts what it drops.  The
- * wrapper's fd is an eventfd, readable while the queue holds records.
+ * wrapper's fd is an eventfd, readable once the queue holds a quarter of
+ * @max_records or an error waits: the consumer also drains on a timeout
+ * (its drain takes the queue and what the inner source holds).
  * Not for fast synthetic sources (their clock advances with each drain).
  */
 int source_thread__wrap(struct source **out, struct source *in, size_t max_records, struct plerr *e);

@@ -28,7 +28,7 @@
 #define WAKE_MS 250 /* longest wait when the inner fd stays quiet (watermark, idle device) */
 
 struct source_thread {
-	struct source base; /* base.fd: eventfd, readable while the queue holds records */
+	struct source base; /* base.fd: eventfd, readable from a quarter-full queue or an error */
 	struct source *in;
 	pthread_t th;
 	pthread_mutex_t mu;
@@ -106,10 +106,13 @@ static void *drain_thread(void *arg)
 		if (!t->stopping) {
 			size_t before = t->qn;
 
-			if (drain_inner(t) < 0)
-				backoff(t); /* a failing source would otherwise spin */
-			if (t->qn > before)
+			if (drain_inner(t) < 0) {
 				signal_fd(t->base.fd);
+				backoff(t); /* a failing source would otherwise spin */
+			} else if (before < t->max / 4 && t->qn >= t->max / 4) {
+				/* worth a wake-up; below that the consumer's timeout takes it */
+				signal_fd(t->base.fd);
+			}
 		}
 		pthread_mutex_unlock(&t->mu);
 	}
