@@ -34,6 +34,7 @@
  */
 #include <linux/errno.h>
 #include <linux/ktime.h>
+#include <linux/bitops.h>
 #include <linux/math64.h>
 #include <linux/string.h>
 
@@ -170,25 +171,10 @@ static u32 rail_bit(u8 cmd)
 	}
 }
 
-static int telemetry_index(u8 cmd)
+/* Slot of a READ_* word in the latch: its PL_RAIL_* bit's position. */
+static unsigned int slot(u32 rail)
 {
-	switch (cmd) {
-	case PMBUS_READ_VIN:
-		return PL_SIM_T_VIN;
-	case PMBUS_READ_IIN:
-		return PL_SIM_T_IIN;
-	case PMBUS_READ_VOUT:
-		return PL_SIM_T_VOUT;
-	case PMBUS_READ_IOUT:
-		return PL_SIM_T_IOUT;
-	case PMBUS_READ_TEMPERATURE_1:
-		return PL_SIM_T_TEMP;
-	case PMBUS_READ_POUT:
-		return PL_SIM_T_POUT;
-	case PMBUS_READ_PIN:
-	default:
-		return PL_SIM_T_PIN;
-	}
+	return __ffs(rail);
 }
 
 static u16 read_rail(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 cmd)
@@ -204,21 +190,21 @@ static u16 read_rail(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 cmd)
 	if (!l->valid || l->seg != seg || l->page != sim->pmbus.page ||
 	    l->wave != cfg->wave || l->t0_ns != cfg->t0_ns) {
 		pl_sim_wave_eval(pl_sim_wave_get(cfg->wave), t_ns, sim->pmbus.page, &r);
-		l->word[PL_SIM_T_VIN] = pl_linear11_encode(r.vin_uv, PL_SCALE_MICRO);
-		l->word[PL_SIM_T_IIN] = pl_linear11_encode(r.iin_ua, PL_SCALE_MICRO);
-		l->word[PL_SIM_T_VOUT] = pl_linear16_encode(r.vout_uv, SIM_VOUT_MODE,
-							    PL_SCALE_MICRO);
-		l->word[PL_SIM_T_IOUT] = pl_linear11_encode(r.iout_ua, PL_SCALE_MICRO);
-		l->word[PL_SIM_T_TEMP] = pl_linear11_encode(r.temp_mc, PL_SCALE_MILLI);
-		l->word[PL_SIM_T_POUT] = pl_linear11_encode(r.pout_uw, PL_SCALE_MICRO);
-		l->word[PL_SIM_T_PIN] = pl_linear11_encode(r.pin_uw, PL_SCALE_MICRO);
+		l->word[slot(PL_RAIL_VIN)] = pl_linear11_encode(r.vin_uv, PL_SCALE_MICRO);
+		l->word[slot(PL_RAIL_IIN)] = pl_linear11_encode(r.iin_ua, PL_SCALE_MICRO);
+		l->word[slot(PL_RAIL_VOUT)] = pl_linear16_encode(r.vout_uv, SIM_VOUT_MODE,
+								 PL_SCALE_MICRO);
+		l->word[slot(PL_RAIL_IOUT)] = pl_linear11_encode(r.iout_ua, PL_SCALE_MICRO);
+		l->word[slot(PL_RAIL_TEMP)] = pl_linear11_encode(r.temp_mc, PL_SCALE_MILLI);
+		l->word[slot(PL_RAIL_POUT)] = pl_linear11_encode(r.pout_uw, PL_SCALE_MICRO);
+		l->word[slot(PL_RAIL_PIN)] = pl_linear11_encode(r.pin_uw, PL_SCALE_MICRO);
 		l->page = sim->pmbus.page;
 		l->wave = cfg->wave;
 		l->t0_ns = cfg->t0_ns;
 		l->seg = seg;
 		l->valid = true;
 	}
-	return l->word[telemetry_index(cmd)];
+	return l->word[slot(rail_bit(cmd))];	/* a READ_* command: bit set */
 }
 
 /*

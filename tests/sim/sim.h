@@ -18,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/i2c.h>
+#include <linux/log2.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -77,10 +78,6 @@ enum pl_sim_counter {
 };
 
 /* PMBus device state; transfers only (bus lock). */
-/* The READ_* registers, in the order of pl_sim_telemetry.word[] */
-enum { PL_SIM_T_VIN, PL_SIM_T_IIN, PL_SIM_T_VOUT, PL_SIM_T_IOUT, PL_SIM_T_TEMP,
-       PL_SIM_T_POUT, PL_SIM_T_PIN, __PL_SIM_T_MAX };
-
 /*
  * The telemetry latch: the encoded READ_* words of one 2 ms segment
  * (PL_SIM_NOISE_MS) of one waveform on one page, as a PSU's ADCs latch a
@@ -94,7 +91,7 @@ struct pl_sim_telemetry {
 	u8 page;
 	u32 wave;
 	u64 t0_ns, seg;		/* seg: (now - t0) / 2 ms */
-	u16 word[__PL_SIM_T_MAX];
+	u16 word[ilog2(__PL_RAIL_ALL + 1)];	/* by PL_RAIL_* bit position */
 };
 
 struct pl_sim_pmbus {

@@ -33,41 +33,13 @@
 #include <linux/version.h>
 
 #include "sim.h"
-
-/*
- * SMBus PEC, CRC-8 with polynomial x^8 + x^2 + x + 1 (0x07), by a table
- * filled at load from the bitwise definition: the core's i2c_smbus_pec()
- * shifts bit by bit, and the device's PEC is silicon on a real PSU, so the
- * emulator should not charge 40 shifts per byte to whoever reads it.  The
- * kernel's own PEC code stays the reference the tests hold both sides to.
- */
-static u8 pec_table[256];
-
-static void pec_init(void)
-{
-	unsigned int i, b;
-	u8 c;
-
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (b = 0; b < 8; b++)
-			c = (c & 0x80) ? (c << 1) ^ 0x07 : c << 1;
-		pec_table[i] = c;
-	}
-}
-
-static u8 pec_bytes(u8 crc, const u8 *p, size_t n)
-{
-	while (n--)
-		crc = pec_table[crc ^ *p++];
-	return crc;
-}
+#include "smbus_pec.h"
 
 static u8 sim_pec(u8 crc, u16 addr, bool read, const u8 *p, size_t n)
 {
 	u8 a = (addr << 1) | read;
 
-	return pec_bytes(pec_bytes(crc, &a, 1), p, n);
+	return pl_smbus_pec(pl_smbus_pec(crc, &a, 1), p, n);
 }
 
 static int sim_write(struct pl_sim *sim, struct i2c_msg *msg)
@@ -235,7 +207,6 @@ int pl_sim_adapter_init(struct pl_sim *sim)
 	struct i2c_adapter *adap = &sim->adap;
 	int ret;
 
-	pec_init();
 	adap->owner = THIS_MODULE;
 	adap->algo = &sim_algo;
 	strscpy(adap->name, PL_SIM_NAME, sizeof(adap->name));
