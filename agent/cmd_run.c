@@ -340,10 +340,7 @@ int cmd_run(int argc, char **argv)
 	 * than writing and checking a segment may take.  The queue gets a
 	 * quarter of the segment budget (2 MiB: 16384 records, 1.6 s at 10 kHz).
 	 */
-	if (source_thread__wrap(&src, src,
-				(cfg.segment_bytes ? cfg.segment_bytes : SEGMENT_DEFAULT_RECORDS * sizeof(struct pl_sample)) /
-					4 / sizeof(struct pl_sample),
-				&e))
+	if (source_thread__wrap(&src, src, segment_budget_records(cfg.segment_bytes) / 4, &e))
 		goto err;
 	signal(SIGPIPE, SIG_IGN);
 	cfg.src = src;

@@ -460,7 +460,7 @@ static int setup(struct rund *r, struct plerr *e)
 	ret = segment__init(&r->seg, c->segment_ns, src->period_ns, src->kind, c->dev_id, c->have_dev,
 			    c->mfr_id ? c->mfr_id : src->mfr_id, c->mfr_model ? c->mfr_model : src->mfr_model,
 			    c->mfr_serial ? c->mfr_serial : src->mfr_serial, r->host,
-			    c->segment_bytes ? c->segment_bytes / sizeof(struct pl_sample) : SEGMENT_DEFAULT_RECORDS, e);
+			    segment_budget_records(c->segment_bytes), e);
 	if (ret)
 		return ret;
 	if (r->seg.want > r->seg.cap)

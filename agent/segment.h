@@ -36,6 +36,12 @@
 #define SEGMENT_MAX_RECORDS	(1u << 21)
 #define SEGMENT_DEFAULT_RECORDS (1u << 16)
 
+/* Records a budget of @bytes holds (rund_cfg.segment_bytes; 0: the default). */
+static inline size_t segment_budget_records(uint64_t bytes)
+{
+	return bytes ? bytes / sizeof(struct pl_sample) : SEGMENT_DEFAULT_RECORDS;
+}
+
 struct segment {
 	struct trace t; /* t.s: the buffer (cap records), t.n used; t.info: identity */
 	size_t cap;
