@@ -26,13 +26,13 @@
 
 #include <sodium.h>
 
-#include "baseline.h"
-#include "claim.h"
-#include "detect.h"
-#include "features.h"
-#include "proof.h"
-#include "statement.h"
-#include "synth.h"
+#include "capture/synth.h"
+#include "evidence/proof.h"
+#include "evidence/statement.h"
+#include "evidence/workload.h"
+#include "science/baseline.h"
+#include "science/detect.h"
+#include "science/features.h"
 
 #define SEC 1000000000ULL
 
@@ -99,7 +99,7 @@ static void make_baseline(struct baseline *b)
 
 		if (synth_trace(&sp, &t, &e))
 			die("synth", &e);
-		if (features_trace(&t, &p, 0, UINT64_MAX, &w, &n))
+		if (features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n))
 			die("features", NULL);
 		all = realloc(all, (nall + n) * sizeof(*all));
 		memcpy(all + nall, w, n * sizeof(*w));
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 	dp.min_windows = 1;
 	feat_params_default(&fp);
 	fp.min_samples = 500;
-	/* The 1 s windows of the trace, as features_trace() cuts them. */
+	/* The 1 s windows of the trace, as features_windows() cuts them. */
 	for (i = 0; i < t.n && nw < 128;) {
 		uint64_t end = t.s[i].ts_ns - (t.s[i].ts_ns - t.s[0].ts_ns) % SEC + SEC;
 
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 
 				view.s = &t.s[starts[i]];
 				view.n = ends[i] - starts[i];
-				detect_rail_tamper(&view, view.s[0].ts_ns, view.s[view.n - 1].ts_ns, &dp, &f);
+				detect_rail_tamper(trace_series(&view, &(struct series){ 0 }), view.s[0].ts_ns, view.s[view.n - 1].ts_ns, &dp, &f);
 			}
 			finding__free(&f);
 			ta[k] = now_ns() - t0;

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "canon.h"
+#include "evidence/canon.h"
 
 static char *emit(json_t *v)
 {

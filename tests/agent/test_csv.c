@@ -8,7 +8,7 @@
 
 #include <errno.h>
 
-#include "csv.h"
+#include "capture/csv.h"
 
 static void test_decimal_exact(void **state)
 {

@@ -10,12 +10,14 @@
 
 #include <sodium.h>
 
-#include "baseline.h"
-#include "canon.h"
-#include "claim.h"
-#include "detect.h"
-#include "proof.h"
-#include "statement.h"
+#include "capture/trace.h"
+#include "evidence/baseline_json.h"
+#include "evidence/canon.h"
+#include "evidence/proof.h"
+#include "evidence/statement.h"
+#include "evidence/workload.h"
+#include "science/baseline.h"
+#include "science/detect.h"
 
 static void setw(struct window_features *w, enum feat_id f, double v)
 {
@@ -264,13 +266,13 @@ static void test_rail_tamper(void **state)
 	detect_params_default(&p);
 	/* An empty trace (found by fuzz_trace: t.s is NULL) has nothing to judge. */
 	trace_init(&t, 1000000, 0, 0, PLTR_SRC_KMOD, 0, "", "", "", "");
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), -ENODATA);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), -ENODATA);
 	clean_trace(&t, PLTR_SRC_KMOD);
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	assert_non_null(strstr(f.summary, "rails consistent"));
 	/* One sample straddling a load step (POUT read before it): physics allows it. */
 	t.s[500].pout_uw = 3000000000;
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
 
 	/*
@@ -281,7 +283,7 @@ static void test_rail_tamper(void **state)
 	clean_trace(&t, PLTR_SRC_KMOD);
 	for (i = 400; i < 600; i++)
 		t.s[i].pout_uw = t.s[i].pout_uw / 10 * 6;
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_int_equal(ev(&f, "discontinuity_msigma"), 400200);
 	assert_int_equal(ev(&f, "pvi_bad_samples"), 200);
 	assert_int_equal(ev(&f, "pvi_longest_run"), 200);
@@ -297,7 +299,7 @@ static void test_rail_tamper(void **state)
 		t.s[i].pout_uw = 2001000000;
 		t.s[i].iout_ua = 40020000;
 	}
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_int_equal(ev(&f, "stuck_longest_run"), 60);
 	assert_int_equal(ev(&f, "discontinuity_msigma"), 0);
 	finding__free(&f);
@@ -320,14 +322,14 @@ static void test_rail_tamper(void **state)
 		t.s[i].pout_uw = t.s[199].pout_uw;
 		t.s[i].iout_ua = t.s[199].iout_ua;
 	}
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	assert_non_null(strstr(f.summary, "no stuck values"));
 	finding__free(&f);
 	for (i = 500; i < 760; i++) {	/* frozen for 260 samples: 13x the hold */
 		t.s[i].pout_uw = t.s[499].pout_uw;
 		t.s[i].iout_ua = t.s[499].iout_ua;
 	}
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_true(ev(&f, "stuck_longest_run") >= 260);
 	finding__free(&f);
 	trace__free(&t);
@@ -337,14 +339,14 @@ static void test_rail_tamper(void **state)
 	t.s[700].ts_ns = t.s[698].ts_ns;
 	for (i = 800; i < 1000; i++)
 		t.s[i].ts_ns += 10000000;
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_int_equal(ev(&f, "ts_backwards"), 1);
 	assert_int_equal(ev(&f, "ts_gaps"), 1);
 	finding__free(&f);
 	/* The same jump flagged as an overrun is explained. */
 	t.s[700].ts_ns = t.s[699].ts_ns + 1000000;
 	t.s[800].flags |= PL_SF_OVERRUN;
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
 
 	/* Sequence gaps: 5 missing records are tamper unless the header declares them lost. */
@@ -353,18 +355,18 @@ static void test_rail_tamper(void **state)
 		t.s[i].seq += 5;
 		t.s[i].ts_ns += 5000000;
 	}
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_int_equal(ev(&f, "seq_missing"), 5);
 	finding__free(&f);
 	t.info.lost = 5;
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
 
 	/* A CSV import's logger hiccup is not kernel timing: not evidence. */
 	clean_trace(&t, PLTR_SRC_CSV);
 	for (i = 800; i < 1000; i++)
 		t.s[i].ts_ns += 10000000;
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
 
 	/* VOUT stepping 50 -> 45 V (P still = V * I): a regulated rail does not do that. */
@@ -373,13 +375,13 @@ static void test_rail_tamper(void **state)
 		t.s[i].vout_uv = 45000000;
 		t.s[i].iout_ua = t.s[i].pout_uw / 45;
 	}
-	assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_int_equal(ev(&f, "vout_step_max_ppm"), 100000); /* 5 V of 50 */
 	assert_int_equal(ev(&f, "pvi_bad_samples"), 0);
 	finding__free(&f);
 	/* Only the time range asked for is judged. */
-	assert_int_equal(detect_rail_tamper(&t, 0, t.s[400].ts_ns, &p, &f), 0);
-	assert_int_equal(detect_rail_tamper(&t, 0, t.s[10].ts_ns, &p, &f), -ENODATA);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, t.s[400].ts_ns, &p, &f), 0);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, t.s[10].ts_ns, &p, &f), -ENODATA);
 	trace__free(&t);
 }
 
@@ -444,7 +446,7 @@ static void test_rail_tamper_vout_windows(void **state)
 			if (sh > vmax)
 				vmax = sh;
 		}
-		assert_int_equal(detect_rail_tamper(&t, 0, UINT64_MAX, &p, &f), 1);
+		assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 		assert_int_equal(ev(&f, "vout_step_max_ppm"), llround(vmax * 1e6));
 		if (round == 4) {
 			assert_int_equal(ev(&f, "ts_gaps"), 1);

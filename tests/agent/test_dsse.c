@@ -13,11 +13,11 @@
 
 #include <sodium.h>
 
-#include "canon.h"
-#include "dsse.h"
-#include "ledger.h"
-#include "sig.h"
-#include "statement.h"
+#include "evidence/canon.h"
+#include "evidence/dsse.h"
+#include "evidence/ledger.h"
+#include "evidence/sig.h"
+#include "evidence/statement.h"
 
 struct fix {
 	char *dir;

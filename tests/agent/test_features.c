@@ -11,7 +11,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "features.h"
+#include "capture/trace.h"
+#include "science/features.h"
 
 #define EPS 1e-9
 
@@ -297,7 +298,7 @@ static void test_trace_windows(void **state)
 			continue;
 		push(&t, 7000000000ULL + i * 1000000ULL, 100 + (double)(i % 7), 12, (100 + (double)(i % 7)) / 12);
 	}
-	assert_int_equal(features_trace(&t, &p, 0, UINT64_MAX, &w, &n), 0);
+	assert_int_equal(features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(w[0].start_ns, 7000000000ULL);
 	assert_int_equal(w[1].start_ns, 8000000000ULL);
@@ -307,13 +308,13 @@ static void test_trace_windows(void **state)
 	assert_int_equal(w[0].n, 1000);
 	free(w);
 	/* A time range: [8.0 s, 10.5 s] -> windows at 8.0 and 10.0 (501 samples, 10.0..10.5 inclusive). */
-	assert_int_equal(features_trace(&t, &p, 8000000000ULL, 10500000000ULL, &w, &n), 0);
+	assert_int_equal(features_windows(trace_series(&t, &(struct series){ 0 }), &p, 8000000000ULL, 10500000000ULL, &w, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(w[1].n, 501);
 	free(w);
 	/* 2 s windows at 1 kHz need 1000 samples: the 4.0..4.5 tail is dropped. */
 	p.window_ns = 2000000000ULL;
-	assert_int_equal(features_trace(&t, &p, 0, UINT64_MAX, &w, &n), 0);
+	assert_int_equal(features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n), 0);
 	assert_int_equal(n, 2);
 	free(w);
 	trace__free(&t);

@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-#include "keys.h"
+#include "evidence/keys.h"
 
 static void test_openssl_key_loads(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <errno.h>
 
-#include "ring_reader.h"
+#include "capture/ring_reader.h"
 
 #define PAGE  4096
 #define NR    2

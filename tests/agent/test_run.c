@@ -20,12 +20,12 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "canon.h"
-#include "cli.h"
-#include "rund.h"
-#include "segment.h"
-#include "source.h"
-#include "verify.h"
+#include "capture/source.h"
+#include "cmd/cli.h"
+#include "daemon/rund.h"
+#include "daemon/segment.h"
+#include "evidence/canon.h"
+#include "evidence/verify.h"
 
 #define SEC   1000000000ULL
 #define T0_NS (1000 * SEC) /* the fast source's virtual clock starts here */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The drained-by-a-thread source (agent/source_thread.c) over a fake
+ * The drained-by-a-thread source (agent/capture/source_thread.c) over a fake
  * producer that keeps, like the kernel's rings, only the last CAPACITY
  * records and counts the rest as lost: a consumer that stalls for longer
  * than the ring lasts loses records without the thread and none with it; a
@@ -17,7 +17,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 
-#include "source.h"
+#include "capture/source.h"
 
 #define PERIOD_NS 100000ULL /* 10 kHz */
 #define CAPACITY  1000	    /* 100 ms at 10 kHz, like 2048 slots at 20 kHz */

@@ -10,7 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 
-#include "trace.h"
+#include "capture/trace.h"
 
 static void fill(struct trace *t, size_t n)
 {

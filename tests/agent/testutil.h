@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 /* A fresh directory under $TMPDIR (or /tmp); removed by tu_rmdir. */
 static inline char *tu_tmpdir(void)

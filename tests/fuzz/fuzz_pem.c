@@ -9,8 +9,8 @@
 
 #include <sodium.h>
 
-#include "keys.h"
-#include "sig.h"
+#include "evidence/keys.h"
+#include "evidence/sig.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -10,11 +10,12 @@
 
 #include <sodium.h>
 
-#include "baseline.h"
-#include "canon.h"
-#include "claim.h"
-#include "dsse.h"
-#include "statement.h"
+#include "evidence/baseline_json.h"
+#include "evidence/canon.h"
+#include "evidence/dsse.h"
+#include "evidence/statement.h"
+#include "evidence/workload.h"
+#include "science/baseline.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect.h"
-#include "features.h"
-#include "trace.h"
+#include "capture/trace.h"
+#include "science/detect.h"
+#include "science/features.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	feat_params_default(&p);
 	p.window_ns = 1000000; /* short windows: more of them per input */
-	if (!features_trace(&t, &p, 0, UINT64_MAX, &w, &n))
+	if (!features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n))
 		free(w);
 	detect_params_default(&dp);
-	if (detect_rail_tamper(&t, 0, UINT64_MAX, &dp, &f) >= 0)
+	if (detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &dp, &f) >= 0)
 		finding__free(&f);
 	trace__free(&again);
 	trace__free(&t);

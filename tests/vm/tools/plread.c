@@ -4,7 +4,7 @@
  * every record, and print key=value results for the VM tests and benchmarks.
  *
  * The rings are validated and drained by the agent's own consumer,
- * agent/ring_reader.c, so that every VM test reading through plread tests
+ * agent/capture/ring_reader.c, so that every VM test reading through plread tests
  * the product's reader; this file only maps the device and checks what the
  * reader hands out.
  *
@@ -29,7 +29,7 @@
 
 #include <linux/powerledger.h>
 
-#include "ring_reader.h"	/* agent/ */
+#include "capture/ring_reader.h" /* agent/ */
 #include "stats.h"
 #include "util.h"
 #include "wave.h"

@@ -18,7 +18,7 @@ uint64_t mono_ns(void);
 /*
  * Parses a whole string as an unsigned integer, decimal or 0x-hex.
  * Returns 0, -EINVAL (empty, sign, trailing junk) or -ERANGE (> UINT64_MAX).
- * Not agent/util.c's parse_u64() (decimal only), which plread links too.
+ * Not agent/lib/util.c's parse_u64() (decimal only), which plread links too.
  */
 int tools_parse_u64(const char *s, uint64_t *out);
 

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Power CSV import: logger or nvidia-smi output -> trace.
+ *
+ * The first non-empty, non-# line is the header.  Columns are found by name
+ * (case-insensitive, units in [..], (..) or a _unit suffix):
+ *   time    timestamp, time, ts, t, elapsed; unit s, ms, us, ns, or ISO-8601
+ *           values ("2024-01-15T10:23:45.123Z", nvidia-smi's
+ *           "2024/01/15 10:23:45.123"; no zone means UTC)
+ *   power   power, watts, w, p, power.draw, pin, pout; unit W (default),
+ *           mW, kW
+ *   volts   volts, voltage, v, vin, vout; unit V (default), mV
+ *   amps    amps, current, a, i, iin, iout; unit A (default), mA
+ * Values may carry a unit suffix ("250.45 W").  Delimiter: comma, or
+ * semicolon or tab when the header has no comma; fields may be quoted.
+ * Without a power column, power is volts * amps.  Rows must have strictly
+ * increasing timestamps; a bad row is reported with its line number.
+ */
+#ifndef PL_CSV_H
+#define PL_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/trace.h"
+#include "lib/util.h"
+
+enum csv_time_unit {
+	CSV_TIME_AUTO = 0, /* header unit, else ISO when values look like dates, else s */
+	CSV_TIME_S,
+	CSV_TIME_MS,
+	CSV_TIME_US,
+	CSV_TIME_NS,
+	CSV_TIME_ISO,
+};
+
+struct csv_opts {
+	enum csv_time_unit unit;
+	uint64_t period_ns; /* 0: median interval */
+	bool skip_bad;	    /* drop bad rows instead of failing */
+	bool output_rails;  /* readings are the PSU output (POUT/VOUT/IOUT), else input (PIN/VIN/IIN) */
+	uint32_t dev_id;
+	const char *mfr_id, *mfr_model, *mfr_serial, *host; /* NULL: "" */
+};
+
+#define CSV_MAX_REPORTED 20
+
+struct csv_report {
+	size_t rows;			 /* data rows seen */
+	size_t bad;			 /* rows rejected */
+	size_t reported;		 /* messages in msg[] */
+	char msg[CSV_MAX_REPORTED][200]; /* "line 17: ..." */
+	bool no_zone;			 /* ISO times without a zone were taken as UTC */
+	enum csv_time_unit unit;	 /* the unit used */
+	uint64_t period_ns;		 /* the period used */
+};
+
+/* csv.c APIs: */
+
+/*
+ * Parses n bytes of CSV into a new trace (t is initialized here).  Returns
+ * 0, or -EINVAL with e set: no usable header, no rows, bad rows (unless
+ * skip_bad), period not inferable.  rep lists bad rows either way.
+ */
+int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trace *t, struct csv_report *rep,
+	       struct plerr *e);
+
+/* ISO-8601 date-time (see above) -> ns since the epoch; *zone says whether a zone was given. */
+int parse_iso8601_ns(const char *s, int64_t *out_ns, bool *zone);
+
+#endif /* PL_CSV_H */

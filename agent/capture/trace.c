@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Trace file writer and bounds-checked reader.  Fields are encoded one by
+ * one in little-endian so the format does not depend on the host's struct
+ * layout or byte order.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture/trace.h"
+
+/* Header offsets, see TRACE-FORMAT.md. */
+#define H_MAGIC	      0
+#define H_VERSION     8
+#define H_HEADER_SIZE 10
+#define H_RECORD_SIZE 12
+#define H_PERIOD      16
+#define H_T0	      24
+#define H_COUNT	      32
+#define H_DEV_ID      40
+#define H_RAILS	      44
+#define H_FLAGS	      48
+#define H_REC_VERSION 52
+#define H_SOURCE      54
+#define H_RESERVED0   55
+#define H_MFR_ID      56
+#define H_MFR_MODEL   88
+#define H_MFR_SERIAL  120
+#define H_HOST	      152
+#define H_FINGERPRINT 184
+#define H_LOST	      248
+
+/* Record offsets: those of struct pl_sample. */
+#define R_TS	       0
+#define R_SEQ	       8
+#define R_DEV_ID       16
+#define R_FLAGS	       20
+#define R_RAILS	       24
+#define R_STATUS       28
+#define R_PAGE	       30
+#define R_VERSION      31
+#define R_VIN	       32
+#define R_IIN	       40
+#define R_VOUT	       48
+#define R_IOUT	       56
+#define R_POUT	       64
+#define R_PIN	       72
+#define R_TEMP	       80
+#define R_READ_NS      84
+#define R_OVERRUNS     88
+#define R_GPU_PID      92
+#define R_GPU_CTX      96
+#define R_RESERVED     104
+#define R_RESERVED_LEN 24
+
+_Static_assert(sizeof(struct pl_sample) == PL_SAMPLE_SIZE, "pl_sample is 128 bytes");
+_Static_assert(R_RESERVED + R_RESERVED_LEN == PL_SAMPLE_SIZE, "record layout covers pl_sample");
+_Static_assert(H_LOST + 8 == PLTR_HEADER_SIZE, "header layout covers 256 bytes");
+
+static const char *const source_names[__PLTR_SRC_MAX] = { "kmod", "csv", "synthetic" };
+
+const char *trace_source_name(uint8_t src)
+{
+	return src < __PLTR_SRC_MAX ? source_names[src] : "?";
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+static void copy_str(char *dst, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src && src[i] && i < PLTR_STR_LEN; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] <= 0x7e) ? src[i] : '?';
+	dst[i] = 0;
+}
+
+void trace_fingerprint(const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host,
+		       char out[SHA256_HEX_LEN])
+{
+	struct buf b = { 0 };
+
+	/* Strings are at most 32 bytes each: this cannot fail short of ENOMEM on 256 bytes. */
+	buf_put(&b, mfr_id, strlen(mfr_id) + 1);
+	buf_put(&b, mfr_model, strlen(mfr_model) + 1);
+	buf_put(&b, mfr_serial, strlen(mfr_serial) + 1);
+	buf_put(&b, host, strlen(host));
+	sha256_hex(b.p ? b.p : (const uint8_t *)"", b.len, out);
+	buf_free(&b);
+}
+
+void trace_init(struct trace *t, uint64_t period_ns, uint32_t dev_id, uint32_t rails, uint8_t source, uint32_t flags,
+		const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host)
+{
+	memset(t, 0, sizeof(*t));
+	t->info.record_size = PLTR_RECORD_SIZE;
+	t->info.record_version = PL_SAMPLE_VERSION;
+	t->info.period_ns = period_ns;
+	t->info.dev_id = dev_id;
+	t->info.rails = rails;
+	t->info.source = source;
+	t->info.flags = flags;
+	copy_str(t->info.mfr_id, mfr_id);
+	copy_str(t->info.mfr_model, mfr_model);
+	copy_str(t->info.mfr_serial, mfr_serial);
+	copy_str(t->info.host, host);
+	trace_fingerprint(t->info.mfr_id, t->info.mfr_model, t->info.mfr_serial, t->info.host, t->info.fingerprint);
+}
+
+int trace_push(struct trace *t, const struct pl_sample *s)
+{
+	struct pl_sample *p;
+	size_t cap;
+
+	if (t->n == t->cap) {
+		cap = t->cap ? t->cap * 2 : 1024;
+		p = realloc(t->s, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		t->s = p;
+		t->cap = cap;
+	}
+	if (t->n == 0)
+		t->info.t0_ns = s->ts_ns;
+	t->s[t->n++] = *s;
+	return 0;
+}
+
+void trace__free(struct trace *t)
+{
+	free(t->s);
+	t->s = NULL;
+	t->n = t->cap = 0;
+}
+
+static void encode_record(uint8_t *r, const struct pl_sample *s)
+{
+	memset(r, 0, PLTR_RECORD_SIZE);
+	put64(r + R_TS, s->ts_ns);
+	put64(r + R_SEQ, s->seq);
+	put32(r + R_DEV_ID, s->dev_id);
+	put32(r + R_FLAGS, s->flags);
+	put32(r + R_RAILS, s->rails);
+	put16(r + R_STATUS, s->status_word);
+	r[R_PAGE] = s->page;
+	r[R_VERSION] = s->version;
+	put64(r + R_VIN, (uint64_t)s->vin_uv);
+	put64(r + R_IIN, (uint64_t)s->iin_ua);
+	put64(r + R_VOUT, (uint64_t)s->vout_uv);
+	put64(r + R_IOUT, (uint64_t)s->iout_ua);
+	put64(r + R_POUT, (uint64_t)s->pout_uw);
+	put64(r + R_PIN, (uint64_t)s->pin_uw);
+	put32(r + R_TEMP, (uint32_t)s->temp_mc);
+	put32(r + R_READ_NS, s->read_ns);
+	put32(r + R_OVERRUNS, s->overruns);
+	put32(r + R_GPU_PID, s->gpu_pid);
+	put64(r + R_GPU_CTX, s->gpu_ctx);
+}
+
+static void decode_record(const uint8_t *r, struct pl_sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->ts_ns = get64(r + R_TS);
+	s->seq = get64(r + R_SEQ);
+	s->dev_id = get32(r + R_DEV_ID);
+	s->flags = get32(r + R_FLAGS);
+	s->rails = get32(r + R_RAILS);
+	s->status_word = get16(r + R_STATUS);
+	s->page = r[R_PAGE];
+	s->version = r[R_VERSION];
+	s->vin_uv = (int64_t)get64(r + R_VIN);
+	s->iin_ua = (int64_t)get64(r + R_IIN);
+	s->vout_uv = (int64_t)get64(r + R_VOUT);
+	s->iout_ua = (int64_t)get64(r + R_IOUT);
+	s->pout_uw = (int64_t)get64(r + R_POUT);
+	s->pin_uw = (int64_t)get64(r + R_PIN);
+	s->temp_mc = (int32_t)get32(r + R_TEMP);
+	s->read_ns = get32(r + R_READ_NS);
+	s->overruns = get32(r + R_OVERRUNS);
+	s->gpu_pid = get32(r + R_GPU_PID);
+	s->gpu_ctx = get64(r + R_GPU_CTX);
+}
+
+static void encode_header(const struct trace *t, uint8_t h[PLTR_HEADER_SIZE])
+{
+	memset(h, 0, PLTR_HEADER_SIZE);
+	memcpy(h + H_MAGIC, PLTR_MAGIC, 8);
+	put16(h + H_VERSION, PLTR_VERSION);
+	put16(h + H_HEADER_SIZE, PLTR_HEADER_SIZE);
+	put32(h + H_RECORD_SIZE, PLTR_RECORD_SIZE);
+	put64(h + H_PERIOD, t->info.period_ns);
+	put64(h + H_T0, t->n ? t->s[0].ts_ns : 0);
+	put64(h + H_COUNT, t->n);
+	put32(h + H_DEV_ID, t->info.dev_id);
+	put32(h + H_RAILS, t->info.rails);
+	put32(h + H_FLAGS, t->info.flags);
+	put16(h + H_REC_VERSION, t->info.record_version);
+	h[H_SOURCE] = t->info.source;
+	memcpy(h + H_MFR_ID, t->info.mfr_id, strlen(t->info.mfr_id));
+	memcpy(h + H_MFR_MODEL, t->info.mfr_model, strlen(t->info.mfr_model));
+	memcpy(h + H_MFR_SERIAL, t->info.mfr_serial, strlen(t->info.mfr_serial));
+	memcpy(h + H_HOST, t->info.host, strlen(t->info.host));
+	memcpy(h + H_FINGERPRINT, t->info.fingerprint, 64);
+	put64(h + H_LOST, t->info.lost);
+}
+
+int trace_encode(const struct trace *t, struct buf *out)
+{
+	uint8_t h[PLTR_HEADER_SIZE];
+	size_t i;
+
+	encode_header(t, h);
+	if (t->n > (SIZE_MAX - PLTR_HEADER_SIZE) / PLTR_RECORD_SIZE ||
+	    buf_reserve(out, PLTR_HEADER_SIZE + t->n * PLTR_RECORD_SIZE))
+		return -ENOMEM;
+	buf_put(out, h, sizeof(h));
+	for (i = 0; i < t->n; i++) {
+		encode_record(out->p + out->len, &t->s[i]);
+		out->len += PLTR_RECORD_SIZE;
+	}
+	out->p[out->len] = 0;
+	return 0;
+}
+
+#define IO_RECORDS 512 /* records per write or per released read chunk: 64 KiB */
+
+int trace_save_digest(const char *path, const struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e)
+{
+	uint8_t h[PLTR_HEADER_SIZE], *chunk;
+	struct afile f;
+	size_t i, k;
+	int ret;
+
+	chunk = malloc(IO_RECORDS * PLTR_RECORD_SIZE);
+	if (!chunk)
+		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
+	ret = afile_open(&f, path, e);
+	if (ret) {
+		free(chunk);
+		return ret;
+	}
+	encode_header(t, h);
+	afile_write(&f, h, sizeof(h));
+	for (i = 0; i < t->n; i += k) {
+		k = t->n - i < IO_RECORDS ? t->n - i : IO_RECORDS;
+		for (size_t j = 0; j < k; j++)
+			encode_record(chunk + j * PLTR_RECORD_SIZE, &t->s[i + j]);
+		afile_write(&f, chunk, k * PLTR_RECORD_SIZE);
+	}
+	free(chunk);
+	return afile_commit(&f, 0644, digest, e);
+}
+
+int trace_save(const char *path, const struct trace *t, struct plerr *e)
+{
+	return trace_save_digest(path, t, NULL, e);
+}
+
+/* A NUL-padded printable-ASCII string field. */
+static int get_str(const uint8_t *h, size_t off, char *out, const char *what, struct plerr *e)
+{
+	size_t i, len = 0;
+
+	while (len < PLTR_STR_LEN && h[off + len])
+		len++;
+	for (i = 0; i < len; i++)
+		if (h[off + i] < 0x20 || h[off + i] > 0x7e)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %zu: %s holds a non-printable byte",
+					 off + i, what);
+	for (i = len; i < PLTR_STR_LEN; i++)
+		if (h[off + i])
+			return plerr_set(e, -EINVAL, "corrupt header at offset %zu: %s is not NUL-padded", off + i,
+					 what);
+	memcpy(out, h + off, len);
+	out[len] = 0;
+	return 0;
+}
+
+static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint16_t *hsize, uint64_t *count,
+			struct plerr *e)
+{
+	char fp[SHA256_HEX_LEN];
+	uint16_t version;
+
+	if (n < 12)
+		return plerr_set(e, -EINVAL, "truncated at offset %zu (the header needs %d bytes)", n,
+				 PLTR_HEADER_SIZE);
+	if (memcmp(h + H_MAGIC, PLTR_MAGIC, 8))
+		return plerr_set(e, -EINVAL, "bad magic at offset 0: not a powerledger trace");
+	version = get16(h + H_VERSION);
+	if (version != PLTR_VERSION)
+		return plerr_set(e, -EINVAL, "unsupported version %u at offset %d (this agent reads version %d)",
+				 version, H_VERSION, PLTR_VERSION);
+	*hsize = get16(h + H_HEADER_SIZE);
+	if (*hsize < PLTR_HEADER_SIZE)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: header size %u < %d", H_HEADER_SIZE, *hsize,
+				 PLTR_HEADER_SIZE);
+	if (n < *hsize)
+		return plerr_set(e, -EINVAL, "truncated at offset %zu (the header needs %u bytes)", n, *hsize);
+	memset(ti, 0, sizeof(*ti));
+	ti->record_size = get32(h + H_RECORD_SIZE);
+	if (ti->record_size < PLTR_RECORD_SIZE || ti->record_size > PLTR_MAX_RECORD)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: record size %u outside %d..%d",
+				 H_RECORD_SIZE, ti->record_size, PLTR_RECORD_SIZE, PLTR_MAX_RECORD);
+	ti->period_ns = get64(h + H_PERIOD);
+	if (ti->period_ns == 0 || ti->period_ns > PLTR_MAX_PERIOD_NS)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: sample period %" PRIu64 " ns", H_PERIOD,
+				 ti->period_ns);
+	ti->t0_ns = get64(h + H_T0);
+	*count = get64(h + H_COUNT);
+	ti->dev_id = get32(h + H_DEV_ID);
+	ti->rails = get32(h + H_RAILS);
+	if (ti->rails & ~__PL_RAIL_ALL)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown rail bits 0x%x", H_RAILS,
+				 ti->rails & ~__PL_RAIL_ALL);
+	ti->flags = get32(h + H_FLAGS);
+	if (ti->flags & ~__PLTR_F_ALL)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown flag bits 0x%x", H_FLAGS,
+				 ti->flags & ~__PLTR_F_ALL);
+	ti->record_version = get16(h + H_REC_VERSION);
+	if (ti->record_version != PL_SAMPLE_VERSION)
+		return plerr_set(e, -EINVAL, "unsupported record version %u at offset %d", ti->record_version,
+				 H_REC_VERSION);
+	ti->source = h[H_SOURCE];
+	if (ti->source >= __PLTR_SRC_MAX)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown source %u", H_SOURCE, ti->source);
+	if (h[H_RESERVED0])
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: reserved byte is not zero", H_RESERVED0);
+	if (get_str(h, H_MFR_ID, ti->mfr_id, "mfr_id", e) || get_str(h, H_MFR_MODEL, ti->mfr_model, "mfr_model", e) ||
+	    get_str(h, H_MFR_SERIAL, ti->mfr_serial, "mfr_serial", e) || get_str(h, H_HOST, ti->host, "host", e))
+		return -EINVAL;
+	memcpy(ti->fingerprint, h + H_FINGERPRINT, 64);
+	ti->fingerprint[64] = 0;
+	trace_fingerprint(ti->mfr_id, ti->mfr_model, ti->mfr_serial, ti->host, fp);
+	if (strcmp(fp, ti->fingerprint))
+		return plerr_set(e, -EINVAL,
+				 "corrupt header at offset %d: fingerprint does not match the MFR strings and host",
+				 H_FINGERPRINT);
+	ti->lost = get64(h + H_LOST);
+	for (size_t i = PLTR_HEADER_SIZE; i < *hsize; i++)
+		if (h[i])
+			return plerr_set(e, -EINVAL,
+					 "corrupt header at offset %zu: bytes past the v1 header must be zero", i);
+	return 0;
+}
+
+static int check_record(const uint8_t *r, const struct trace_info *ti, uint64_t idx, size_t off, struct plerr *e)
+{
+	uint32_t flags = get32(r + R_FLAGS), rails = get32(r + R_RAILS);
+	size_t i;
+
+	if (r[R_VERSION] != ti->record_version)
+		return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: version %u, header says %u", idx,
+				 off + R_VERSION, r[R_VERSION], ti->record_version);
+	if (flags & ~__PL_SF_ALL)
+		return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: unknown flag bits 0x%x", idx,
+				 off + R_FLAGS, flags & ~__PL_SF_ALL);
+	if (rails & ~__PL_RAIL_ALL)
+		return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: unknown rail bits 0x%x", idx,
+				 off + R_RAILS, rails & ~__PL_RAIL_ALL);
+	for (i = R_RESERVED; i < ti->record_size; i++)
+		if (r[i])
+			return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: reserved byte is not zero", idx,
+					 off + i);
+	return 0;
+}
+
+/*
+ * trace_parse(); with release set, p is a private file mapping whose
+ * decoded pages are handed back as the walk passes them (MADV_DONTNEED):
+ * a loaded trace costs its decoded records, not twice that.
+ */
+static int parse_impl(const uint8_t *p, size_t n, struct trace *t, struct plerr *e, bool release)
+{
+	size_t done = 0, page = release ? (size_t)sysconf(_SC_PAGESIZE) : 0;
+	uint64_t count = 0, i, have;
+	uint16_t hsize = 0;
+	size_t off;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	ret = parse_header(p, n, &t->info, &hsize, &count, e);
+	if (ret)
+		return ret;
+	have = (n - hsize) / t->info.record_size;
+	if (count > have) {
+		off = hsize + (size_t)have * t->info.record_size;
+		return plerr_set(e, -EINVAL,
+				 "truncated at offset %zu (header says %" PRIu64 " records, %" PRIu64
+				 " complete; record %" PRIu64 " at offset %zu needs %u bytes, %zu present)",
+				 n, count, have, have, off, t->info.record_size, n - off);
+	}
+	off = hsize + (size_t)count * t->info.record_size;
+	if (off != n)
+		return plerr_set(e, -EINVAL, "trailing data at offset %zu (%zu bytes after record %" PRIu64 ")", off,
+				 n - off, count);
+	if (count) {
+		t->s = malloc((size_t)count * sizeof(*t->s));
+		if (!t->s)
+			return plerr_set(e, -ENOMEM, "out of memory for %" PRIu64 " records", count);
+		t->cap = (size_t)count;
+	}
+	for (i = 0; i < count; i++) {
+		off = hsize + (size_t)i * t->info.record_size;
+		ret = check_record(p + off, &t->info, i, off, e);
+		if (ret)
+			goto fail;
+		decode_record(p + off, &t->s[i]);
+		t->n++;
+		if (release && (i + 1) % (16 * IO_RECORDS) == 0) {
+			size_t upto = (off + t->info.record_size) / page * page;
+
+			if (upto > done) {
+				madvise((void *)(p + done), upto - done, MADV_DONTNEED);
+				done = upto;
+			}
+		}
+	}
+	if (count && t->s[0].ts_ns != t->info.t0_ns) {
+		ret = plerr_set(e, -EINVAL, "corrupt header at offset %d: t0_ns differs from the first record's ts_ns",
+				H_T0);
+		goto fail;
+	}
+	if (!count && t->info.t0_ns) {
+		ret = plerr_set(e, -EINVAL, "corrupt header at offset %d: t0_ns set in an empty trace", H_T0);
+		goto fail;
+	}
+	return 0;
+fail:
+	trace__free(t);
+	return ret;
+}
+
+int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e)
+{
+	return parse_impl(p, n, t, e, false);
+}
+
+int trace_load(const char *path, struct trace *t, struct plerr *e)
+{
+	struct stat st;
+	void *map;
+	int fd, ret;
+
+	/* O_NONBLOCK: a FIFO without a writer is refused below, not waited for */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return plerr_set(e, -EINVAL, "%s: not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		ret = trace_parse((const uint8_t *)"", 0, t, e);
+		if (ret)
+			plerr_prefix(e, path);
+		return ret;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return plerr_set(e, -errno, "%s: cannot map: %s", path, strerror(errno));
+	ret = parse_impl(map, (size_t)st.st_size, t, e, true);
+	if (ret)
+		plerr_prefix(e, path);
+	munmap(map, (size_t)st.st_size);
+	return ret;
+}
+

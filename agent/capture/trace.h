@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Trace files (.pltr): a versioned little-endian header and fixed-size
+ * records carrying everything struct pl_sample carries, GPU-context tags
+ * included.  The byte layout is specified in agent/TRACE-FORMAT.md; the
+ * SHA-256 of the file's bytes is the subject of its Trace statement.
+ */
+#ifndef PL_TRACE_H
+#define PL_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/powerledger.h>
+
+#include "lib/sample.h"
+#include "lib/util.h"
+#include "science/series.h"
+
+#define PLTR_MAGIC	   "PLTRACE\0"
+#define PLTR_VERSION	   1
+#define PLTR_HEADER_SIZE   256
+#define PLTR_RECORD_SIZE   PL_SAMPLE_SIZE
+#define PLTR_MAX_HEADER	   65536
+#define PLTR_MAX_RECORD	   4096
+#define PLTR_MAX_PERIOD_NS 3600000000000ULL /* one sample an hour is the slowest we accept */
+#define PLTR_STR_LEN	   32
+
+/* Header flags. */
+#define PLTR_F_REALTIME (1U << 0) /* ts_ns is CLOCK_REALTIME (ns since the epoch), else CLOCK_MONOTONIC */
+#define __PLTR_F_ALL	((1U << 1) - 1)
+
+enum pltr_source {
+	PLTR_SRC_KMOD = 0,	/* /dev/powerledger rings */
+	PLTR_SRC_CSV = 1,	/* powerledger import */
+	PLTR_SRC_SYNTHETIC = 2, /* powerledger demo, tests */
+	__PLTR_SRC_MAX
+};
+
+struct trace_info {
+	uint32_t record_size; /* bytes per record in the file; >= PL_SAMPLE_SIZE */
+	uint64_t period_ns;   /* nominal sampling period */
+	uint64_t t0_ns;	      /* ts_ns of the first record (0 for an empty trace) */
+	uint64_t lost;	      /* records the capture knows it lost (ring overflows) */
+	uint32_t dev_id;
+	uint32_t rails;		       /* PL_RAIL_* the device reads */
+	uint32_t flags;		       /* PLTR_F_* */
+	uint16_t record_version;       /* PL_SAMPLE_VERSION of the records */
+	uint8_t source;		       /* enum pltr_source */
+	char mfr_id[PLTR_STR_LEN + 1]; /* printable ASCII, NUL-terminated */
+	char mfr_model[PLTR_STR_LEN + 1];
+	char mfr_serial[PLTR_STR_LEN + 1];
+	char host[PLTR_STR_LEN + 1];
+	char fingerprint[SHA256_HEX_LEN]; /* trace_fingerprint() of the four strings */
+};
+
+struct trace {
+	struct trace_info info;
+	struct pl_sample *s; /* host byte order */
+	size_t n;
+	size_t cap;
+};
+
+/* trace.c APIs: */
+
+const char *trace_source_name(uint8_t src); /* "kmod", "csv", "synthetic" */
+
+/*
+ * Hardware fingerprint: lowercase hex SHA-256 of
+ * mfr_id NUL mfr_model NUL mfr_serial NUL host.
+ */
+void trace_fingerprint(const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host,
+		       char out[SHA256_HEX_LEN]);
+
+/*
+ * Starts an empty trace: copies the strings (truncated to PLTR_STR_LEN,
+ * non-printable bytes replaced by '?') and computes the fingerprint.
+ */
+void trace_init(struct trace *t, uint64_t period_ns, uint32_t dev_id, uint32_t rails, uint8_t source, uint32_t flags,
+		const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host);
+/* Appends a record (t0_ns follows the first one).  -ENOMEM. */
+int trace_push(struct trace *t, const struct pl_sample *s);
+void trace__free(struct trace *t);
+
+/* Serializes t (header + records, little-endian) onto out.  -ENOMEM. */
+int trace_encode(const struct trace *t, struct buf *out);
+/*
+ * Writes t to path atomically (mode 0644), streamed in 64 KiB chunks: no
+ * second copy of the records in memory.  digest (if not NULL) receives the
+ * SHA-256 of the file's bytes, as trace_encode() would have produced them.
+ */
+int trace_save_digest(const char *path, const struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e);
+int trace_save(const char *path, const struct trace *t, struct plerr *e);
+
+/*
+ * Parses and bounds-checks a whole trace file image.  Every error names the
+ * byte offset it concerns: "truncated at offset 4096 (record 31 needs 128
+ * bytes, 64 present)", "bad magic at offset 0", "record 7 at offset 1152:
+ * unknown flag bits 0x80".
+ */
+int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e);
+/* Reads and parses path; e is prefixed with the path. */
+int trace_load(const char *path, struct trace *t, struct plerr *e);
+
+/*
+ * The science/ view of t (valid while t is): fills *v and returns it, so a
+ * caller can write features_windows(trace_series(&t, &(struct series){ 0 }), ...).
+ */
+static inline const struct series *trace_series(const struct trace *t, struct series *v)
+{
+	v->s = t->s;
+	v->n = t->n;
+	v->period_ns = t->info.period_ns;
+	v->lost = t->info.lost;
+	v->kernel_timing = t->info.source != PLTR_SRC_CSV;
+	return v;
+}
+
+#endif /* PL_TRACE_H */

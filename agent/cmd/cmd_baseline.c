@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* powerledger baseline register --model M --key OPERATOR.key -o OUT TRACE... */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/trace.h"
+#include "cmd/cli.h"
+#include "evidence/baseline_json.h"
+#include "evidence/statement.h"
+#include "science/baseline.h"
+
+/* The manual page reads as it prints: */
+/* clang-format off */
+const char cmd_baseline_help[] =
+"NAME\n"
+"       powerledger baseline - register a model baseline from commissioning\n"
+"       traces\n"
+"\n"
+"SYNOPSIS\n"
+"       powerledger baseline register --model NAME --key OPERATOR.key\n"
+"                                     -o OUT [--window DURATION] TRACE...\n"
+"\n"
+"DESCRIPTION\n"
+"       Computes the window features (see features) of every commissioning\n"
+"       TRACE -- recorded while the host ran the named model under its normal\n"
+"       load -- and records, per feature, the median and the median absolute\n"
+"       deviation (MAD) over all windows, in the feature's integer unit.\n"
+"       Features that describe the model (feat_desc[].model in\n"
+"       agent/features.c) are summarized over active windows only (at least\n"
+"       3 bursts).  The traces must come from one host (same hardware\n"
+"       fingerprint) and give at least 10 usable windows.  The result is a\n"
+"       Baseline/v1 in-toto statement (subjects: the trace files; predicate:\n"
+"       features {NAME: {mad, median}}, features_version,\n"
+"       hardware_fingerprint, model, samples, window_ns, windows) in a DSSE\n"
+"       envelope signed with the operator key.\n"
+"\n"
+"OPTIONS\n"
+"       --model NAME    The model the traces show, e.g. gpt4-class.  Required.\n"
+"       --key KEY       Operator private key.  Required.\n"
+"       -o, --out OUT   Envelope to write.  Required.\n"
+"       --window D      Window length (default 1s); check uses the same.\n"
+"\n"
+"OUTPUT\n"
+"       Tab-separated: OUT, model, windows, samples, features recorded,\n"
+"       envelope SHA-256.\n"
+"\n"
+"EXIT STATUS\n"
+"       0      baseline written.\n"
+"       2      usage error, bad key, unreadable or corrupt trace, traces from\n"
+"              different hosts, too few windows.\n"
+"\n"
+"FILES\n"
+"       OUT    canonical DSSE envelope (Baseline/v1); keep it next to the\n"
+"              traces so verify can check their digests.\n"
+"\n"
+"EXAMPLES\n"
+"       powerledger baseline register --model gpt4-class \\\n"
+"           --key operator.key -o gpt4.baseline.dsse.json comm-*.pltr\n";
+/* clang-format on */
+
+static int do_register(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "model", required_argument, NULL, 'm' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "window", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *model = NULL, *keypath = NULL, *out = NULL;
+	struct window_features *all = NULL, *w, *tmp;
+	char fp[SHA256_HEX_LEN] = "", digest[SHA256_HEX_LEN];
+	struct pl_seckey key = { 0 };
+	struct feat_params p;
+	struct plerr e = { "" };
+	struct buf env = { 0 };
+	struct baseline b;
+	json_t *subj = NULL, *stmt;
+	size_t nall = 0, n, i, nf = 0;
+	int c, f, ret = PL_EXIT_ERR;
+
+	feat_params_default(&p);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model = optarg; break;
+		case 'k': keypath = optarg; break;
+		case 'o': out = optarg; break;
+		case 'w':
+			if (parse_duration_ns(optarg, &p.window_ns))
+				return usage_error("baseline", "bad --window '%s'", optarg);
+			break;
+		default: return usage_error("baseline", "bad option");
+		}
+	}
+	if (!model || !keypath || !out)
+		return usage_error("baseline", "--model, --key and -o are required");
+	if (optind == argc)
+		return usage_error("baseline", "no commissioning TRACE");
+	if (seckey__load(&key, keypath, &e))
+		goto err;
+	subj = json_array();
+	if (!subj)
+		goto oom;
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		struct trace t;
+
+		if (trace_load(argv[i], &t, &e) || file_sha256_hex(argv[i], digest, &e))
+			goto err;
+		if (!fp[0]) {
+			memcpy(fp, t.info.fingerprint, sizeof(fp));
+		} else if (strcmp(fp, t.info.fingerprint)) {
+			plerr_set(&e, -1, "%s: from other hardware than %s (fingerprint %.16s...)", argv[i],
+				  argv[optind], t.info.fingerprint);
+			trace__free(&t);
+			goto err;
+		}
+		ret = features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n);
+		trace__free(&t);
+		if (ret) {
+			ret = PL_EXIT_ERR;
+			goto oom;
+		}
+		ret = PL_EXIT_ERR;
+		tmp = realloc(all, (nall + n + 1) * sizeof(*all));
+		if (!tmp) {
+			free(w);
+			goto oom;
+		}
+		all = tmp;
+		memcpy(all + nall, w, n * sizeof(*w));
+		nall += n;
+		free(w);
+		if (json_array_append_new(subj, subject_new(path_base(argv[i]), digest)))
+			goto oom;
+	}
+	if (baseline_build(all, nall, model, fp, p.window_ns, &b, &e))
+		goto err;
+	stmt = statement_new(PL_KIND_BASELINE, subj, baseline_predicate(&b));
+	subj = NULL;
+	if (!stmt)
+		goto oom;
+	if (statement_sign(stmt, &key, &env, &e) || file_write_atomic(out, env.p, env.len, 0644, &e)) {
+		json_decref(stmt);
+		goto err;
+	}
+	json_decref(stmt);
+	for (f = 0; f < __FEAT_MAX; f++)
+		nf += b.have[f];
+	sha256_hex(env.p, env.len, digest);
+	printf("%s\t%s\t%llu\t%llu\t%zu\t%s\n", out, model, (unsigned long long)b.windows,
+	       (unsigned long long)b.samples, nf, digest);
+	ret = PL_EXIT_OK;
+	goto cleanup;
+oom:
+	plerr_set(&e, -1, "out of memory");
+err:
+	pl_error(&e);
+cleanup:
+	json_decref(subj);
+	free(all);
+	buf_free(&env);
+	seckey__free(&key);
+	return ret;
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("baseline", "missing subcommand (register)");
+	if (!strcmp(argv[1], "register"))
+		return do_register(argc - 1, argv + 1);
+	return usage_error("baseline", "unknown subcommand '%s' (register)", argv[1]);
+}

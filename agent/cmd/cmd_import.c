@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* powerledger import CSV -o TRACE [options] */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capture/csv.h"
+#include "cmd/cli.h"
+
+/* The manual page reads as it prints: */
+/* clang-format off */
+const char cmd_import_help[] =
+"NAME\n"
+"       powerledger import - convert a power CSV into a trace file\n"
+"\n"
+"SYNOPSIS\n"
+"       powerledger import CSV -o TRACE [--time-unit s|ms|us|ns|iso]\n"
+"                          [--period DURATION] [--rail in|out] [--skip-bad]\n"
+"                          [--host NAME] [--mfr-id S] [--mfr-model S]\n"
+"                          [--mfr-serial S] [--dev-id N]\n"
+"\n"
+"DESCRIPTION\n"
+"       Reads power readings logged by another tool (a PDU or PSU logger,\n"
+"       `nvidia-smi --query-gpu=timestamp,power.draw --format=csv -lms 100`)\n"
+"       and writes a trace (agent/TRACE-FORMAT.md) that every other verb\n"
+"       reads.  The first non-empty line not starting with # is the header;\n"
+"       columns are recognized by name, case-insensitively, with the unit in\n"
+"       brackets, parentheses or a _unit suffix:\n"
+"         time    timestamp, time, ts, t, elapsed (s, ms, us, ns, or ISO-8601\n"
+"                 such as 2024-01-15T10:23:45.123Z or 2024/01/15 10:23:45.123)\n"
+"         power   power, watts, w, p, power.draw, pin, pout (W, mW, kW)\n"
+"         volts   volts, voltage, v, vin, vout (V, mV), optional\n"
+"         amps    amps, current, a, i, iin, iout (A, mA), optional\n"
+"       Other columns are ignored.  Values may carry their unit (\"250.45 W\").\n"
+"       Numbers are converted exactly in decimal (no rounding through binary\n"
+"       floating point) to uW, uV, uA and ns.  Without a power column, power\n"
+"       is volts * amps.  Any sample rate works; the period is the median\n"
+"       interval unless --period is given.  Timestamps must increase strictly.\n"
+"       A time column without a unit holds seconds, or ISO-8601 dates when the\n"
+"       values look like dates; ISO times without a zone are taken as UTC (a\n"
+"       warning says so).  ISO times and epoch seconds make a realtime-clock\n"
+"       trace; small relative times a monotonic one.\n"
+"\n"
+"       Every bad row is reported with its line number.  Without --skip-bad\n"
+"       any bad row fails the import and no trace is written.\n"
+"\n"
+"OPTIONS\n"
+"       -o, --out TRACE   Output trace (written atomically).  Required.\n"
+"       --time-unit U     Override the time unit: s, ms, us, ns or iso.\n"
+"       --period D        Nominal period, e.g. 1ms, 100ms, 1s (default:\n"
+"                         median interval).\n"
+"       --rail in|out     The readings are PSU input (PIN/VIN/IIN, default)\n"
+"                         or output (POUT/VOUT/IOUT) rails.\n"
+"       --skip-bad        Drop bad rows (still reported) instead of failing.\n"
+"       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
+"                         Header strings (printable ASCII, at most 32\n"
+"                         bytes) that make the hardware fingerprint.\n"
+"       --dev-id N        Device id stored in the trace (default 0).\n"
+"\n"
+"OUTPUT\n"
+"       Tab-separated: TRACE, rows written, bad rows, period_ns, time unit\n"
+"       used, fingerprint.  Bad rows go to stderr as\n"
+"       \"powerledger: CSV:LINE: reason\".\n"
+"\n"
+"EXIT STATUS\n"
+"       0      trace written.\n"
+"       2      usage error, unreadable CSV, no usable header, bad rows\n"
+"              without --skip-bad, write error.\n"
+"\n"
+"FILES\n"
+"       CSV    input; TRACE  output .pltr file.\n"
+"\n"
+"EXAMPLES\n"
+"       nvidia-smi --query-gpu=timestamp,power.draw --format=csv -lms 100 > gpu.csv\n"
+"       powerledger import gpu.csv -o gpu.pltr --host $(hostname)\n"
+"       powerledger import psu.csv -o psu.pltr --rail out --period 1ms\n";
+/* clang-format on */
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "time-unit", required_argument, NULL, 'u' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "rail", required_argument, NULL, 'r' },
+		{ "skip-bad", no_argument, NULL, 's' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "mfr-id", required_argument, NULL, 'I' },
+		{ "mfr-model", required_argument, NULL, 'M' },
+		{ "mfr-serial", required_argument, NULL, 'S' },
+		{ "dev-id", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const unit_names[] = { "auto", "s", "ms", "us", "ns", "iso" };
+	struct csv_opts o = { 0 };
+	struct csv_report rep;
+	struct plerr e = { "" };
+	struct buf text = { 0 };
+	struct trace t = { 0 };
+	const char *out = NULL, *csv;
+	uint64_t v;
+	size_t i;
+	int c, ret = PL_EXIT_ERR;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'u':
+			for (i = 1; i < 6 && strcmp(optarg, unit_names[i]); i++)
+				;
+			if (i == 6)
+				return usage_error("import", "--time-unit must be s, ms, us, ns or iso");
+			o.unit = (enum csv_time_unit)i;
+			break;
+		case 'p':
+			if (parse_duration_ns(optarg, &o.period_ns))
+				return usage_error("import", "bad --period '%s' (e.g. 1ms, 100ms, 1s)", optarg);
+			break;
+		case 'r':
+			if (strcmp(optarg, "in") && strcmp(optarg, "out"))
+				return usage_error("import", "--rail must be in or out");
+			o.output_rails = !strcmp(optarg, "out");
+			break;
+		case 's': o.skip_bad = true; break;
+		case 'H': o.host = optarg; break;
+		case 'I': o.mfr_id = optarg; break;
+		case 'M': o.mfr_model = optarg; break;
+		case 'S': o.mfr_serial = optarg; break;
+		case 'd':
+			if (parse_u64(optarg, &v) || v > UINT32_MAX)
+				return usage_error("import", "bad --dev-id '%s'", optarg);
+			o.dev_id = (uint32_t)v;
+			break;
+		default: return usage_error("import", "bad option");
+		}
+	}
+	if (!out)
+		return usage_error("import", "-o TRACE is required");
+	if (optind + 1 != argc)
+		return usage_error("import", "exactly one CSV");
+	csv = argv[optind];
+	if (file_read(csv, SIZE_MAX / 4, &text, &e)) {
+		pl_error(&e);
+		goto cleanup;
+	}
+	if (csv_import(text.p ? (const char *)text.p : "", text.len, &o, &t, &rep, &e)) {
+		for (i = 0; i < rep.reported; i++)
+			pl_warn("%s:%s", csv, rep.msg[i] + 5); /* "line 17: x" -> "CSV:17: x" */
+		if (rep.bad > rep.reported)
+			pl_warn("%s: %zu more bad row(s)", csv, rep.bad - rep.reported);
+		pl_warn("%s: %s", csv, e.msg);
+		goto cleanup;
+	}
+	for (i = 0; i < rep.reported; i++)
+		pl_warn("%s:%s (skipped)", csv, rep.msg[i] + 5);
+	if (rep.bad > rep.reported)
+		pl_warn("%s: %zu more bad row(s) skipped", csv, rep.bad - rep.reported);
+	if (rep.no_zone)
+		pl_warn("%s: ISO-8601 times without a zone were taken as UTC", csv);
+	if (trace_save(out, &t, &e)) {
+		pl_error(&e);
+		goto cleanup;
+	}
+	printf("%s\t%zu\t%zu\t%" PRIu64 "\t%s\t%s\n", out, t.n, rep.bad, rep.period_ns, unit_names[rep.unit],
+	       t.info.fingerprint);
+	ret = PL_EXIT_OK;
+cleanup:
+	trace__free(&t);
+	buf_free(&text);
+	return ret;
+}

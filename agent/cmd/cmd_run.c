@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* powerledger run --claims DIR (--baseline-dir DIR | --baseline FILE) --key K --reader-key K --keydir DIR -o DIR */
+#include <errno.h>
+#include <getopt.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "daemon/rund.h"
+#include "daemon/segment.h"
+
+/* The manual page reads as it prints: */
+/* clang-format off */
+const char cmd_run_help[] =
+"NAME\n"
+"       powerledger run - the capture daemon: continuous traces, checks\n"
+"       against the active claims, signed proofs\n"
+"\n"
+"SYNOPSIS\n"
+"       powerledger run --claims DIR (--baseline-dir DIR | --baseline FILE)\n"
+"                       --key OPERATOR.key --reader-key READER.key\n"
+"                       (--keydir DIR | --trust [ROLE=]PUB)... -o OUTDIR\n"
+"                       [--segment D] [--segment-memory SIZE] [--window D]\n"
+"                       [--device PATH] [--dev-id N] [--period D] [--json]\n"
+"                       [--status-interval D] [--threshold SIGMA]\n"
+"                       [--host S] [--mfr-id S] [--mfr-model S] [--mfr-serial S]\n"
+"                       [--source kmod|synth[:WL[=D],...]]\n"
+"\n"
+"DESCRIPTION\n"
+"       Maps the powerledger module's rings once (the only consumer), starts\n"
+"       sampling and waits with epoll on the device (woken at a quarter ring,\n"
+"       and every 250 ms).  The records of one device go into an in-memory\n"
+"       segment, a buffer sized once for SEGMENT / period records (plus 5 %,\n"
+"       within --segment-memory) and reused, so memory does not grow with\n"
+"       uptime.  Segments follow a\n"
+"       grid of SEGMENT from the first record; when one ends it is written\n"
+"       to OUTDIR as a trace (agent/TRACE-FORMAT.md) and its reader-signed\n"
+"       Trace statement, each atomically (temporary file, fsync, rename,\n"
+"       fsync of the directory).\n"
+"\n"
+"       Then the claims directory is read again -- claims may be added or\n"
+"       removed while the daemon runs -- and the segment is checked against\n"
+"       every active claim exactly as `powerledger check` does.  A claim is\n"
+"       active when its Workload statement verifies against the trusted keys\n"
+"       (vendor role), names this host's hardware fingerprint, has a\n"
+"       baseline for its model, and its time window overlaps the segment\n"
+"       (the detectors look only at the overlap).  Each contradiction is a\n"
+"       Proof signed with the operator key.  A claim that does not verify,\n"
+"       or has no baseline, is reported once (again if it changes) and\n"
+"       skipped.  With --baseline-dir, each model's baseline is the one\n"
+"       commissioned on this hardware, else the newest.\n"
+"\n"
+"       Checks run one per loop turn, the rings drained in between.  Errors\n"
+"       after start-up -- a full disk, a bad claim, a failed check -- are\n"
+"       reported and the daemon goes on.\n"
+"\n"
+"       Signals: SIGTERM and SIGINT drain the rings, write the partial\n"
+"       segment, finish its checks and exit 0; SIGHUP re-reads the claims\n"
+"       now.  SIGPIPE is ignored.\n"
+"\n"
+"OPTIONS\n"
+"       --claims DIR        Vendor claims (*.dsse.json).  Required.\n"
+"       --baseline-dir DIR  Baselines, re-read with the claims.\n"
+"       --baseline FILE     One baseline, checked at start.  One of the two\n"
+"                           is required.\n"
+"       --key KEY           Operator private key: signs proofs.  Required.\n"
+"       --reader-key KEY    Reader private key: signs traces.  Required.\n"
+"       --keydir DIR        Trust DIR/{reader,operator,vendor}.pub by role.\n"
+"       --trust [ROLE=]PUB  Trust one public key.  At least one key.\n"
+"       -o, --out OUTDIR    Traces, statements and proofs (created if\n"
+"                           missing).  Required.\n"
+"       --segment D         Segment length, 1s .. 1h (default 60s).\n"
+"       --segment-memory SIZE\n"
+"                           The segment buffer's budget, 8KiB .. 256MiB\n"
+"                           (default 8MiB: 65536 records, 65 s at 1 kHz).\n"
+"                           A segment that needs more (a long one at a\n"
+"                           short period) is cut when the buffer fills\n"
+"                           (the segment event says \"cut\") and the next\n"
+"                           trace continues the slot; a warning says so at\n"
+"                           start.\n"
+"       --window D          Window of the live features in the status\n"
+"                           (default 1s); detection uses the baseline's.\n"
+"       --device PATH       Default /dev/powerledger.\n"
+"       --dev-id N          Device to capture (default: the first seen).\n"
+"       --period D          Set the sampling period first (100us .. 1s).\n"
+"       --json              JSON events even on a terminal.\n"
+"       --status-interval D Status every D (default 1s on a terminal, 10s\n"
+"                           as JSON; 0: never).\n"
+"       --threshold SIGMA   model-mismatch threshold (default 3).\n"
+"       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
+"                           Identity for trace headers and the hardware\n"
+"                           fingerprint, as for record (default host:\n"
+"                           gethostname(), others empty).\n"
+"       --source SRC        kmod (default): the device.  synth[:WL[=D],...]:\n"
+"                           synthetic samples in real time (WL gpt4, small,\n"
+"                           miner, tampered, each for D, the last for ever)\n"
+"                           with the demo host's identity -- for tests and\n"
+"                           benchmarks, not evidence of anything.\n"
+"\n"
+"OUTPUT\n"
+"       On a terminal without --json: one line per event and a status line\n"
+"       updated in place (samples/s, lost, overruns, segments, proofs,\n"
+"       errors, the last window's mean power, CV and bursts); errors on\n"
+"       stderr.  Otherwise one canonical JSON object per line (sorted keys,\n"
+"       integers only), flushed as it happens, with \"event\":\n"
+"         start    source, device, fingerprint, outdir, period_ns,\n"
+"                  segment_ns, window_ns\n"
+"         claim    status (loaded | ignored), path, message\n"
+"         segment  trace, statement, samples, lost, start_ns, end_ns,\n"
+"                  claims (checked), proofs (paths), cut\n"
+"         proof    claim, detector, path, summary, trace\n"
+"         error    what (claim, baseline, scan, segment, check, device,\n"
+"                  drain, output), path, message\n"
+"         status   samples, samples_per_s, lost, overruns, segments,\n"
+"                  proofs, errors, rss_kib, window {mean_mw, cv_ppm, bursts}\n"
+"         rescan   claims, files (after SIGHUP)\n"
+"         exit     reason, status, samples, lost, overruns, skipped\n"
+"                  (other devices' records), late, segments, proofs,\n"
+"                  errors\n"
+"\n"
+"EXIT STATUS\n"
+"       0      stopped by SIGTERM or SIGINT after flushing.\n"
+"       2      could not start: usage, keys, directories, baseline, no\n"
+"              device, another consumer, ABI or layout mismatch.\n"
+"\n"
+"FILES\n"
+"       /dev/powerledger                        the module's device.\n"
+"       OUTDIR/seg-YYYYmmddTHHMMSS.mmmZ.pltr    a segment (UTC of its first\n"
+"                                               sample).\n"
+"       OUTDIR/SEG.pltr.dsse.json               its Trace statement.\n"
+"       OUTDIR/SEG.CLAIM.DETECTOR.proof.dsse.json\n"
+"                                               a proof against claim\n"
+"                                               CLAIM.dsse.json.\n"
+"\n"
+"EXAMPLES\n"
+"       powerledger run --claims /etc/powerledger/claims \\\n"
+"           --baseline-dir /etc/powerledger/baselines --keydir /etc/powerledger \\\n"
+"           --key operator.key --reader-key reader.key \\\n"
+"           -o /var/lib/powerledger --segment 60s\n"
+"       kill -HUP $(pidof powerledger)    # new claim: check it from now on\n";
+/* clang-format on */
+
+static int mkdir_out(const char *dir, struct plerr *e)
+{
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return plerr_set(e, -errno, "%s: %s", dir, strerror(errno));
+	if (!path_is_dir(dir) || access(dir, W_OK))
+		return plerr_set(e, -ENOTDIR, "%s: not a writable directory", dir);
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "claims", required_argument, NULL, 'c' },
+		{ "baseline-dir", required_argument, NULL, 'B' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "reader-key", required_argument, NULL, 'r' },
+		{ "keydir", required_argument, NULL, 'd' },
+		{ "trust", required_argument, NULL, 'T' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "segment", required_argument, NULL, 's' },
+		{ "segment-memory", required_argument, NULL, 'Z' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "dev-id", required_argument, NULL, 'i' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "status-interval", required_argument, NULL, 'S' },
+		{ "threshold", required_argument, NULL, 'h' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "mfr-id", required_argument, NULL, 'I' },
+		{ "mfr-model", required_argument, NULL, 'M' },
+		{ "mfr-serial", required_argument, NULL, 'N' },
+		{ "source", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rund_cfg cfg = { .segment_ns = 60000000000ULL, .window_ns = 1000000000ULL };
+	struct source_dev_opts dev = { .dev_id = PL_DEV_ALL };
+	const char *opkey = NULL, *rdkey = NULL, *srcspec = "kmod";
+	struct pl_seckey op = { 0 }, rd = { 0 };
+	struct keyring kr = { 0 };
+	struct detect_params dp;
+	struct rund_stats st;
+	struct source *src = NULL;
+	struct plerr e = { "" };
+	bool status_given = false;
+	uint64_t v;
+	int c, ret = PL_EXIT_ERR;
+
+	detect_params_default(&dp);
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cfg.claims_dir = optarg; break;
+		case 'B': cfg.baseline_dir = optarg; break;
+		case 'b': cfg.baseline_file = optarg; break;
+		case 'k': opkey = optarg; break;
+		case 'r': rdkey = optarg; break;
+		case 'd':
+			if (keyring_add_dir(&kr, optarg, &e))
+				goto err;
+			break;
+		case 'T':
+			if (keyring_add_spec(&kr, optarg, &e))
+				goto err;
+			break;
+		case 'o': cfg.outdir = optarg; break;
+		case 's':
+			if (parse_duration_ns(optarg, &cfg.segment_ns) || cfg.segment_ns < 1000000000ULL ||
+			    cfg.segment_ns > 3600000000000ULL) {
+				ret = usage_error("run", "--segment must be 1s .. 1h");
+				goto cleanup;
+			}
+			break;
+		case 'Z':
+			if (parse_size_bytes(optarg, &cfg.segment_bytes) ||
+			    cfg.segment_bytes < 64 * sizeof(struct pl_sample) ||
+			    cfg.segment_bytes > (uint64_t)SEGMENT_MAX_RECORDS * sizeof(struct pl_sample)) {
+				ret = usage_error("run", "--segment-memory must be 8KiB .. 256MiB, not '%s'", optarg);
+				goto cleanup;
+			}
+			break;
+		case 'w':
+			if (parse_duration_ns(optarg, &cfg.window_ns) || cfg.window_ns < 10000000ULL) {
+				ret = usage_error("run", "bad --window '%s' (at least 10ms)", optarg);
+				goto cleanup;
+			}
+			break;
+		case 'D': dev.path = optarg; break;
+		case 'i':
+			if (parse_u64(optarg, &v) || v >= PL_DEV_ALL) {
+				ret = usage_error("run", "bad --dev-id '%s'", optarg);
+				goto cleanup;
+			}
+			dev.dev_id = cfg.dev_id = (uint32_t)v;
+			cfg.have_dev = true;
+			break;
+		case 'p':
+			if (parse_duration_ns(optarg, &dev.period_ns) || dev.period_ns < PL_PERIOD_MIN_NS ||
+			    dev.period_ns > PL_PERIOD_MAX_NS) {
+				ret = usage_error("run", "--period must be 100us .. 1s");
+				goto cleanup;
+			}
+			break;
+		case 'j': cfg.json = true; break;
+		case 'S':
+			if (!strcmp(optarg, "0")) {
+				cfg.status_ns = 0;
+			} else if (parse_duration_ns(optarg, &cfg.status_ns) || cfg.status_ns < 100000000ULL) {
+				ret = usage_error("run", "bad --status-interval '%s' (0, or at least 100ms)", optarg);
+				goto cleanup;
+			}
+			status_given = true;
+			break;
+		case 'h': {
+			int64_t m;
+
+			if (parse_decimal_scaled(optarg, 3, &m) || m <= 0) {
+				ret = usage_error("run", "bad --threshold '%s' (sigmas, e.g. 3 or 2.5)", optarg);
+				goto cleanup;
+			}
+			dp.threshold_msigma = m;
+			break;
+		}
+		case 'H': cfg.host = optarg; break;
+		case 'I': cfg.mfr_id = optarg; break;
+		case 'M': cfg.mfr_model = optarg; break;
+		case 'N': cfg.mfr_serial = optarg; break;
+		case 'x': srcspec = optarg; break;
+		default: ret = usage_error("run", "bad option"); goto cleanup;
+		}
+	}
+	if (optind != argc) {
+		ret = usage_error("run", "unexpected argument '%s'", argv[optind]);
+		goto cleanup;
+	}
+	if (!cfg.claims_dir || !cfg.outdir || !opkey || !rdkey) {
+		ret = usage_error("run", "--claims, -o, --key and --reader-key are required");
+		goto cleanup;
+	}
+	if (!cfg.baseline_dir == !cfg.baseline_file) {
+		ret = usage_error("run", "give one of --baseline-dir and --baseline");
+		goto cleanup;
+	}
+	if (!kr.n) {
+		ret = usage_error("run", "no trusted keys for claims and baselines: give --keydir or --trust");
+		goto cleanup;
+	}
+	if (cfg.window_ns > cfg.segment_ns) {
+		ret = usage_error("run", "--window is longer than --segment");
+		goto cleanup;
+	}
+	if (strcmp(srcspec, "kmod") && strncmp(srcspec, "synth", 5)) {
+		ret = usage_error("run", "bad --source '%s' (kmod or synth[:WL[=D],...])", srcspec);
+		goto cleanup;
+	}
+	if (!cfg.json && !cli_pretty())
+		cfg.json = true; /* not a terminal: a supervisor reads events */
+	if (!status_given)
+		cfg.status_ns = cfg.json ? 10000000000ULL : 1000000000ULL;
+
+	/* Start-up: anything wrong here is exit 2; nothing after it is. */
+	cfg.trusted = kr.keys;
+	cfg.ntrusted = kr.n;
+	if (seckey__load(&op, opkey, &e) || seckey__load(&rd, rdkey, &e) || mkdir_out(cfg.outdir, &e) ||
+	    rund_preflight(&cfg, &e))
+		goto err;
+	if (!strcmp(srcspec, "kmod")) {
+		if (source_dev__open(&src, &dev, &e))
+			goto err;
+	} else {
+		struct synth_source_opts so;
+
+		if (synth_source_parse(srcspec, &so, &e)) {
+			ret = usage_error("run", "%s", e.msg);
+			goto cleanup;
+		}
+		so.period_ns = dev.period_ns;
+		so.seed = 1;
+		if (source_synth__new(&src, &so, &e))
+			goto err;
+	}
+	/*
+	 * A fixed mmap threshold: segment-sized buffers (encoding, check_run()'s
+	 * reload of the trace) go back to the kernel when freed instead of
+	 * raising glibc's dynamic threshold and staying in the heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+	mallopt(M_ARENA_MAX, 1); /* the drain thread's queue shares the one heap */
+	/*
+	 * Drained by a thread of its own: the rings hold 0.2 s at 10 kHz, less
+	 * than writing and checking a segment may take.  The queue gets a
+	 * quarter of the segment budget (2 MiB: 16384 records, 1.6 s at 10 kHz).
+	 */
+	if (source_thread__wrap(&src, src, segment_budget_records(cfg.segment_bytes) / 4, &e))
+		goto err;
+	signal(SIGPIPE, SIG_IGN);
+	cfg.src = src;
+	cfg.operator_key = &op;
+	cfg.reader_key = &rd;
+	cfg.dp = &dp;
+	cfg.out = stdout;
+	ret = rund_run(&cfg, &st, &e);
+	if (ret)
+		goto err;
+	goto cleanup;
+err:
+	ret = PL_EXIT_ERR;
+	pl_error(&e);
+cleanup:
+	source__free(src);
+	seckey__free(&op);
+	seckey__free(&rd);
+	keyring__free(&kr);
+	return ret;
+}

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* powerledger sign --key KEY FILE [-o SIG] */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+#include "evidence/sig.h"
+
+/* The manual page reads as it prints: */
+/* clang-format off */
+const char cmd_sign_help[] =
+"NAME\n"
+"       powerledger sign - write a detached Ed25519 signature of a file\n"
+"\n"
+"SYNOPSIS\n"
+"       powerledger sign --key KEY FILE [-o SIG]\n"
+"\n"
+"DESCRIPTION\n"
+"       Signs the exact bytes of FILE with the Ed25519 private key in KEY (PEM\n"
+"       PKCS#8, as written by keygen or `openssl genpkey -algorithm ed25519`)\n"
+"       and writes the standard base64 of the 64-byte signature, without a\n"
+"       newline, to FILE.sig.  Statements are better signed as DSSE envelopes\n"
+"       (attest, baseline, claim, check do that); sign is for plain files such\n"
+"       as exported reports.  The key is read from a file, never from the\n"
+"       command line; a key file readable by group or others draws a warning.\n"
+"\n"
+"OPTIONS\n"
+"       --key KEY\n"
+"              Private key file.  Required.\n"
+"       -o, --out SIG\n"
+"              Write the signature here instead of FILE.sig (replaced\n"
+"              atomically if it exists).\n"
+"\n"
+"OUTPUT\n"
+"       The signature file's path and the signer's key id, tab-separated.\n"
+"\n"
+"EXIT STATUS\n"
+"       0      signature written.\n"
+"       2      usage error, unreadable key or file, write error.\n"
+"\n"
+"FILES\n"
+"       FILE.sig   base64 signature (cosign verify-blob --signature reads it).\n"
+"\n"
+"EXAMPLES\n"
+"       powerledger sign --key operator.key report.json\n"
+"       powerledger verify --key operator.pub report.json.sig\n"
+"       base64 -d report.json.sig > sig.bin &&\n"
+"         openssl pkeyutl -verify -pubin -inkey operator.pub -rawin \\\n"
+"           -in report.json -sigfile sig.bin\n";
+/* clang-format on */
+
+int cmd_sign(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keypath = NULL, *out = NULL, *file;
+	struct buf body = { 0 }, sig = { 0 };
+	struct pl_seckey key = { 0 };
+	struct plerr e = { "" };
+	char *sigpath = NULL;
+	int c, ret = PL_EXIT_ERR;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keypath = optarg; break;
+		case 'o': out = optarg; break;
+		default: return usage_error("sign", "bad option");
+		}
+	}
+	if (!keypath)
+		return usage_error("sign", "--key KEY is required");
+	if (optind + 1 != argc)
+		return usage_error("sign", "exactly one FILE to sign");
+	file = argv[optind];
+	if (out) {
+		sigpath = strdup(out);
+	} else {
+		sigpath = malloc(strlen(file) + 5);
+		if (sigpath)
+			sprintf(sigpath, "%s.sig", file);
+	}
+	if (!sigpath) {
+		plerr_set(&e, -1, "out of memory");
+		goto err;
+	}
+	if (seckey__load(&key, keypath, &e) || file_read(file, SIZE_MAX / 2, &body, &e))
+		goto err;
+	if (sig_sign(&key, body.p, body.len, &sig)) {
+		plerr_set(&e, -1, "out of memory");
+		goto err;
+	}
+	if (file_write_atomic(sigpath, sig.p, sig.len, 0644, &e))
+		goto err;
+	printf("%s\t%s\n", sigpath, key.pub.keyid);
+	ret = PL_EXIT_OK;
+	goto cleanup;
+err:
+	pl_error(&e);
+cleanup:
+	seckey__free(&key);
+	buf_free(&body);
+	buf_free(&sig);
+	free(sigpath);
+	return ret;
+}

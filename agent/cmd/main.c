@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * powerledger: the agent.  This file is only the verb table and dispatch;
+ * each verb lives in cmd_<verb>.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cmd/cli.h"
+
+#define V(n, s)                                                                                                        \
+	{                                                                                                              \
+#n, cmd_##n, s, cmd_##n##_help                                                                         \
+	}
+
+const struct verb pl_verbs[] = {
+	V(keygen, "create an Ed25519 key pair for a role (reader, operator, vendor)"),
+	V(sign, "write a detached Ed25519 signature of a file"),
+	V(verify, "check signatures, digests and statements"),
+	V(record, "capture a trace from /dev/powerledger (kernel rings)"),
+	V(import, "convert a power CSV (nvidia-smi, logger) into a trace file"),
+	V(info, "describe a trace file and print its digest"),
+	V(attest, "sign a trace file as a Trace statement (reader key)"),
+	V(features, "per-window power features of a trace"),
+	V(baseline, "register a model baseline from commissioning traces"),
+	V(claim, "sign a vendor Workload claim"),
+	V(check, "test a trace against a claim and a baseline; sign proofs"),
+	V(run, "the capture daemon: continuous signed traces, checks against claims, proofs"),
+	V(demo, "offline, deterministic end-to-end scenario"),
+	V(help, "show help for powerledger or one verb"),
+};
+const size_t pl_nverbs = sizeof(pl_verbs) / sizeof(pl_verbs[0]);
+
+int main(int argc, char **argv)
+{
+	const struct verb *v;
+	int i;
+
+	if (argc < 2) {
+		cmd_help(0, NULL);
+		return PL_EXIT_ERR;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv + 1);
+	v = verb_find(argv[1]);
+	if (!v) {
+		fprintf(stderr, PL_PROG ": unknown verb '%s'\nTry '" PL_PROG " help'.\n", argv[1]);
+		return PL_EXIT_ERR;
+	}
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--help")) {
+			verb_print_help(v);
+			return PL_EXIT_OK;
+		}
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, PL_PROG ": libsodium failed to initialize\n");
+		return PL_EXIT_ERR;
+	}
+	return v->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The check pipeline shared by the check and demo verbs: open the signed
+ * claim and baseline, load the trace, run the detectors over the claim's
+ * time range, sign a Proof for each contradiction and write it next to the
+ * trace (or into outdir).
+ *
+ * Detectors run most specific first: rail-tamper (if the telemetry itself
+ * is forged, nothing else read from it stands), then crypto-miner-hidden,
+ * then model-mismatch; the first that fires is the proof, unless all is
+ * set, in which case every firing detector gives one.
+ */
+#ifndef PL_CHECK_H
+#define PL_CHECK_H
+
+#include <stdbool.h>
+
+#include "evidence/keyring.h"
+#include "evidence/keys.h"
+#include "science/detect.h"
+
+struct check_in {
+	const char *trace_path, *claim_path, *baseline_path;
+	const struct pl_pubkey *trusted; /* vendor and operator keys (roles enforced if set) */
+	size_t ntrusted;
+	const struct pl_seckey *key; /* operator key that signs proofs */
+	const struct detect_params *dp;
+	const char *outdir; /* NULL: the trace's directory */
+	bool all;
+};
+
+struct check_out {
+	size_t nproofs;
+	struct {
+		enum detector det;
+		char path[4096];
+		char summary[256];
+		json_t *predicate; /* owned: the signed Proof predicate */
+	} proofs[__DET_MAX];
+	char notes[__DET_MAX][300]; /* what each detector measured, fired or not */
+	bool ran[__DET_MAX];
+	char trace_digest[SHA256_HEX_LEN];
+};
+
+/* check.c APIs: */
+
+/*
+ * 0 on success (whether or not proofs were raised: see out->nproofs);
+ * -EBADMSG when the claim or baseline does not verify, -EINVAL when they do
+ * not fit the trace (hardware fingerprint, model, no samples in the
+ * claim's window), other -errno for I/O.  e says which.
+ */
+int check_run(const struct check_in *in, struct check_out *out, struct plerr *e);
+void check_out__free(struct check_out *out);
+
+#endif /* PL_CHECK_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Trace statements: what the reader key signs about a trace file (its
+ * digest as the subject, its header as the predicate), and the check that a
+ * trace file matches such a predicate.
+ */
+#ifndef PL_ATTEST_H
+#define PL_ATTEST_H
+
+#include <jansson.h>
+
+#include "capture/trace.h"
+#include "evidence/keys.h"
+#include "lib/util.h"
+
+/* attest.c APIs: */
+
+/* The Trace/v1 predicate of t (see predicate.c); NULL on ENOMEM. */
+json_t *attest_trace_predicate(const struct trace *t);
+
+/*
+ * Signs a Trace statement over the file at path (subject name: its base
+ * name) and appends the envelope to env.  The file is parsed first: we do
+ * not attest to something that is not a valid trace.
+ */
+int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, struct plerr *e);
+
+/* Does the trace file at path match pred (header fields, sample count, times)? -EBADMSG if not. */
+int attest_check_trace(const char *path, json_t *pred, struct plerr *e);
+
+#endif /* PL_ATTEST_H */

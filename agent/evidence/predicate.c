@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The members of our four predicates, as data, and the checker that holds a
+ * parsed predicate to them.  Every member is required, unknown members are
+ * rejected (a v2 predicate gets a new predicateType), every number is an
+ * integer in the unit its name says.  Strings are printable ASCII (canon.c).
+ *
+ * Trace/v1 (reader):
+ *   clock "monotonic"|"realtime", dev_id, fingerprint (hex sha256),
+ *   format_version, host, mfr {id, model, serial}, period_ns, rails
+ *   (PL_RAIL_* mask), record_size, samples, source "kmod"|"csv"|"synthetic",
+ *   t0_ns, t_end_ns
+ * Workload/v1 (vendor):
+ *   hardware_fingerprint, model, tokens_per_s, window {end_ns, start_ns},
+ *   workload "inference"|"training"
+ * Baseline/v1 (operator):
+ *   features {NAME: {mad, median}}, features_version, hardware_fingerprint,
+ *   model, samples, window_ns, windows
+ * Proof/v1 (operator):
+ *   baseline_digest, claim_digest, trace_digest (hex sha256 of the baseline
+ *   and claim envelopes and of the trace file), detector {name, version},
+ *   evidence {NAME: integer | {NAME: integer}}, kind
+ *   "model-mismatch"|"crypto-miner-hidden"|"rail-tamper",
+ *   window {end_ns, start_ns}
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "evidence/statement.h"
+
+enum ftype {
+	FT_UINT,     /* integer >= 0 */
+	FT_INT,	     /* any int64 */
+	FT_STR,	     /* string, 1..255 characters, optionally one of a list */
+	FT_STR0,     /* string, 0..255 characters */
+	FT_HEX64,    /* 64 lowercase hex digits */
+	FT_OBJ,	     /* object with exactly the members in sub */
+	FT_MAP,	     /* object of 1..256 NAME -> object matching sub */
+	FT_EVIDENCE, /* object of NAME -> integer or object of NAME -> integer */
+};
+
+struct field {
+	const char *key;
+	enum ftype type;
+	const struct field *sub;
+	const char *const *oneof;
+};
+
+static const char *const clocks[] = { "monotonic", "realtime", NULL };
+static const char *const sources[] = { "kmod", "csv", "synthetic", NULL };
+static const char *const workloads[] = { "inference", "training", NULL };
+static const char *const proof_kinds[] = { "model-mismatch", "crypto-miner-hidden", "rail-tamper", NULL };
+
+static const struct field mfr_fields[] = {
+	{ "id", FT_STR0, NULL, NULL },
+	{ "model", FT_STR0, NULL, NULL },
+	{ "serial", FT_STR0, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct field window_fields[] = {
+	{ "end_ns", FT_UINT, NULL, NULL },
+	{ "start_ns", FT_UINT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct field robust_fields[] = {
+	{ "mad", FT_UINT, NULL, NULL },
+	{ "median", FT_INT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct field detector_fields[] = {
+	{ "name", FT_STR, NULL, NULL },
+	{ "version", FT_UINT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+
+static const struct field trace_fields[] = {
+	{ "clock", FT_STR, NULL, clocks },	 { "dev_id", FT_UINT, NULL, NULL },
+	{ "fingerprint", FT_HEX64, NULL, NULL }, { "format_version", FT_UINT, NULL, NULL },
+	{ "host", FT_STR0, NULL, NULL },	 { "mfr", FT_OBJ, mfr_fields, NULL },
+	{ "period_ns", FT_UINT, NULL, NULL },	 { "rails", FT_UINT, NULL, NULL },
+	{ "record_size", FT_UINT, NULL, NULL },	 { "samples", FT_UINT, NULL, NULL },
+	{ "source", FT_STR, NULL, sources },	 { "t0_ns", FT_UINT, NULL, NULL },
+	{ "t_end_ns", FT_UINT, NULL, NULL },	 { NULL, 0, NULL, NULL },
+};
+static const struct field workload_fields[] = {
+	{ "hardware_fingerprint", FT_HEX64, NULL, NULL }, { "model", FT_STR, NULL, NULL },
+	{ "tokens_per_s", FT_UINT, NULL, NULL },	  { "window", FT_OBJ, window_fields, NULL },
+	{ "workload", FT_STR, NULL, workloads },	  { NULL, 0, NULL, NULL },
+};
+static const struct field baseline_fields[] = {
+	{ "features", FT_MAP, robust_fields, NULL },
+	{ "features_version", FT_UINT, NULL, NULL },
+	{ "hardware_fingerprint", FT_HEX64, NULL, NULL },
+	{ "model", FT_STR, NULL, NULL },
+	{ "samples", FT_UINT, NULL, NULL },
+	{ "window_ns", FT_UINT, NULL, NULL },
+	{ "windows", FT_UINT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct field proof_fields[] = {
+	{ "baseline_digest", FT_HEX64, NULL, NULL },   { "claim_digest", FT_HEX64, NULL, NULL },
+	{ "detector", FT_OBJ, detector_fields, NULL }, { "evidence", FT_EVIDENCE, NULL, NULL },
+	{ "kind", FT_STR, NULL, proof_kinds },	       { "trace_digest", FT_HEX64, NULL, NULL },
+	{ "window", FT_OBJ, window_fields, NULL },     { NULL, 0, NULL, NULL },
+};
+
+static const struct field *const schemas[__PL_KIND_MAX] = {
+	[PL_KIND_TRACE] = trace_fields,
+	[PL_KIND_WORKLOAD] = workload_fields,
+	[PL_KIND_PROOF] = proof_fields,
+	[PL_KIND_BASELINE] = baseline_fields,
+};
+
+static int check_obj(json_t *o, const struct field *fields, const char *path, struct plerr *e);
+
+/* "path.key", marked with a trailing '~' when it had to be cut. */
+static void subpath(char *dst, size_t n, const char *path, const char *key)
+{
+	if (snprintf(dst, n, "%s.%s", path, key) >= (int)n)
+		dst[n - 2] = '~';
+}
+
+static bool name_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	return n >= 1 && n <= 64;
+}
+
+static int check_value(json_t *v, const struct field *f, const char *path, struct plerr *e)
+{
+	const char *const *o;
+	const char *k, *k2;
+	json_t *x, *y;
+	char sub[256];
+	size_t len;
+
+	switch (f->type) {
+	case FT_UINT:
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return plerr_set(e, -EINVAL, "%s must be a non-negative integer", path);
+		return 0;
+	case FT_INT:
+		if (!json_is_integer(v))
+			return plerr_set(e, -EINVAL, "%s must be an integer", path);
+		return 0;
+	case FT_STR:
+	case FT_STR0:
+		if (!json_is_string(v))
+			return plerr_set(e, -EINVAL, "%s must be a string", path);
+		len = json_string_length(v);
+		if ((f->type == FT_STR && len == 0) || len > 255)
+			return plerr_set(e, -EINVAL, "%s must hold %d to 255 characters", path, f->type == FT_STR);
+		if (f->oneof) {
+			for (o = f->oneof; *o && strcmp(*o, json_string_value(v)); o++)
+				;
+			if (!*o)
+				return plerr_set(e, -EINVAL, "%s: unknown value \"%s\"", path, json_string_value(v));
+		}
+		return 0;
+	case FT_HEX64:
+		if (!json_is_string(v) || !is_sha256_hex(json_string_value(v)))
+			return plerr_set(e, -EINVAL, "%s must be 64 lowercase hex digits", path);
+		return 0;
+	case FT_OBJ: return check_obj(v, f->sub, path, e);
+	case FT_MAP:
+		if (!json_is_object(v) || json_object_size(v) == 0 || json_object_size(v) > 256)
+			return plerr_set(e, -EINVAL, "%s must be an object of 1 to 256 members", path);
+		json_object_foreach(v, k, x) {
+			subpath(sub, sizeof(sub), path, k);
+			if (!name_ok(k))
+				return plerr_set(e, -EINVAL, "%s: member names hold 1 to 64 characters", path);
+			if (check_obj(x, f->sub, sub, e))
+				return -EINVAL;
+		}
+		return 0;
+	case FT_EVIDENCE:
+		if (!json_is_object(v) || json_object_size(v) == 0 || json_object_size(v) > 256)
+			return plerr_set(e, -EINVAL, "%s must be an object of 1 to 256 members", path);
+		json_object_foreach(v, k, x) {
+			if (!name_ok(k))
+				return plerr_set(e, -EINVAL, "%s: member names hold 1 to 64 characters", path);
+			if (json_is_integer(x))
+				continue;
+			if (!json_is_object(x) || json_object_size(x) > 256)
+				return plerr_set(e, -EINVAL, "%s.%s must be an integer or an object of integers", path,
+						 k);
+			/* Its own key variable: json_object_foreach iterates through its key. */
+			json_object_foreach(x, k2, y) {
+				if (!name_ok(k2) || !json_is_integer(y))
+					return plerr_set(e, -EINVAL, "%s.%s: nested evidence must be NAME: integer",
+							 path, k);
+			}
+		}
+		return 0;
+	}
+	return plerr_set(e, -EINVAL, "%s: bad schema", path);
+}
+
+static int check_obj(json_t *o, const struct field *fields, const char *path, struct plerr *e)
+{
+	const struct field *f;
+	const char *k;
+	char sub[256];
+	json_t *v;
+	int ret;
+
+	if (!json_is_object(o))
+		return plerr_set(e, -EINVAL, "%s must be an object", path);
+	json_object_foreach(o, k, v) {
+		for (f = fields; f->key && strcmp(f->key, k); f++)
+			;
+		if (!f->key)
+			return plerr_set(e, -EINVAL, "%s: unknown member \"%s\"", path, k);
+	}
+	for (f = fields; f->key; f++) {
+		subpath(sub, sizeof(sub), path, f->key);
+		v = json_object_get(o, f->key);
+		if (!v)
+			return plerr_set(e, -EINVAL, "%s: missing member \"%s\"", path, f->key);
+		ret = check_value(v, f, sub, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int check_window(json_t *pred, struct plerr *e)
+{
+	json_t *w = json_object_get(pred, "window");
+
+	if (json_integer_value(json_object_get(w, "end_ns")) < json_integer_value(json_object_get(w, "start_ns")))
+		return plerr_set(e, -EINVAL, "window.end_ns is before window.start_ns");
+	return 0;
+}
+
+int predicate_check(enum pl_kind k, json_t *pred, struct plerr *e)
+{
+	int ret;
+
+	if (k >= __PL_KIND_MAX)
+		return plerr_set(e, -EINVAL, "unknown kind");
+	ret = check_obj(pred, schemas[k], "predicate", e);
+	if (ret)
+		return ret;
+	switch (k) {
+	case PL_KIND_WORKLOAD:
+	case PL_KIND_PROOF: return check_window(pred, e);
+	case PL_KIND_TRACE:
+		if (json_integer_value(json_object_get(pred, "t_end_ns")) <
+		    json_integer_value(json_object_get(pred, "t0_ns")))
+			return plerr_set(e, -EINVAL, "t_end_ns is before t0_ns");
+		return 0;
+	default: return 0;
+	}
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Detached Ed25519 signature files. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence/sig.h"
+
+int sig_sign(const struct pl_seckey *k, const uint8_t *body, size_t n, struct buf *out)
+{
+	uint8_t sig[ED25519_SIG_LEN];
+	char *b64;
+	int ret;
+
+	seckey__sign(k, body, n, sig);
+	b64 = b64_encode(sig, sizeof(sig));
+	if (!b64)
+		return -ENOMEM;
+	ret = buf_puts(out, b64);
+	free(b64);
+	return ret;
+}
+
+int sig_parse(const uint8_t *p, size_t n, uint8_t sig[ED25519_SIG_LEN], struct plerr *e)
+{
+	size_t len;
+
+	if (n && p[n - 1] == '\n')
+		n--;
+	if (b64_decode_into((const char *)p, n, sig, ED25519_SIG_LEN, &len) || len != ED25519_SIG_LEN)
+		return plerr_set(e, -EINVAL,
+				 "not a signature file: expected the base64 of a 64-byte Ed25519 signature");
+	return 0;
+}
+
+int sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED25519_SIG_LEN], const struct pl_pubkey *trusted,
+	       size_t ntrusted, const struct pl_pubkey **signer, struct plerr *e)
+{
+	size_t i;
+
+	for (i = 0; i < ntrusted; i++) {
+		if (pubkey__verify(&trusted[i], body, n, sig)) {
+			*signer = &trusted[i];
+			return 0;
+		}
+	}
+	return plerr_set(e, -EBADMSG, "bad signature: no trusted key verifies it");
+}

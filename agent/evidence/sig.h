@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Detached signatures: plain Ed25519 over the exact bytes of a file, stored
+ * next to it as FILE.sig holding the standard padded base64 of the 64-byte
+ * signature and nothing else (no newline), the format cosign sign-blob
+ * writes and verify-blob reads.  openssl needs the raw bytes:
+ *   base64 -d FILE.sig > sig.bin
+ *   openssl pkeyutl -verify -pubin -inkey KEY.pub -rawin -in FILE -sigfile sig.bin
+ */
+#ifndef PL_SIG_H
+#define PL_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evidence/keys.h"
+#include "lib/util.h"
+
+/* sig.c APIs: */
+
+/* Signs body and appends the signature file text to out. */
+int sig_sign(const struct pl_seckey *k, const uint8_t *body, size_t n, struct buf *out);
+
+/*
+ * Parses signature file text: base64 of exactly 64 bytes, optionally
+ * followed by one "\n" (what `base64` or an editor may add).
+ */
+int sig_parse(const uint8_t *p, size_t n, uint8_t sig[ED25519_SIG_LEN], struct plerr *e);
+
+/*
+ * Returns 0 with *signer set when sig verifies over body with one of the
+ * trusted keys, -EBADMSG otherwise.
+ */
+int sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED25519_SIG_LEN], const struct pl_pubkey *trusted,
+	       size_t ntrusted, const struct pl_pubkey **signer, struct plerr *e);
+
+#endif /* PL_SIG_H */

@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Detectors: model-mismatch, crypto-miner-hidden, rail-tamper (see detect.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "science/detect.h"
+
+static const char *const det_names[__DET_MAX] = {
+	[DET_MODEL_MISMATCH] = "model-mismatch",
+	[DET_MINER] = "crypto-miner-hidden",
+	[DET_RAIL_TAMPER] = "rail-tamper",
+};
+
+const char *detector_name(enum detector d)
+{
+	return d < __DET_MAX ? det_names[d] : "?";
+}
+
+void detect_params_default(struct detect_params *p)
+{
+	p->threshold_msigma = 3000;
+	p->min_windows = 5;
+	p->min_samples = 200;
+	p->near_max_ppm = 900000;
+	p->miner_cv_ppm = 20000;
+	p->miner_burstiness_milli = -500;
+	p->miner_entropy_ppm = 500000;
+	p->miner_fraction_ppm = 500000;
+	p->pvi_tol_ppm = 30000;
+	p->pvi_min_run = 5;
+	p->stuck_min_ns = 50000000;
+	p->stuck_hold_factor = 10;
+	p->gap_periods = 3;
+	p->vout_step_ppm = 30000;
+}
+
+void finding__free(struct finding *f)
+{
+	json_decref(f->evidence);
+	f->evidence = NULL;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of v[0..n) (reorders v: selection, not a sort); NAN for n == 0. */
+static double median_d(double *v, size_t n)
+{
+	double lo, hi;
+
+	if (n == 0)
+		return NAN;
+	if (n % 2)
+		return feat_kth(v, n, n / 2);
+	feat_kth2(v, n, n / 2 - 1, &lo, &hi);
+	return (lo + hi) / 2;
+}
+
+static inline double max_d(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+/* Median of a sorted v[0..n), as median_d() computes it. */
+static double median_sorted(const double *v, size_t n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* In the sorted v[0..n): replace a value equal to old by new, keeping v sorted. */
+static void sorted_replace(double *v, size_t n, double old, double new)
+{
+	size_t j = 0;
+
+	while (j < n - 1 && v[j] != old)
+		j++;
+	while (j > 0 && v[j - 1] > new) {
+		v[j] = v[j - 1];
+		j--;
+	}
+	while (j + 1 < n && v[j + 1] < new) {
+		v[j] = v[j + 1];
+		j++;
+	}
+	v[j] = new;
+}
+
+static int64_t msigma(double s)
+{
+	return isfinite(s) ? llround(s * 1000) : INT64_MAX;
+}
+
+int detect_model_mismatch(const struct window_features *w, size_t n, const struct baseline *b,
+			  const struct detect_params *p, struct finding *f)
+{
+	double *zcol = NULL, med, sum = 0, zmed[__FEAT_MAX];
+	size_t i, k = 0, nf, active = 0;
+	uint64_t samples = 0;
+	int feat, ret = 0, used[__FEAT_MAX];
+	json_t *zs = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->det = DET_MODEL_MISMATCH;
+	for (i = 0; i < n; i++)
+		samples += w[i].n;
+	if (n < p->min_windows || samples < p->min_samples) {
+		strfmt(f->summary, sizeof(f->summary), "%zu window(s), %" PRIu64 " samples: need %u and %" PRIu64, n,
+		       samples, p->min_windows, p->min_samples);
+		return -ENODATA;
+	}
+	for (i = 0; i < n; i++)
+		active += feat_window_active(&w[i]);
+	if (active < p->min_windows) {
+		strfmt(f->summary, sizeof(f->summary), "%zu active window(s) (>= %d bursts): need %u", active,
+		       FEAT_ACTIVE_MIN_BURSTS, p->min_windows);
+		return -ENODATA;
+	}
+	zcol = calloc(n, sizeof(*zcol));
+	if (!zcol) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/*
+	 * Per feature, the median over windows of the robust z-score: where
+	 * the typical window of this trace sits.  A single odd window (a lull,
+	 * one power-capped second) cannot move it; a different model moves
+	 * every window.
+	 */
+	for (feat = 0; feat < __FEAT_MAX; feat++) {
+		if (!feat_desc[feat].model || !b->have[feat])
+			continue;
+		for (i = nf = 0; i < n; i++)
+			if (w[i].valid[feat] && feat_window_active(&w[i]))
+				zcol[nf++] =
+					((double)feat_int((enum feat_id)feat, w[i].v[feat]) - (double)b->median[feat]) /
+					baseline_sigma(b, (enum feat_id)feat);
+		if (nf < p->min_windows)
+			continue;
+		med = median_d(zcol, nf);
+		sum += med * med;
+		zmed[k] = med;
+		used[k++] = feat;
+	}
+	if (k < 3) {
+		strfmt(f->summary, sizeof(f->summary), "%zu comparable feature(s): need 3", k);
+		ret = -ENODATA;
+		goto out;
+	}
+	med = sqrt(sum / (double)k);
+	f->start_ns = w[0].start_ns;
+	f->end_ns = w[n - 1].end_ns;
+	strfmt(f->summary, sizeof(f->summary),
+	       "sigma distance %.3f (threshold %.3f) over %zu features, %zu active windows", med,
+	       (double)p->threshold_msigma / 1000, k, active);
+	if (msigma(med) <= p->threshold_msigma) {
+		ret = 0;
+		goto out;
+	}
+	/* Evidence only for a finding: per-feature z, in the order of feat_desc. */
+	zs = json_object();
+	for (i = 0; zs && i < k; i++)
+		if (json_object_set_new(zs, feat_desc[used[i]].name, json_integer(msigma(zmed[i]))))
+			ret = -ENOMEM;
+	if (!zs || ret) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "sigma_distance_msigma", (json_int_t)msigma(med),
+				"threshold_msigma", (json_int_t)p->threshold_msigma, "windows", (json_int_t)n,
+				"windows_active", (json_int_t)active, "features", (json_int_t)k, "samples",
+				(json_int_t)samples, "z_msigma", zs);
+	zs = NULL;
+	ret = f->evidence ? 1 : -ENOMEM;
+out:
+	json_decref(zs);
+	free(zcol);
+	return ret;
+}
+
+int detect_miner(const struct window_features *w, size_t n, const struct baseline *b, const struct claim *c,
+		 const struct detect_params *p, struct finding *f)
+{
+	double *mean = NULL, *cv = NULL, *bu = NULL, *ent = NULL, *bursts = NULL, base_max;
+	size_t i, flagged = 0, nb = 0, ne = 0;
+	uint64_t first = 0, last = 0;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->det = DET_MINER;
+	if (strcmp(c->workload, "inference")) {
+		strfmt(f->summary, sizeof(f->summary), "claim is for %s, not inference", c->workload);
+		return 0;
+	}
+	if (!b->have[FEAT_MAX] || b->median[FEAT_MAX] <= 0) {
+		strfmt(f->summary, sizeof(f->summary), "baseline has no max_mw");
+		return -ENODATA;
+	}
+	if (n < p->min_windows) {
+		strfmt(f->summary, sizeof(f->summary), "%zu window(s): need %u", n, p->min_windows);
+		return -ENODATA;
+	}
+	base_max = (double)b->median[FEAT_MAX];
+	mean = calloc(n, sizeof(*mean));
+	cv = calloc(n, sizeof(*cv));
+	bu = calloc(n, sizeof(*bu));
+	ent = calloc(n, sizeof(*ent));
+	bursts = calloc(n, sizeof(*bursts));
+	if (!mean || !cv || !bu || !ent || !bursts) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct window_features *x = &w[i];
+		int64_t m = feat_int(FEAT_MEAN, x->v[FEAT_MEAN]);
+		bool near_max = x->valid[FEAT_MEAN] && (double)m * 1e6 >= (double)p->near_max_ppm * base_max;
+		bool low_cv = x->valid[FEAT_CV] && feat_int(FEAT_CV, x->v[FEAT_CV]) <= p->miner_cv_ppm;
+		bool no_bursts = !x->valid[FEAT_BURSTS] || x->v[FEAT_BURSTS] == 0 || !x->valid[FEAT_BURSTINESS];
+		bool low_burst =
+			no_bursts || feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]) <= p->miner_burstiness_milli;
+		bool low_ent = !x->valid[FEAT_SPEC_ENTROPY] ||
+			       feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) <= p->miner_entropy_ppm;
+
+		if (!(near_max && low_cv && low_burst && low_ent))
+			continue;
+		if (!flagged)
+			first = x->start_ns;
+		last = x->end_ns;
+		mean[flagged] = (double)m;
+		cv[flagged] = (double)feat_int(FEAT_CV, x->v[FEAT_CV]);
+		bursts[flagged] = x->valid[FEAT_BURSTS] ? x->v[FEAT_BURSTS] : 0;
+		if (x->valid[FEAT_BURSTINESS])
+			bu[nb++] = (double)feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]);
+		ent[ne++] =
+			x->valid[FEAT_SPEC_ENTROPY] ? (double)feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) : 0;
+		flagged++;
+	}
+	strfmt(f->summary, sizeof(f->summary), "%zu of %zu windows flat near max, low CV, not bursty, low entropy",
+	       flagged, n);
+	if (flagged < p->min_windows || (double)flagged * 1e6 < (double)p->miner_fraction_ppm * (double)n) {
+		ret = 0;
+		goto out;
+	}
+	{
+		double mm = median_d(mean, flagged), mcv = median_d(cv, flagged), mb = median_d(bursts, flagged);
+		double mbu = median_d(bu, nb), ment = median_d(ent, ne);
+		int64_t near_ppm = llround(mm * 1e6 / base_max);
+
+		f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "windows", (json_int_t)n,
+					"windows_flagged", (json_int_t)flagged, "mean_mw", (json_int_t)llround(mm),
+					"baseline_max_mw", (json_int_t)b->median[FEAT_MAX], "near_max_ppm",
+					(json_int_t)near_ppm, "cv_ppm", (json_int_t)llround(mcv), "bursts_per_window",
+					(json_int_t)llround(mb), "spec_entropy_ppm", (json_int_t)llround(ment),
+					"baseline_cv_ppm", (json_int_t)(b->have[FEAT_CV] ? b->median[FEAT_CV] : 0));
+		if (f->evidence && nb)
+			json_object_set_new(f->evidence, "burstiness_milli", json_integer(llround(mbu)));
+		if (f->evidence && b->have[FEAT_BURSTINESS])
+			json_object_set_new(f->evidence, "baseline_burstiness_milli",
+					    json_integer(b->median[FEAT_BURSTINESS]));
+		if (nb)
+			strfmt(f->summary, sizeof(f->summary),
+			       "burstiness %.3f, cv %.2f %%, %.1f %% of max, entropy %.3f in %zu of %zu windows",
+			       mbu / 1000, mcv / 1e4, (double)near_ppm / 1e4, ment / 1e6, flagged, n);
+		else
+			strfmt(f->summary, sizeof(f->summary),
+			       "no bursts, cv %.2f %%, %.1f %% of max, entropy %.3f in %zu of %zu windows", mcv / 1e4,
+			       (double)near_ppm / 1e4, ment / 1e6, flagged, n);
+	}
+	f->start_ns = first;
+	f->end_ns = last;
+	ret = f->evidence ? 1 : -ENOMEM;
+out:
+	free(mean);
+	free(cv);
+	free(bu);
+	free(ent);
+	free(bursts);
+	return ret;
+}
+
+/* Median of x[from..to) into scratch. */
+static double median_range(const double *x, size_t from, size_t to, double *scratch)
+{
+	memcpy(scratch, x + from, (to - from) * sizeof(*x));
+	return median_d(scratch, to - from);
+}
+
+#define SHIFT_K 20 /* samples each side of a level shift */
+
+/* |median after - median before| at index i (before: [i-k, i), after: [i, i+k)). */
+static double level_shift(const double *x, size_t n, size_t i, double *scratch)
+{
+	size_t k = SHIFT_K, a, b;
+
+	a = i >= k ? i - k : 0;
+	b = i + k <= n ? i + k : n;
+	if (i == a || i == b)
+		return 0;
+	return fabs(median_range(x, i, b, scratch) - median_range(x, a, i, scratch));
+}
+
+/*
+ * The largest VOUT level shift (relative to the higher of the two levels:
+ * a 50 -> 45 V step is 10 %) between the medians of the SHIFT_K samples
+ * before and after each i; shifts past the tolerance (outside samples the
+ * PSU flagged as faulted) widen [*first, *last].  m (n doubles) receives
+ * the median of each run of SHIFT_K samples: before i is m[i - SHIFT_K],
+ * after is m[i], so one sorted window slides once.
+ */
+static void vout_steps(const struct pl_sample *s, const double *vout, size_t n, const struct detect_params *p,
+		       double *m, double *vstep, uint64_t *first, uint64_t *last)
+{
+	double w[SHIFT_K];
+	size_t i;
+
+	memcpy(w, vout, sizeof(w));
+	qsort(w, SHIFT_K, sizeof(*w), dbl_cmp);
+	m[0] = median_sorted(w, SHIFT_K);
+	for (i = 1; i + SHIFT_K <= n; i++) {
+		sorted_replace(w, SHIFT_K, vout[i - 1], vout[i - 1 + SHIFT_K]);
+		m[i] = median_sorted(w, SHIFT_K);
+	}
+	for (i = SHIFT_K; i + SHIFT_K <= n; i++) {
+		double before = m[i - SHIFT_K], after = m[i];
+		double shift = fabs(after - before) / max_d(max_d(fabs(before), fabs(after)), 1e-6);
+
+		if (shift > *vstep)
+			*vstep = shift;
+		if (shift * 1e6 > p->vout_step_ppm && !(s[i].flags & PL_SF_FAULT)) {
+			if (s[i].ts_ns < *first)
+				*first = s[i].ts_ns;
+			if (s[i].ts_ns > *last)
+				*last = s[i].ts_ns;
+		}
+	}
+}
+
+static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
+{
+	/* or of xors, not a chain of && : one branch per pair of samples, not one per field */
+	uint64_t d = (uint64_t)(a->vin_uv ^ b->vin_uv) | (uint64_t)(a->iin_ua ^ b->iin_ua) |
+		     (uint64_t)(a->vout_uv ^ b->vout_uv) | (uint64_t)(a->iout_ua ^ b->iout_ua) |
+		     (uint64_t)(a->pout_uw ^ b->pout_uw) | (uint64_t)(a->pin_uw ^ b->pin_uw) | (a->rails ^ b->rails) |
+		     ((a->rails & PL_RAIL_TEMP) ? (uint32_t)(a->temp_mc ^ b->temp_mc) : 0);
+
+	return d == 0;
+}
+
+int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,
+		       struct finding *f)
+{
+	const struct pl_sample *s;
+	size_t a = 0, b, n, i, pvi_run = 0, pvi_longest = 0, stuck = 0, stuck_longest = 0, pvi_bad = 0;
+	size_t clean = 0, stuck_min, runs = 0;
+	uint64_t ts_back = 0, ts_gaps = 0, seq_back = 0, seq_missing = 0, first_bad = UINT64_MAX, last_bad = 0;
+	double *r = NULL, *scratch = NULL, *vout = NULL, *cleanr = NULL, emax, sigma_r, pmed, disc = 0, vstep = 0;
+	double emax_dev = 0, emax_den = 1; /* the largest |P - V*I| / max(|P|, 1 W) as a fraction */
+	double vmin = INFINITY, vmax = -INFINITY; /* of vout[] */
+	uint8_t *same = NULL; /* same[i]: sample i repeats sample i - 1 exactly */
+	bool kernel_timing = t->kernel_timing, have_pvi = false;
+	int ret = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->det = DET_RAIL_TAMPER;
+	while (a < t->n && t->s[a].ts_ns < from_ns)
+		a++;
+	for (b = a; b < t->n && t->s[b].ts_ns <= to_ns; b++)
+		;
+	n = b - a;
+	if (n < 2 * SHIFT_K) {
+		strfmt(f->summary, sizeof(f->summary), "%zu samples in range: need %d", n, 2 * SHIFT_K);
+		return -ENODATA;
+	}
+	s = t->s + a; /* only now: t->s is NULL for an empty trace */
+	/*
+	 * One byte per sample up front; the per-sample doubles (residuals,
+	 * VOUT, their medians) only on the paths that need them -- when
+	 * something is already suspect -- so a clean check of a long trace
+	 * costs next to nothing beyond the trace itself.
+	 */
+	same = malloc(n);
+	if (!same) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	stuck_min = (size_t)(p->stuck_min_ns / t->period_ns);
+	if (stuck_min < 5)
+		stuck_min = 5;
+#define BAD(ts)                                                                                                        \
+	do {                                                                                                           \
+		if ((ts) < first_bad)                                                                                  \
+			first_bad = (ts);                                                                              \
+		if ((ts) > last_bad)                                                                                   \
+			last_bad = (ts);                                                                               \
+	} while (0)
+	/*
+	 * One walk over the records.  Stuck runs are only measured here
+	 * (same[], their lengths); which of them are stuck is settled after,
+	 * on same[] alone, once the source's typical hold is known -- and only
+	 * if some run is long enough to matter at all.
+	 */
+	same[0] = 0;
+	for (i = 0; i < n; i++) {
+		bool pvi_ok = sample_has_pvi(&s[i]), pvi_bad_here = false;
+
+		if (pvi_ok) {
+			/* |P - V*I| / max(|P|, 1 W) > tol, without a division per sample */
+			double pw = (double)s[i].pout_uw * 1e-6, den, dev;
+
+			double v = (double)s[i].vout_uv * 1e-6;
+
+			have_pvi = true;
+			vmin = v < vmin ? v : vmin;
+			vmax = v > vmax ? v : vmax;
+			den = max_d(fabs(pw), 1);
+			dev = fabs(sample_pvi_residual_w(&s[i]));
+			if (dev * emax_den > emax_dev * den) {
+				emax_dev = dev;
+				emax_den = den;
+			}
+			pvi_bad_here = dev * 1e6 > p->pvi_tol_ppm * den;
+		}
+		else
+			vmin = vmin < 0 ? vmin : 0, vmax = vmax > 0 ? vmax : 0; /* vout[i] stays 0 */
+		if (pvi_bad_here) {
+			pvi_bad++;
+			pvi_run++;
+			if (pvi_run > pvi_longest)
+				pvi_longest = pvi_run;
+			if (pvi_run >= p->pvi_min_run)
+				BAD(s[i].ts_ns);
+		} else {
+			pvi_run = 0;
+			clean += pvi_ok;
+		}
+		if (i == 0)
+			continue;
+		same[i] = same_readings(&s[i], &s[i - 1]);
+		if (same[i]) {
+			stuck = stuck ? stuck + 1 : 2;
+			stuck_longest = stuck > stuck_longest ? stuck : stuck_longest;
+		} else {
+			runs++; /* the run that ended at i - 1 */
+			stuck = 0;
+		}
+		if (!kernel_timing)
+			continue;
+		if (s[i].ts_ns <= s[i - 1].ts_ns) {
+			ts_back++;
+			BAD(s[i].ts_ns);
+		} else if (s[i].ts_ns - s[i - 1].ts_ns > (uint64_t)p->gap_periods * t->period_ns &&
+			   s[i].seq == s[i - 1].seq + 1 && !(s[i].flags & PL_SF_OVERRUN)) {
+			ts_gaps++;
+			BAD(s[i].ts_ns);
+		}
+		if (s[i].seq <= s[i - 1].seq) {
+			seq_back++;
+			BAD(s[i].ts_ns);
+		} else {
+			seq_missing += s[i].seq - s[i - 1].seq - 1;
+		}
+	}
+	emax = emax_dev / emax_den;
+	runs++; /* the last one */
+	/*
+	 * A source polled faster than its sensor refreshes (NVML: every
+	 * 100 ms) repeats each reading for a whole refresh.  Only a hold far
+	 * longer than the source's own typical one is stuck: at least
+	 * stuck_hold_factor x the median run of identical readings, measured
+	 * when there are runs enough to tell (a trace frozen throughout has
+	 * one run, and then the plain minimum applies).  The factor only
+	 * raises stuck_min: if no run reaches the minimum, nothing is stuck.
+	 */
+	if (stuck_longest >= stuck_min) {
+		size_t run = 1, hold;
+
+		if (runs >= 20) {
+			scratch = malloc(runs * sizeof(*scratch));
+			if (!scratch) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			for (i = 1, runs = 0; i <= n; i++) {
+				if (i < n && same[i]) {
+					run++;
+					continue;
+				}
+				scratch[runs++] = (double)run;
+				run = 1;
+			}
+			hold = (size_t)median_d(scratch, runs);
+			free(scratch);
+			scratch = NULL;
+			if (hold * p->stuck_hold_factor > stuck_min)
+				stuck_min = hold * p->stuck_hold_factor;
+		}
+		for (i = 1, run = 1; i < n; i++) {
+			run = same[i] ? run + 1 : 1;
+			if (run >= stuck_min)
+				BAD(s[i].ts_ns);
+		}
+	}
+	if (seq_missing > t->lost)
+		BAD(s[n - 1].ts_ns);
+	/* Level shifts of the residual where a sustained inconsistency starts or ends. */
+	if (have_pvi && pvi_longest >= p->pvi_min_run) {
+		r = malloc(n * sizeof(*r));
+		scratch = malloc(n * sizeof(*scratch));
+		cleanr = malloc((clean ? clean : 1) * sizeof(*cleanr));
+		if (!r || !scratch || !cleanr) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (i = 0, clean = 0; i < n; i++) {
+			bool ok = sample_has_pvi(&s[i]);
+
+			r[i] = ok ? sample_pvi_residual_w(&s[i]) : 0;
+			/* clean: consistent samples, as the main loop classed them */
+			if (ok && !(fabs(r[i]) * 1e6 > p->pvi_tol_ppm * max_d(fabs((double)s[i].pout_uw * 1e-6), 1)))
+				cleanr[clean++] = r[i];
+		}
+		for (i = 0; i < n; i++)
+			scratch[i] = fabs((double)s[i].pout_uw / 1e6);
+		pmed = median_d(scratch, n);
+		sigma_r = 0;
+		if (clean > 0) {
+			double mr = median_range(cleanr, 0, clean, scratch);
+
+			for (i = 0; i < clean; i++)
+				cleanr[i] = fabs(cleanr[i] - mr);
+			sigma_r = 1.4826 * median_d(cleanr, clean);
+		}
+		sigma_r = fmax(sigma_r, 1e-3 * pmed);
+		sigma_r = fmax(sigma_r, 1e-3);
+		for (i = 1, pvi_run = 0; i <= n; i++) {
+			bool bad = i < n && sample_has_pvi(&s[i]) &&
+				   fabs(r[i]) * 1e6 > p->pvi_tol_ppm * max_d(fabs((double)s[i].pout_uw * 1e-6), 1);
+			size_t start;
+
+			if (bad) {
+				pvi_run++;
+				continue;
+			}
+			if (pvi_run >= p->pvi_min_run) {
+				start = i - pvi_run;
+				disc = fmax(disc, level_shift(r, n, start, scratch) / sigma_r);
+				disc = fmax(disc, level_shift(r, n, i, scratch) / sigma_r);
+			}
+			pvi_run = 0;
+		}
+	}
+	/*
+	 * VOUT level shifts.  All medians lie in [vmin, vmax], so no shift can
+	 * exceed (vmax - vmin) / (the least |v| in that range): when that bound
+	 * is within tolerance nothing can be flagged, and the exact largest
+	 * shift is only worked out if a finding needs it as evidence.
+	 */
+	if (have_pvi) {
+		double den;
+
+		den = vmin > 0 ? vmin : vmax < 0 ? -vmax : 0;
+		if ((vmax - vmin) * 1e6 > p->vout_step_ppm * max_d(den, 1e-6) || first_bad != UINT64_MAX) {
+			vout = malloc(n * sizeof(*vout));
+			double *m = malloc(n * sizeof(*m));
+
+			if (!vout || !m) {
+				free(m);
+				ret = -ENOMEM;
+				goto out;
+			}
+			for (i = 0; i < n; i++)
+				vout[i] = sample_has_pvi(&s[i]) ? (double)s[i].vout_uv * 1e-6 : 0;
+			vout_steps(s, vout, n, p, m, &vstep, &first_bad, &last_bad);
+			free(m);
+		}
+	}
+	/* Nothing physics forbids: no finding, so no evidence to build. */
+	if (first_bad == UINT64_MAX) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "rails consistent: P vs V*I within %.1f %% (longest excursion %zu samples), no stuck values or "
+		       "timing gaps",
+		       p->pvi_tol_ppm / 1e4, pvi_longest);
+		ret = 0;
+		goto out;
+	}
+	f->evidence = json_pack(
+		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "samples", (json_int_t)n, "discontinuity_msigma",
+		(json_int_t)msigma(disc), "pvi_err_max_ppm", (json_int_t)llround(emax * 1e6), "pvi_bad_samples",
+		(json_int_t)pvi_bad, "pvi_longest_run", (json_int_t)pvi_longest, "stuck_longest_run",
+		(json_int_t)stuck_longest, "vout_step_max_ppm", (json_int_t)llround(vstep * 1e6), "ts_backwards",
+		(json_int_t)ts_back, "ts_gaps", (json_int_t)ts_gaps, "seq_backwards", (json_int_t)seq_back,
+		"seq_missing", (json_int_t)seq_missing, "lost_declared", (json_int_t)t->lost);
+	if (!f->evidence) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	f->start_ns = first_bad;
+	f->end_ns = last_bad;
+	strfmt(f->summary, sizeof(f->summary),
+	       "discontinuity %.1f sigma, P != V*I by up to %.1f %% (%zu samples), stuck run %zu, ts gaps %" PRIu64
+	       ", backwards %" PRIu64,
+	       disc, emax * 100, pvi_bad, stuck_longest, ts_gaps, ts_back + seq_back);
+	ret = 1;
+out:
+	free(r);
+	free(vout);
+	free(scratch);
+	free(cleanr);
+	free(same);
+	return ret;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Power features per time window.  Computation is in doubles, in natural
+ * units (W, ratios, Hz, s, sigma); what leaves this module for signed JSON
+ * goes through feat_int(), which converts to the integer unit in the
+ * feature's name (mW, ppm, milli, mHz, us, milli-sigma).
+ *
+ * The series of a window is the power of its samples (PIN, else POUT; see
+ * sample_power_uw()), in W, indexed by sample; the sample rate is the
+ * trace's nominal one (1 / period_ns).  Definitions (n samples x_i):
+ *
+ *   mean, stddev     population moments: sigma^2 = sum (x - mean)^2 / n
+ *   cv               stddev / mean
+ *   skew             m3 / m2^1.5;  kurt: m4 / m2^2 - 3 (excess)
+ *   min, max, par    peak-to-average max / mean
+ *   crest            crest factor max |x| / rms(x)
+ *   acf_peak, period highest local maximum r(k), k in [2, n/2], of the
+ *                    autocorrelation r(k) = sum_{i<n-k} (x_i - m)(x_{i+k} - m)
+ *                    / sum (x_i - m)^2, if above 0.2; period = k * period_ns
+ *   dom_freq         argmax of the Hann-windowed (periodic Hann, mean
+ *                    removed) FFTW power spectrum P_k, k = 1..m/2, in Hz, of
+ *                    the window's first m = feat_spectrum_len(n) samples
+ *   spec_entropy     -sum p_k ln p_k / ln(m/2), p_k = P_k / sum P
+ *   spec_flatness    geometric mean / arithmetic mean of P_k
+ *   band_low/mid/high fractions of sum P below band_lo_hz, below
+ *                    band_hi_hz, and above (defaults 5 Hz and 50 Hz)
+ *   bursts, burstiness
+ *                    high/low states by hysteresis (+- the larger of 10 %
+ *                    of the level difference and 3 sigma_noise) around a
+ *                    two-level (isodata) threshold: the midpoint of the
+ *                    mean levels below and above it, iterated from
+ *                    (q1 + q99) / 2.  No states (a flat window) when
+ *                    q99 - q1 < 6 sigma_noise, sigma_noise = 1.4826
+ *                    MAD(first differences) / sqrt(2), at least 1e-4 of
+ *                    the median: structure must stand out of the window's
+ *                    own noise.  A burst starts
+ *                    at each low->high transition; tau = intervals between
+ *                    starts.  burstiness is Kim & Jo's finite-size corrected
+ *                    Goh-Barabasi B for n = |tau| >= 2 intervals, r = sigma/mu:
+ *                    A_n = (sqrt(n+1) r - sqrt(n-1)) / ((sqrt(n+1) - 2) r + sqrt(n-1))
+ *                    (-1 periodic, 0 Poisson, 1 maximally bursty)
+ *   flat             fraction of samples within flat_tol (1 %) of the median
+ *   step             max |d_i - median(d)| / (1.4826 MAD(d)) over first
+ *                    differences d, in sigma; the robust sigma is floored at
+ *                    0.1 % of the median level (quantized, noise-free data)
+ *   high/low_run_mean/med/max
+ *                    mean, median and longest complete (not touching the
+ *                    window edges) high and low runs, s
+ *   high/low_level   the two levels of the isodata threshold (mean power
+ *                    above and below it), W
+ *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
+ *                    three DC output rails (AC input rails have a power
+ *                    factor: not used)
+ *
+ * A feature is invalid (valid[] false) when undefined: zero variance for
+ * skew/kurt/acf/spectral ones, mean <= 0 for cv/par, fewer than two
+ * intervals for burstiness, no complete run, no output rails.
+ */
+#ifndef PL_FEATURES_H
+#define PL_FEATURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "science/series.h"
+
+/*
+ * Version of these definitions; baselines record it and a different one is
+ * refused.  2: the spectrum over the first feat_spectrum_len(n) samples,
+ * four-lane sums, power in W as uW * 1e-6.
+ */
+#define FEATURES_VERSION 2
+
+/*
+ * A window is active -- the model's signature is visible in it -- when it
+ * holds at least this many bursts.  Model features are compared over
+ * active windows only, in baselines and in traces alike.
+ */
+#define FEAT_ACTIVE_MIN_BURSTS 3
+
+enum feat_id {
+	FEAT_MEAN,
+	FEAT_STDDEV,
+	FEAT_CV,
+	FEAT_SKEW,
+	FEAT_KURT,
+	FEAT_MIN,
+	FEAT_MAX,
+	FEAT_PAR,
+	FEAT_CREST,
+	FEAT_ACF_PEAK,
+	FEAT_PERIOD,
+	FEAT_DOM_FREQ,
+	FEAT_SPEC_ENTROPY,
+	FEAT_SPEC_FLATNESS,
+	FEAT_BAND_LOW,
+	FEAT_BAND_MID,
+	FEAT_BAND_HIGH,
+	FEAT_BURSTS,
+	FEAT_BURSTINESS,
+	FEAT_FLAT,
+	FEAT_STEP,
+	FEAT_HIGH_RUN_MEAN,
+	FEAT_HIGH_RUN_MED,
+	FEAT_HIGH_RUN_MAX,
+	FEAT_LOW_RUN_MEAN,
+	FEAT_LOW_RUN_MED,
+	FEAT_LOW_RUN_MAX,
+	FEAT_HIGH_LEVEL,
+	FEAT_LOW_LEVEL,
+	FEAT_PVI_ERR_MAX,
+	FEAT_PVI_ERR_MED,
+	__FEAT_MAX
+};
+
+struct feat_desc {
+	const char *name; /* JSON name, with its integer unit: "mean_mw" */
+	double scale;	  /* natural unit -> integer unit */
+	bool model;	  /* part of the model-mismatch distance */
+};
+
+extern const struct feat_desc feat_desc[__FEAT_MAX];
+
+struct feat_params {
+	uint64_t window_ns;   /* default 1 s */
+	double flat_tol;      /* relative, default 0.01 */
+	double band_lo_hz;    /* default 5 */
+	double band_hi_hz;    /* default 50 */
+	double acf_min;	      /* default 0.2 */
+	uint32_t min_samples; /* a window needs max(this, half the expected samples); default 8 */
+};
+
+struct window_features {
+	uint64_t start_ns, end_ns; /* [start, end) */
+	uint32_t n;		   /* samples used */
+	double v[__FEAT_MAX];	   /* natural units */
+	bool valid[__FEAT_MAX];
+};
+
+struct moments {
+	double mean, std, cv, skew, kurt, min, max, par, crest;
+	double sum;   /* sum x */
+	double ss;    /* sum (x - mean)^2 */
+	bool has_var; /* std > 0 */
+};
+
+struct spectral {
+	double dom_freq_hz, entropy, flatness, band[3];
+};
+
+struct features_ctx; /* FFTW plans and scratch buffers for one size at a time */
+
+/* features.c APIs: */
+
+bool feat_window_active(const struct window_features *w);
+
+void feat_params_default(struct feat_params *p);
+/* Index of the feature called name ("mean_mw"), or -1. */
+int feat_find(const char *name);
+/* llround(v * scale), clamped to int64. */
+int64_t feat_int(enum feat_id f, double v);
+
+/* Primitives, exposed for tests.  None allocate except where noted. */
+int feat_moments(const double *x, size_t n, struct moments *m); /* -EINVAL for n == 0 */
+double feat_quantile(const double *sorted, size_t n, double q); /* linear interpolation */
+/*
+ * Reorders a[0..n) (k < n) so that a[k] is what sorting would put there,
+ * with no greater value before it and no smaller one after it.  O(n).
+ */
+void feat_select(double *a, size_t n, size_t k);
+/*
+ * feat_quantile() of the sorted x for each q[j] into out[j], bit for bit,
+ * without sorting: exact order statistics by bucket counts (branch-free
+ * passes; only the bucket holding a rank is selected).  x is left as it
+ * is; tmp: n doubles.
+ */
+void feat_quantiles(const double *x, size_t n, const double *q, double *out, size_t nq, double *tmp);
+/* The k-th smallest of a[0..n) (k < n), as feat_quantiles() finds it; reorders a. */
+double feat_kth(double *a, size_t n, size_t k);
+/* The k-th and (k+1)-th smallest (k + 1 < n) into *lo and *hi; reorders a. */
+void feat_kth2(double *a, size_t n, size_t k, double *lo, double *hi);
+/* Median and MAD of x (n > 0); uses tmp (n doubles) as scratch. */
+double feat_median(const double *x, size_t n, double *tmp);
+double feat_mad(const double *x, size_t n, double med, double *tmp);
+double feat_acf(const double *x, size_t n, size_t lag);
+/* Lag of the highest local ACF maximum in [min_lag, max_lag] with r > min_r; 0 if none. */
+size_t feat_dominant_lag(const double *x, size_t n, size_t min_lag, size_t max_lag, double min_r, double *r);
+/* Goh-Barabasi B and Kim-Jo A_n of n intervals; NAN when undefined. */
+double feat_burstiness_raw(const double *tau, size_t n);
+double feat_burstiness_kimjo(const double *tau, size_t n);
+/*
+ * Largest robust z of the first differences of x: returns it (in sigma) and
+ * the index i of the step x[i] -> x[i+1] in *at.  sigma_floor bounds the
+ * robust sigma from below.  0 for n < 3.
+ */
+double feat_step(const double *x, size_t n, double sigma_floor, size_t *at);
+
+struct features_ctx *features_ctx__new(void);
+void features_ctx__free(struct features_ctx *c);
+/*
+ * feat_dominant_lag() with all lag sums from one zero-padded FFT (Wiener-
+ * Khinchin); lags near a peak are recomputed directly, so the lag and r are
+ * those of feat_dominant_lag(), bit for bit.
+ */
+size_t features_ctx__dominant_lag(struct features_ctx *c, const double *x, size_t n, size_t min_lag, size_t max_lag,
+				  double min_r, double *r);
+/*
+ * Samples the spectrum uses of a window of n (>= 4): the largest m <= n
+ * whose only prime factors are 2, 3, 5 and 7 (999 -> 980, 1000 -> 1000,
+ * 1001 -> 1000).  FFTW transforms those sizes 4x faster than 999 or 1001,
+ * and windows a sample apart, as time cuts them, share their bins.
+ */
+size_t feat_spectrum_len(size_t n);
+/*
+ * Spectral features of the first feat_spectrum_len(n) samples of x (n >= 4)
+ * sampled at fs_hz; -ERANGE when they are constant.
+ */
+int features_ctx__spectrum(struct features_ctx *c, const double *x, size_t n, double fs_hz, const struct feat_params *p,
+			   struct spectral *out);
+
+/*
+ * All features of one window of samples.  Samples without a power rail are
+ * skipped; -ENODATA if fewer than min_samples remain.
+ */
+int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size_t n, uint64_t period_ns,
+			 const struct feat_params *p, struct window_features *out);
+
+/*
+ * Windows of the series t within [from_ns, to_ns] (inclusive; 0 and UINT64_MAX for
+ * all), aligned at max(t0, from_ns), window_ns long; windows with too few
+ * samples are left out.  *out is malloc'd.
+ */
+int features_windows(const struct series *t, const struct feat_params *p, uint64_t from_ns, uint64_t to_ns,
+		   struct window_features **out, size_t *nout);
+
+#endif /* PL_FEATURES_H */
