@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	make_baseline(&b);
-	if (synth_trace(&sp, &t, &e) || trace_save(argv[1], &t, &e))
+	if (synth_trace(&sp, &t, &e) || trace_save(argv[1], &t, AFILE_REPLACE, &e))
 		die("trace", &e);
 	detect_params_default(&dp);
 	dp.min_windows = 1;

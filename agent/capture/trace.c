@@ -9,7 +9,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,6 +162,19 @@ int trace_push(struct trace *t, const struct pl_sample *s)
 	return 0;
 }
 
+int trace_str_check(const char *s, struct plerr *e)
+{
+	size_t i, n = strlen(s);
+
+	if (n > PLTR_STR_LEN)
+		return plerr_set(e, -EINVAL, "%zu bytes, at most %d allowed", n, PLTR_STR_LEN);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return plerr_set(e, -EINVAL, "byte %zu is 0x%02x: only printable ASCII is allowed", i,
+					 (unsigned char)s[i]);
+	return 0;
+}
+
 void trace__free(struct trace *t)
 {
 	free(t->s);
@@ -259,9 +271,10 @@ int trace_encode(const struct trace *t, struct buf *out)
 	return 0;
 }
 
-#define IO_RECORDS 512 /* records per write or per released read chunk: 64 KiB */
+#define IO_RECORDS 512 /* records per write or read chunk: 64 KiB */
 
-int trace_save_digest(const char *path, const struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e)
+int trace_save_digest(const char *path, const struct trace *t, unsigned int flags, char digest[SHA256_HEX_LEN],
+		      struct plerr *e)
 {
 	uint8_t h[PLTR_HEADER_SIZE], *chunk;
 	struct afile f;
@@ -271,7 +284,7 @@ int trace_save_digest(const char *path, const struct trace *t, char digest[SHA25
 	chunk = malloc(IO_RECORDS * PLTR_RECORD_SIZE);
 	if (!chunk)
 		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
-	ret = afile_open(&f, path, e);
+	ret = afile_open(&f, path, flags, e);
 	if (ret) {
 		free(chunk);
 		return ret;
@@ -288,9 +301,9 @@ int trace_save_digest(const char *path, const struct trace *t, char digest[SHA25
 	return afile_commit(&f, 0644, digest, e);
 }
 
-int trace_save(const char *path, const struct trace *t, struct plerr *e)
+int trace_save(const char *path, const struct trace *t, unsigned int flags, struct plerr *e)
 {
-	return trace_save_digest(path, t, NULL, e);
+	return trace_save_digest(path, t, flags, NULL, e);
 }
 
 /* A NUL-padded printable-ASCII string field. */
@@ -407,20 +420,86 @@ static int check_record(const uint8_t *r, const struct trace_info *ti, uint64_t 
  * decoded pages are handed back as the walk passes them (MADV_DONTNEED):
  * a loaded trace costs its decoded records, not twice that.
  */
-static int parse_impl(const uint8_t *p, size_t n, struct trace *t, struct plerr *e, bool release)
+/*
+ * Where parse_impl() gets its bytes: a caller's buffer, or a file read with
+ * pread in chunks (no mapping: a file truncated while we read it gives a short
+ * read and an error, never SIGBUS; memory is the decoded records plus one
+ * chunk).
+ */
+struct src {
+	const uint8_t *mem; /* whole image, or NULL for fd */
+	int fd;
+	uint8_t *buf;	/* fd: cached [boff, boff + blen) */
+	size_t cap, blen;
+	uint64_t boff;
+};
+
+#define SRC_CHUNK (IO_RECORDS * PLTR_RECORD_SIZE + PLTR_MAX_HEADER) /* any header, any record */
+
+/* Bytes [off, off + len) (len <= SRC_CHUNK), which the caller knows lie within the size; NULL: e set. */
+static const uint8_t *src_get(struct src *s, uint64_t off, size_t len, uint64_t size, struct plerr *e)
 {
-	size_t done = 0, page = release ? (size_t)sysconf(_SC_PAGESIZE) : 0;
+	ssize_t r;
+
+	if (s->mem)
+		return s->mem + off;
+	if (off >= s->boff && off + len <= s->boff + s->blen)
+		return s->buf + (off - s->boff);
+	s->boff = off;
+	s->blen = 0;
+	while (s->blen < s->cap && off + s->blen < size) {
+		size_t want = s->cap - s->blen;
+
+		if (want > size - off - s->blen)
+			want = (size_t)(size - off - s->blen);
+		r = pread(s->fd, s->buf + s->blen, want, (off_t)(off + s->blen));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			plerr_set(e, -errno, "read error at offset %" PRIu64 ": %s", off + s->blen, strerror(errno));
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		s->blen += (size_t)r;
+	}
+	if (s->blen < len) {
+		plerr_set(e, -EIO,
+			  "file shrank while being read: it ends at offset %" PRIu64 ", %" PRIu64
+			  " bytes when opened (truncated by another process?)",
+			  off + s->blen, size);
+		return NULL;
+	}
+	return s->buf;
+}
+
+static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct plerr *e)
+{
 	uint64_t count = 0, i, have;
+	size_t n = (size_t)n64, off;
+	const uint8_t *p;
 	uint16_t hsize = 0;
-	size_t off;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
+	p = src_get(src, 0, n < PLTR_MAX_HEADER ? n : PLTR_MAX_HEADER, n64, e);
+	if (!p)
+		return -EIO;
 	ret = parse_header(p, n, &t->info, &hsize, &count, e);
 	if (ret)
 		return ret;
 	have = (n - hsize) / t->info.record_size;
 	if (count > have) {
+		/*
+		 * A body that holds exactly count records of another size is
+		 * a corrupt record-size field, not a short file.
+		 */
+		if (count && (n - hsize) % count == 0 && (n - hsize) / count >= PLTR_RECORD_SIZE &&
+		    (n - hsize) / count <= PLTR_MAX_RECORD)
+			return plerr_set(e, -EINVAL,
+					 "corrupt header at offset %d: record size %u, but the file's %zu bytes after the "
+					 "header hold its %" PRIu64 " records at %zu bytes each",
+					 H_RECORD_SIZE, t->info.record_size, n - hsize, count, (n - hsize) / count);
 		off = hsize + (size_t)have * t->info.record_size;
 		return plerr_set(e, -EINVAL,
 				 "truncated at offset %zu (header says %" PRIu64 " records, %" PRIu64
@@ -439,19 +518,16 @@ static int parse_impl(const uint8_t *p, size_t n, struct trace *t, struct plerr 
 	}
 	for (i = 0; i < count; i++) {
 		off = hsize + (size_t)i * t->info.record_size;
-		ret = check_record(p + off, &t->info, i, off, e);
+		p = src_get(src, off, t->info.record_size, n64, e);
+		if (!p) {
+			ret = -EIO;
+			goto fail;
+		}
+		ret = check_record(p, &t->info, i, off, e);
 		if (ret)
 			goto fail;
-		decode_record(p + off, &t->s[i]);
+		decode_record(p, &t->s[i]);
 		t->n++;
-		if (release && (i + 1) % (16 * IO_RECORDS) == 0) {
-			size_t upto = (off + t->info.record_size) / page * page;
-
-			if (upto > done) {
-				madvise((void *)(p + done), upto - done, MADV_DONTNEED);
-				done = upto;
-			}
-		}
 	}
 	if (count && t->s[0].ts_ns != t->info.t0_ns) {
 		ret = plerr_set(e, -EINVAL, "corrupt header at offset %d: t0_ns differs from the first record's ts_ns",
@@ -470,43 +546,37 @@ fail:
 
 int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e)
 {
-	return parse_impl(p, n, t, e, false);
+	struct src src = { .mem = p ? p : (const uint8_t *)"", .fd = -1 };
+
+	return parse_impl(&src, n, t, e);
 }
 
 int trace_load(const char *path, struct trace *t, struct plerr *e)
 {
+	struct src src = { .fd = -1 };
 	struct stat st;
-	void *map;
-	int fd, ret;
+	int ret;
 
-	/* O_NONBLOCK: a FIFO without a writer is refused below, not waited for */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
+	memset(t, 0, sizeof(*t));
+	src.fd = file_open_regular(path, e);
+	if (src.fd < 0)
+		return src.fd;
+	if (fstat(src.fd, &st) < 0) {
 		ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-		close(fd);
-		return ret;
+		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return plerr_set(e, -EINVAL, "%s: not a regular file", path);
+	src.cap = SRC_CHUNK;
+	src.buf = malloc(src.cap);
+	if (!src.buf) {
+		ret = plerr_set(e, -ENOMEM, "%s: out of memory", path);
+		goto out;
 	}
-	if (st.st_size == 0) {
-		close(fd);
-		ret = trace_parse((const uint8_t *)"", 0, t, e);
-		if (ret)
-			plerr_prefix(e, path);
-		return ret;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return plerr_set(e, -errno, "%s: cannot map: %s", path, strerror(errno));
-	ret = parse_impl(map, (size_t)st.st_size, t, e, true);
+	ret = parse_impl(&src, (uint64_t)st.st_size, t, e);
 	if (ret)
 		plerr_prefix(e, path);
-	munmap(map, (size_t)st.st_size);
+out:
+	free(src.buf);
+	close(src.fd);
 	return ret;
 }
 

@@ -74,6 +74,13 @@ void trace_fingerprint(const char *mfr_id, const char *mfr_model, const char *mf
 		       char out[SHA256_HEX_LEN]);
 
 /*
+ * Is s fit for a header string as given (at most PLTR_STR_LEN bytes of
+ * printable ASCII)?  -EINVAL with e saying why.  What users type (--host,
+ * --mfr-*) is checked here and refused, never cut or mended.
+ */
+int trace_str_check(const char *s, struct plerr *e);
+
+/*
  * Starts an empty trace: copies the strings (truncated to PLTR_STR_LEN,
  * non-printable bytes replaced by '?') and computes the fingerprint.
  */
@@ -87,11 +94,13 @@ void trace__free(struct trace *t);
 int trace_encode(const struct trace *t, struct buf *out);
 /*
  * Writes t to path atomically (mode 0644), streamed in 64 KiB chunks: no
- * second copy of the records in memory.  digest (if not NULL) receives the
+ * second copy of the records in memory.  flags: AFILE_REPLACE (--force) or 0
+ * (an existing path is refused with -EEXIST and left untouched).  digest (if not NULL) receives the
  * SHA-256 of the file's bytes, as trace_encode() would have produced them.
  */
-int trace_save_digest(const char *path, const struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e);
-int trace_save(const char *path, const struct trace *t, struct plerr *e);
+int trace_save_digest(const char *path, const struct trace *t, unsigned int flags, char digest[SHA256_HEX_LEN],
+		      struct plerr *e);
+int trace_save(const char *path, const struct trace *t, unsigned int flags, struct plerr *e);
 
 /*
  * Parses and bounds-checks a whole trace file image.  Every error names the

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* powerledger attest --key READER.key TRACE [-o ENVELOPE] */
-#include <getopt.h>
+/* powerledger attest --key READER.key TRACE [-o ENVELOPE] [--force] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 #include "evidence/attest.h"
 
 /* The manual page reads as it prints: */
@@ -15,7 +15,7 @@ const char cmd_attest_help[] =
 "       powerledger attest - sign a trace file as a Trace statement\n"
 "\n"
 "SYNOPSIS\n"
-"       powerledger attest --key READER.key TRACE [-o ENVELOPE]\n"
+"       powerledger attest --key READER.key TRACE [-o ENVELOPE] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Validates TRACE and signs, with the reader (capture host) key, a DSSE\n"
@@ -32,6 +32,10 @@ const char cmd_attest_help[] =
 "              Reader private key (PEM PKCS#8).  Required.\n"
 "       -o, --out ENVELOPE\n"
 "              Where to write the envelope; default TRACE.dsse.json.\n"
+"       --force\n"
+"              Replace ENVELOPE if it exists (atomically).  Without it an\n"
+"              existing ENVELOPE is left as it is and attest exits 2.\n"
+"              ENVELOPE is never TRACE or the key file, --force or not.\n"
 "\n"
 "OUTPUT\n"
 "       The envelope path, the trace's SHA-256 and the signer's key id,\n"
@@ -40,7 +44,8 @@ const char cmd_attest_help[] =
 "EXIT STATUS\n"
 "       0      envelope written.\n"
 "       2      usage error, bad key, invalid trace (the message names the\n"
-"              byte offset), write error.\n"
+"              byte offset), ENVELOPE exists without --force, write error\n"
+"              (also on standard output).\n"
 "\n"
 "FILES\n"
 "       TRACE.dsse.json   canonical DSSE envelope, no trailing newline.\n"
@@ -52,49 +57,26 @@ const char cmd_attest_help[] =
 
 int cmd_attest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *keypath = NULL, *out = NULL, *trace;
 	struct pl_seckey key = { 0 };
 	char digest[SHA256_HEX_LEN];
 	struct plerr e = { "" };
 	struct buf env = { 0 };
-	char *envpath = NULL;
-	int c, ret = PL_EXIT_ERR;
+	struct sign_opts o;
+	int ret = PL_EXIT_ERR;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': keypath = optarg; break;
-		case 'o': out = optarg; break;
-		default: return usage_error("attest", "bad option");
-		}
-	}
-	if (!keypath)
-		return usage_error("attest", "--key KEY is required");
-	if (optind + 1 != argc)
-		return usage_error("attest", "exactly one TRACE");
-	trace = argv[optind];
-	envpath = malloc(strlen(out ? out : trace) + 11);
-	if (!envpath)
-		goto cleanup;
-	if (out)
-		strcpy(envpath, out);
-	else
-		sprintf(envpath, "%s.dsse.json", trace);
-	if (seckey__load(&key, keypath, &e) || attest_trace(trace, &key, &env, &e) ||
-	    file_sha256_hex(trace, digest, &e) || file_write_atomic(envpath, env.p, env.len, 0644, &e)) {
+	if (sign_opts__parse(&o, argc, argv, "attest", "TRACE", ".dsse.json"))
+		return PL_EXIT_ERR;
+	if (seckey__load(&key, o.keypath, &e) || attest_trace(o.file, &key, &env, &e) ||
+	    file_sha256_hex(o.file, digest, &e) ||
+	    file_write_atomic(o.outpath, env.p, env.len, 0644, o.force ? AFILE_REPLACE : 0, &e)) {
 		pl_error(&e);
 		goto cleanup;
 	}
-	printf("%s\t%s\t%s\n", envpath, digest, key.pub.keyid);
+	printf("%s\t%s\t%s\n", o.outpath, digest, key.pub.keyid);
 	ret = PL_EXIT_OK;
 cleanup:
 	seckey__free(&key);
 	buf_free(&env);
-	free(envpath);
+	sign_opts__free(&o);
 	return ret;
 }

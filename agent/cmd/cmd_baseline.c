@@ -20,7 +20,8 @@ const char cmd_baseline_help[] =
 "\n"
 "SYNOPSIS\n"
 "       powerledger baseline register --model NAME --key OPERATOR.key\n"
-"                                     -o OUT [--window DURATION] TRACE...\n"
+"                                     -o OUT [--window DURATION] [--force]\n"
+"                                     TRACE...\n"
 "\n"
 "DESCRIPTION\n"
 "       Computes the window features (see features) of every commissioning\n"
@@ -28,7 +29,7 @@ const char cmd_baseline_help[] =
 "       load -- and records, per feature, the median and the median absolute\n"
 "       deviation (MAD) over all windows, in the feature's integer unit.\n"
 "       Features that describe the model (feat_desc[].model in\n"
-"       agent/features.c) are summarized over active windows only (at least\n"
+"       agent/science/features.c) are summarized over active windows only (at least\n"
 "       3 bursts).  The traces must come from one host (same hardware\n"
 "       fingerprint) and give at least 10 usable windows.  The result is a\n"
 "       Baseline/v1 in-toto statement (subjects: the trace files; predicate:\n"
@@ -41,6 +42,9 @@ const char cmd_baseline_help[] =
 "       --key KEY       Operator private key.  Required.\n"
 "       -o, --out OUT   Envelope to write.  Required.\n"
 "       --window D      Window length (default 1s); check uses the same.\n"
+"       --force         Replace OUT if it exists (atomically); without it an\n"
+"                       existing OUT is left as it is (exit 2).  OUT is never\n"
+"                       one of the TRACEs or the key, --force or not.\n"
 "\n"
 "OUTPUT\n"
 "       Tab-separated: OUT, model, windows, samples, features recorded,\n"
@@ -49,7 +53,7 @@ const char cmd_baseline_help[] =
 "EXIT STATUS\n"
 "       0      baseline written.\n"
 "       2      usage error, bad key, unreadable or corrupt trace, traces from\n"
-"              different hosts, too few windows.\n"
+"              different hosts, too few windows, OUT exists without --force.\n"
 "\n"
 "FILES\n"
 "       OUT    canonical DSSE envelope (Baseline/v1); keep it next to the\n"
@@ -67,6 +71,7 @@ static int do_register(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *model = NULL, *keypath = NULL, *out = NULL;
@@ -80,6 +85,7 @@ static int do_register(int argc, char **argv)
 	json_t *subj = NULL, *stmt;
 	size_t nall = 0, n, i, nf = 0;
 	int c, f, ret = PL_EXIT_ERR;
+	bool force = false;
 
 	feat_params_default(&p);
 	optind = 0;
@@ -88,6 +94,7 @@ static int do_register(int argc, char **argv)
 		case 'm': model = optarg; break;
 		case 'k': keypath = optarg; break;
 		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 'w':
 			if (parse_duration_ns(optarg, &p.window_ns))
 				return usage_error("baseline", "bad --window '%s'", optarg);
@@ -99,7 +106,8 @@ static int do_register(int argc, char **argv)
 		return usage_error("baseline", "--model, --key and -o are required");
 	if (optind == argc)
 		return usage_error("baseline", "no commissioning TRACE");
-	if (seckey__load(&key, keypath, &e))
+	if (out_check_inputs(out, force, (const char *const *)argv + optind, (size_t)(argc - optind), &e) ||
+	    out_check_inputs(out, force, &keypath, 1, &e) || seckey__load(&key, keypath, &e))
 		goto err;
 	subj = json_array();
 	if (!subj)
@@ -142,7 +150,7 @@ static int do_register(int argc, char **argv)
 	subj = NULL;
 	if (!stmt)
 		goto oom;
-	if (statement_sign(stmt, &key, &env, &e) || file_write_atomic(out, env.p, env.len, 0644, &e)) {
+	if (statement_sign(stmt, &key, &env, &e) || file_write_atomic(out, env.p, env.len, 0644, afile_force(force), &e)) {
 		json_decref(stmt);
 		goto err;
 	}

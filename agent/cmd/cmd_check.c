@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* powerledger check --trace T --claim C --baseline B --key OPERATOR.key (--keydir D | --trust R=PUB)... */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ const char cmd_check_help[] =
 "       powerledger check --trace TRACE --claim CLAIM --baseline BASELINE\n"
 "                         --key OPERATOR.key (--keydir DIR | --trust [ROLE=]PUB)...\n"
 "                         [-o DIR] [--all] [--fail-on-proof] [--json]\n"
-"                         [--threshold SIGMA]\n"
+"                         [--threshold SIGMA] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Verifies the vendor's Workload claim and the operator's Baseline\n"
@@ -47,18 +48,24 @@ const char cmd_check_help[] =
 "       Each proof is a Proof/v1 statement -- kind, trace, claim and baseline\n"
 "       digests, window bounds, integer evidence (mW, ppm, milli-sigma),\n"
 "       detector name and version -- in a DSSE envelope signed with the\n"
-"       operator key.  Exact definitions: agent/detect.h.\n"
+"       operator key.  Exact definitions: agent/science/detect.h.\n"
 "\n"
 "OPTIONS\n"
 "       --trace, --claim, --baseline FILE   Inputs.  Required.\n"
 "       --key KEY          Operator private key that signs proofs.  Required.\n"
 "       --keydir DIR       Trust DIR/{reader,operator,vendor}.pub by role.\n"
 "       --trust [ROLE=]PUB Trust one public key.  At least one key is needed.\n"
-"       -o, --out DIR      Where proofs go (default: the trace's directory).\n"
+"       -o, --out DIR      Where proofs go (default: the trace's directory);\n"
+"                          created, with its parents, if missing.\n"
 "       --all              Run every detector and sign every proof.\n"
 "       --fail-on-proof    Exit 1 when a proof was raised.\n"
 "       --threshold SIGMA  model-mismatch threshold, e.g. 3 or 2.5.\n"
 "       --json             One canonical JSON object instead of lines.\n"
+"       --force            Replace a proof file of the same name that holds\n"
+"                          something else.  Without it such a file is left\n"
+"                          as it is and check exits 2; an identical proof\n"
+"                          (the same inputs checked again) is not replaced\n"
+"                          and needs no --force.\n"
 "\n"
 "OUTPUT\n"
 "       One tab-separated line per detector that ran: RESULT (PROOF, OK or\n"
@@ -71,10 +78,15 @@ const char cmd_check_help[] =
 "       1      a proof was raised and --fail-on-proof was given; or the\n"
 "              claim or baseline signature does not verify.\n"
 "       2      usage error, unreadable input, claim or baseline not about\n"
-"              this trace's hardware or model, no samples in the window.\n"
+"              this trace's hardware (the baseline too: one commissioned on\n"
+"              other hardware is refused) or model, no samples in the\n"
+"              window, a different proof file in the way without --force,\n"
+"              write error (also on standard output).\n"
 "\n"
 "FILES\n"
-"       DIR/TRACE.<detector>.proof.dsse.json   signed proofs.\n"
+"       DIR/TRACE.CLAIM.<detector>.proof.dsse.json\n"
+"              signed proofs (TRACE without .pltr, CLAIM without .dsse.json):\n"
+"              one file per trace, claim and detector.\n"
 "\n"
 "EXAMPLES\n"
 "       powerledger check --trace host.pltr --claim claim.dsse.json \\\n"
@@ -90,7 +102,8 @@ int cmd_check(int argc, char **argv)
 		{ "keydir", required_argument, NULL, 'd' },   { "trust", required_argument, NULL, 'T' },
 		{ "out", required_argument, NULL, 'o' },      { "all", no_argument, NULL, 'a' },
 		{ "fail-on-proof", no_argument, NULL, 'F' },  { "threshold", required_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },	      { NULL, 0, NULL, 0 },
+		{ "json", no_argument, NULL, 'j' },	      { "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct check_in in = { 0 };
 	struct check_out out = { 0 };
@@ -133,6 +146,7 @@ int cmd_check(int argc, char **argv)
 			break;
 		}
 		case 'j': json = true; break;
+		case 'f': in.force = true; break;
 		default: ret = usage_error("check", "bad option"); goto cleanup;
 		}
 	}
@@ -148,15 +162,17 @@ int cmd_check(int argc, char **argv)
 		ret = usage_error("check", "no trusted keys for the claim and baseline: give --keydir or --trust");
 		goto cleanup;
 	}
-	if (seckey__load(&key, keypath, &e))
+	if (seckey__load(&key, keypath, &e) || (in.outdir && mkdir_p(in.outdir, 0755, &e)))
 		goto err;
 	in.trusted = kr.keys;
 	in.ntrusted = kr.n;
 	in.key = &key;
 	in.dp = &dp;
-	if (check_run(&in, &out, &e)) {
+	c = check_run(&in, &out, &e);
+	if (c) {
 		pl_error(&e);
-		ret = strstr(e.msg, "signature") ? PL_EXIT_NEG : PL_EXIT_ERR;
+		/* A claim or baseline that does not verify is a negative result, like verify's. */
+		ret = c == -EBADMSG ? PL_EXIT_NEG : PL_EXIT_ERR;
 		goto cleanup;
 	}
 	if (json) {

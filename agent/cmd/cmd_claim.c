@@ -19,7 +19,7 @@ const char cmd_claim_help[] =
 "       powerledger claim --model NAME --tokens-per-s N --from NS --to NS\n"
 "                         (--fingerprint HEX | --trace TRACE)\n"
 "                         [--workload inference|training]\n"
-"                         --key VENDOR.key -o OUT\n"
+"                         --key VENDOR.key -o OUT [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       States, under the vendor's key, which model runs on which hardware at\n"
@@ -39,13 +39,17 @@ const char cmd_claim_help[] =
 "       --workload W         inference (default) or training.\n"
 "       --key KEY            Vendor private key.  Required.\n"
 "       -o, --out OUT        Envelope to write.  Required.\n"
+"       --force              Replace OUT if it exists (atomically); without\n"
+"                            it an existing OUT is left as it is (exit 2).\n"
+"                            OUT is never the key or TRACE, --force or not.\n"
 "\n"
 "OUTPUT\n"
 "       Tab-separated: OUT, envelope SHA-256, signer key id.\n"
 "\n"
 "EXIT STATUS\n"
 "       0      claim written.\n"
-"       2      usage error, bad key, unreadable trace, write error.\n"
+"       2      usage error, bad key, unreadable trace, OUT exists without\n"
+"              --force, write error.\n"
 "\n"
 "FILES\n"
 "       OUT    canonical DSSE envelope (Workload/v1).\n"
@@ -63,13 +67,14 @@ int cmd_claim(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },	 { "to", required_argument, NULL, 't' },
 		{ "fingerprint", required_argument, NULL, 'F' }, { "trace", required_argument, NULL, 'T' },
 		{ "workload", required_argument, NULL, 'w' },	 { "key", required_argument, NULL, 'k' },
-		{ "out", required_argument, NULL, 'o' },	 { NULL, 0, NULL, 0 },
+		{ "out", required_argument, NULL, 'o' },	 { "force", no_argument, NULL, 'X' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *keypath = NULL, *out = NULL, *trace = NULL, *fpr = NULL;
 	struct claim cl = { .workload = "inference" };
 	struct pl_seckey key = { 0 };
 	char digest[SHA256_HEX_LEN];
-	bool have_n = false, have_from = false, have_to = false;
+	bool have_n = false, have_from = false, have_to = false, force = false;
 	struct plerr e = { "" };
 	struct buf env = { 0 };
 	json_t *stmt = NULL;
@@ -107,6 +112,7 @@ int cmd_claim(int argc, char **argv)
 			break;
 		case 'k': keypath = optarg; break;
 		case 'o': out = optarg; break;
+		case 'X': force = true; break;
 		default: return usage_error("claim", "bad option");
 		}
 	}
@@ -118,6 +124,8 @@ int cmd_claim(int argc, char **argv)
 		return usage_error("claim", "give exactly one of --fingerprint and --trace");
 	if (cl.end_ns < cl.start_ns)
 		return usage_error("claim", "--to is before --from");
+	if (out_check_inputs(out, force, (const char *const[]){ keypath, trace }, 2, &e))
+		goto err;
 	if (fpr) {
 		if (!is_sha256_hex(fpr))
 			return usage_error("claim", "--fingerprint must be 64 lowercase hex digits");
@@ -137,7 +145,7 @@ int cmd_claim(int argc, char **argv)
 		plerr_set(&e, -1, "out of memory");
 		goto err;
 	}
-	if (statement_sign(stmt, &key, &env, &e) || file_write_atomic(out, env.p, env.len, 0644, &e))
+	if (statement_sign(stmt, &key, &env, &e) || file_write_atomic(out, env.p, env.len, 0644, afile_force(force), &e))
 		goto err;
 	sha256_hex(env.p, env.len, digest);
 	printf("%s\t%s\t%s\n", out, digest, key.pub.keyid);

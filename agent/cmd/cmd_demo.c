@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture/synth.h"
 #include "cmd/cli.h"
@@ -51,7 +52,9 @@ const char cmd_demo_help[] =
 "\n"
 "OPTIONS\n"
 "       -o, --out DIR   Where to write (default ./powerledger-demo).  It must\n"
-"                       not exist or be empty, unless --force.\n"
+"                       not exist or be empty, unless --force.  The demo is\n"
+"                       built in DIR.tmp.XXXXXX beside it and moved to DIR\n"
+"                       only when complete: a failure leaves nothing.\n"
 "       --force         Reuse a non-empty DIR, replacing the demo's files.\n"
 "\n"
 "OUTPUT\n"
@@ -81,7 +84,8 @@ const char cmd_demo_help[] =
 #define DEMO_MODEL "gpt4-class"
 
 struct demo {
-	const char *dir;
+	const char *out; /* the user's DIR */
+	char *dir;	 /* where the demo is built: a fresh DIR.tmp.XXXXXX beside it, published at the end */
 	bool force;
 	struct pl_seckey keys[__PL_ROLE_MAX];
 	struct plerr e;
@@ -120,7 +124,7 @@ static int demo_keys(struct demo *d)
 		priv = dpath(d, name);
 		snprintf(name, sizeof(name), "%s.pub", role_name(roles[i]));
 		pub = dpath(d, name);
-		ret = seckey__save(&d->keys[roles[i]], priv, pub, d->force, &d->e);
+		ret = seckey__save(&d->keys[roles[i]], priv, pub, false, &d->e);
 		free(priv);
 		free(pub);
 		if (ret)
@@ -146,13 +150,13 @@ static int demo_trace(struct demo *d, const char *name, enum synth_workload wl, 
 	ret = synth_trace(&sp, &t, &d->e);
 	if (!ret) {
 		memcpy(d->fingerprint, t.info.fingerprint, SHA256_HEX_LEN);
-		ret = trace_save(path, &t, &d->e);
+		ret = trace_save(path, &t, 0, &d->e);
 		trace__free(&t);
 	}
 	if (!ret)
 		ret = attest_trace(path, &d->keys[PL_ROLE_READER], &env, &d->e);
 	if (!ret)
-		ret = file_write_atomic(envpath, env.p, env.len, 0644, &d->e);
+		ret = file_write_atomic(envpath, env.p, env.len, 0644, 0, &d->e);
 	if (!ret)
 		ret = file_sha256_hex(path, digest, &d->e);
 	buf_free(&env);
@@ -171,7 +175,7 @@ static int demo_sign(struct demo *d, json_t *stmt, enum pl_role role, const char
 		return plerr_set(&d->e, -ENOMEM, "out of memory");
 	ret = statement_sign(stmt, &d->keys[role], &env, &d->e);
 	if (!ret)
-		ret = file_write_atomic(path, env.p, env.len, 0644, &d->e);
+		ret = file_write_atomic(path, env.p, env.len, 0644, 0, &d->e);
 	json_decref(stmt);
 	buf_free(&env);
 	free(path);
@@ -267,26 +271,103 @@ static void print_proof(const struct check_out *o, size_t i)
 	buf_free(&b);
 }
 
+/*
+ * The demo is built in a directory of its own beside DIR and published only
+ * when complete: a failure (a full disk) leaves no half-made DIR behind.
+ */
 static int dir_ready(struct demo *d)
 {
 	struct dirent *de;
 	bool empty = true;
+	char *tmpl;
 	DIR *dir;
 
-	if (mkdir(d->dir, 0700) == 0)
+	dir = opendir(d->out);
+	if (!dir && errno != ENOENT)
+		return plerr_set(&d->e, -errno, "%s: %s", d->out, strerror(errno));
+	while (dir && (de = readdir(dir)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	if (dir)
+		closedir(dir);
+	if (!empty && !d->force)
+		return plerr_set(&d->e, -EEXIST, "%s: not empty (use --force to reuse it)", d->out);
+	tmpl = malloc(strlen(d->out) + 16);
+	if (!tmpl)
+		return plerr_set(&d->e, -ENOMEM, "out of memory");
+	sprintf(tmpl, "%s.tmp.XXXXXX", d->out);
+	if (!mkdtemp(tmpl)) {
+		int ret = plerr_set(&d->e, -errno, "%s: cannot create a directory beside it: %s", d->out,
+				    strerror(errno));
+
+		free(tmpl);
+		return ret;
+	}
+	d->dir = tmpl;
+	return 0;
+}
+
+/* Removes the building directory and what is in it (only the demo's own files). */
+static void dir_discard(struct demo *d)
+{
+	struct dirent *de;
+	DIR *dir;
+	char *p;
+
+	if (!d->dir)
+		return;
+	dir = opendir(d->dir);
+	while (dir && (de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		p = path_join(d->dir, de->d_name);
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	if (dir)
+		closedir(dir);
+	rmdir(d->dir);
+	free(d->dir);
+	d->dir = NULL;
+}
+
+/*
+ * Moves the finished demo to DIR: one rename when DIR is absent or empty;
+ * file by file over an existing DIR with --force.
+ */
+static int dir_publish(struct demo *d)
+{
+	struct dirent *de;
+	char *from, *to;
+	int ret = 0;
+	DIR *dir;
+
+	if (rename(d->dir, d->out) == 0 || ((errno == ENOTEMPTY || errno == EEXIST) && !rmdir(d->out) &&
+					     rename(d->dir, d->out) == 0)) {
+		free(d->dir);
+		d->dir = NULL;
 		return 0;
-	if (errno != EEXIST)
-		return plerr_set(&d->e, -errno, "%s: %s", d->dir, strerror(errno));
+	}
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return plerr_set(&d->e, -errno, "%s: cannot move the demo there: %s", d->out, strerror(errno));
 	dir = opendir(d->dir);
 	if (!dir)
 		return plerr_set(&d->e, -errno, "%s: %s", d->dir, strerror(errno));
-	while ((de = readdir(dir)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = false;
+	while (!ret && (de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		from = path_join(d->dir, de->d_name);
+		to = path_join(d->out, de->d_name);
+		if (!from || !to)
+			ret = plerr_set(&d->e, -ENOMEM, "out of memory");
+		else if (rename(from, to))
+			ret = plerr_set(&d->e, -errno, "%s: %s", to, strerror(errno));
+		free(from);
+		free(to);
+	}
 	closedir(dir);
-	if (!empty && !d->force)
-		return plerr_set(&d->e, -EEXIST, "%s: not empty (use --force to reuse it)", d->dir);
-	return 0;
+	return ret;
 }
 
 static int count_verified(struct demo *d, unsigned int *ok, unsigned int *total)
@@ -339,7 +420,7 @@ int cmd_demo(int argc, char **argv)
 		{ "miner.pltr", SYNTH_MINER, 2003, 2200 * SEC },
 		{ "tampered.pltr", SYNTH_TAMPERED, 2004, 2300 * SEC },
 	};
-	struct demo d = { .dir = "powerledger-demo" };
+	struct demo d = { .out = "powerledger-demo" };
 	char names[3][32], digests[3][SHA256_HEX_LEN], digest[SHA256_HEX_LEN];
 	struct claim cl = { .model = DEMO_MODEL,
 			    .workload = "inference",
@@ -354,7 +435,7 @@ int cmd_demo(int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': d.dir = optarg; break;
+		case 'o': d.out = optarg; break;
 		case 'f': d.force = true; break;
 		default: return usage_error("demo", "bad option");
 		}
@@ -364,7 +445,7 @@ int cmd_demo(int argc, char **argv)
 	if (dir_ready(&d))
 		goto err;
 	printf("powerledger demo\toffline and deterministic: synthetic 1 kHz PSU telemetry, demo keys\n");
-	printf("dir\t%s\n", d.dir);
+	printf("dir\t%s\n", d.out);
 	if (demo_keys(&d))
 		goto err;
 	for (i = 0; i < 3; i++) {
@@ -436,11 +517,14 @@ int cmd_demo(int argc, char **argv)
 	printf("demo: %zu proofs (expected 3), %zu for the legitimate trace (expected 0), %u of %u envelopes "
 	       "verified\n",
 	       proofs, legit_proofs, ok, total);
+	if (dir_publish(&d))
+		goto err;
 	ret = proofs == 3 && legit_proofs == 0 && ok == total && total > 0 ? PL_EXIT_OK : PL_EXIT_NEG;
 	goto cleanup;
 err:
 	pl_error(&d.e);
 cleanup:
+	dir_discard(&d);
 	for (i = 0; i < __PL_ROLE_MAX; i++)
 		seckey__free(&d.keys[i]);
 	return ret;

@@ -7,6 +7,7 @@
 
 #include "capture/csv.h"
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 
 /* The manual page reads as it prints: */
 /* clang-format off */
@@ -18,12 +19,12 @@ const char cmd_import_help[] =
 "       powerledger import CSV -o TRACE [--time-unit s|ms|us|ns|iso]\n"
 "                          [--period DURATION] [--rail in|out] [--skip-bad]\n"
 "                          [--host NAME] [--mfr-id S] [--mfr-model S]\n"
-"                          [--mfr-serial S] [--dev-id N]\n"
+"                          [--mfr-serial S] [--dev-id N] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Reads power readings logged by another tool (a PDU or PSU logger,\n"
 "       `nvidia-smi --query-gpu=timestamp,power.draw --format=csv -lms 100`)\n"
-"       and writes a trace (agent/TRACE-FORMAT.md) that every other verb\n"
+"       and writes a trace (agent/capture/TRACE-FORMAT.md) that every other verb\n"
 "       reads.  The first non-empty line not starting with # is the header;\n"
 "       columns are recognized by name, case-insensitively, with the unit in\n"
 "       brackets, parentheses or a _unit suffix:\n"
@@ -47,6 +48,9 @@ const char cmd_import_help[] =
 "\n"
 "OPTIONS\n"
 "       -o, --out TRACE   Output trace (written atomically).  Required.\n"
+"       --force           Replace TRACE if it exists; without it an existing\n"
+"                         TRACE is left as it is (exit 2).  TRACE is never\n"
+"                         the CSV itself, --force or not.\n"
 "       --time-unit U     Override the time unit: s, ms, us, ns or iso.\n"
 "       --period D        Nominal period, e.g. 1ms, 100ms, 1s (default:\n"
 "                         median interval).\n"
@@ -55,7 +59,10 @@ const char cmd_import_help[] =
 "       --skip-bad        Drop bad rows (still reported) instead of failing.\n"
 "       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
 "                         Header strings (printable ASCII, at most 32\n"
-"                         bytes) that make the hardware fingerprint.\n"
+"                         bytes) that make the hardware fingerprint.  A\n"
+"                         longer one, or one with other bytes, is refused\n"
+"                         rather than cut or mended (two hosts must never\n"
+"                         share a fingerprint).\n"
 "       --dev-id N        Device id stored in the trace (default 0).\n"
 "\n"
 "OUTPUT\n"
@@ -66,7 +73,8 @@ const char cmd_import_help[] =
 "EXIT STATUS\n"
 "       0      trace written.\n"
 "       2      usage error, unreadable CSV, no usable header, bad rows\n"
-"              without --skip-bad, write error.\n"
+"              without --skip-bad, a negative power (also as volts x amps),\n"
+"              TRACE exists without --force, write error.\n"
 "\n"
 "FILES\n"
 "       CSV    input; TRACE  output .pltr file.\n"
@@ -90,6 +98,7 @@ int cmd_import(int argc, char **argv)
 		{ "mfr-model", required_argument, NULL, 'M' },
 		{ "mfr-serial", required_argument, NULL, 'S' },
 		{ "dev-id", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const unit_names[] = { "auto", "s", "ms", "us", "ns", "iso" };
@@ -102,11 +111,13 @@ int cmd_import(int argc, char **argv)
 	uint64_t v;
 	size_t i;
 	int c, ret = PL_EXIT_ERR;
+	bool force = false;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 'u':
 			for (i = 1; i < 6 && strcmp(optarg, unit_names[i]); i++)
 				;
@@ -124,10 +135,15 @@ int cmd_import(int argc, char **argv)
 			o.output_rails = !strcmp(optarg, "out");
 			break;
 		case 's': o.skip_bad = true; break;
-		case 'H': o.host = optarg; break;
-		case 'I': o.mfr_id = optarg; break;
-		case 'M': o.mfr_model = optarg; break;
-		case 'S': o.mfr_serial = optarg; break;
+		case 'H':
+		case 'I':
+		case 'M':
+		case 'S':
+			if (cli_ident_opt("import", c == 'H' ? "host" : c == 'I' ? "mfr-id" : c == 'M' ? "mfr-model" : "mfr-serial",
+					  optarg))
+				return PL_EXIT_ERR;
+			*(c == 'H' ? &o.host : c == 'I' ? &o.mfr_id : c == 'M' ? &o.mfr_model : &o.mfr_serial) = optarg;
+			break;
 		case 'd':
 			if (parse_u64(optarg, &v) || v > UINT32_MAX)
 				return usage_error("import", "bad --dev-id '%s'", optarg);
@@ -141,7 +157,7 @@ int cmd_import(int argc, char **argv)
 	if (optind + 1 != argc)
 		return usage_error("import", "exactly one CSV");
 	csv = argv[optind];
-	if (file_read(csv, SIZE_MAX / 4, &text, &e)) {
+	if (out_check_inputs(out, force, &csv, 1, &e) || file_read(csv, SIZE_MAX / 4, &text, &e)) {
 		pl_error(&e);
 		goto cleanup;
 	}
@@ -159,7 +175,7 @@ int cmd_import(int argc, char **argv)
 		pl_warn("%s: %zu more bad row(s) skipped", csv, rep.bad - rep.reported);
 	if (rep.no_zone)
 		pl_warn("%s: ISO-8601 times without a zone were taken as UTC", csv);
-	if (trace_save(out, &t, &e)) {
+	if (trace_save(out, &t, afile_force(force), &e)) {
 		pl_error(&e);
 		goto cleanup;
 	}

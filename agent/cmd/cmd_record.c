@@ -17,6 +17,7 @@
 #include "capture/ring_reader.h"
 #include "capture/trace.h"
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 #include "evidence/attest.h"
 
 /* The manual page reads as it prints: */
@@ -29,7 +30,7 @@ const char cmd_record_help[] =
 "       powerledger record -o TRACE [--duration D] [--device PATH]\n"
 "                          [--dev-id N] [--period D] [--key READER.key]\n"
 "                          [--host NAME] [--mfr-id S] [--mfr-model S]\n"
-"                          [--mfr-serial S]\n"
+"                          [--mfr-serial S] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Maps the powerledger module's per-CPU sample rings (read-only, plus\n"
@@ -37,7 +38,7 @@ const char cmd_record_help[] =
 "       the device with epoll and drains the rings whenever they hold records\n"
 "       (and every 100 ms), until DURATION has passed or SIGINT/SIGTERM.  The\n"
 "       records of one device, in sequence order and with their GPU-context\n"
-"       tags, become a trace (agent/TRACE-FORMAT.md) written atomically; the\n"
+"       tags, become a trace (agent/capture/TRACE-FORMAT.md) written atomically; the\n"
 "       header counts the records the kernel dropped on full rings.  With\n"
 "       --key the trace is attested at once (TRACE.dsse.json).\n"
 "\n"
@@ -53,7 +54,11 @@ const char cmd_record_help[] =
 "       --key KEY          Reader key: also write the Trace statement.\n"
 "       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
 "                          Identity strings for the header and fingerprint\n"
-"                          (default host: gethostname()).\n"
+"                          (default host: gethostname()): at most 32 bytes\n"
+"                          of printable ASCII, refused otherwise.\n"
+"       --force            Replace TRACE (and TRACE.dsse.json) if they\n"
+"                          exist; without it they are refused before\n"
+"                          recording starts.\n"
 "\n"
 "OUTPUT\n"
 "       Tab-separated: TRACE, samples, lost, records of other devices\n"
@@ -107,6 +112,7 @@ int cmd_record(int argc, char **argv)
 		{ "mfr-id", required_argument, NULL, 'I' },
 		{ "mfr-model", required_argument, NULL, 'M' },
 		{ "mfr-serial", required_argument, NULL, 'S' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *dev = "/dev/" PL_DEVICE_NAME, *keypath = NULL;
@@ -125,7 +131,8 @@ int cmd_record(int argc, char **argv)
 	struct trace t = { 0 };
 	struct buf env = { 0 };
 	void *ro = MAP_FAILED, *cons = MAP_FAILED;
-	bool have_dev = false, started = false;
+	bool have_dev = false, started = false, force = false;
+	char *envpath = NULL;
 	unsigned int final_pass = 0;
 	uint32_t dev_id = 0, rails = 0;
 	int c, fd = -1, ep = -1, ret = PL_EXIT_ERR;
@@ -151,19 +158,38 @@ int cmd_record(int argc, char **argv)
 				return usage_error("record", "--period must be 100us .. 1s");
 			break;
 		case 'k': keypath = optarg; break;
-		case 'H': snprintf(host, sizeof(host), "%s", optarg); break;
-		case 'I': mfr_id = optarg; break;
-		case 'M': mfr_model = optarg; break;
-		case 'S': mfr_serial = optarg; break;
+		case 'f': force = true; break;
+		case 'H':
+			if (cli_ident_opt("record", "host", optarg))
+				return PL_EXIT_ERR;
+			snprintf(host, sizeof(host), "%s", optarg);
+			break;
+		case 'I':
+		case 'M':
+		case 'S':
+			if (cli_ident_opt("record", c == 'I' ? "mfr-id" : c == 'M' ? "mfr-model" : "mfr-serial", optarg))
+				return PL_EXIT_ERR;
+			*(c == 'I' ? &mfr_id : c == 'M' ? &mfr_model : &mfr_serial) = optarg;
+			break;
 		default: return usage_error("record", "bad option");
 		}
 	}
 	if (!out || optind != argc)
 		return usage_error("record", "-o TRACE is required, and nothing else");
-	if (!host[0] && gethostname(host, sizeof(host) - 1))
-		host[0] = 0;
-	/* Load the key before capturing: a bad key should not cost a recording. */
-	if (keypath && seckey__load(&key, keypath, &e))
+	if (!host[0] && cli_default_host("record", host, sizeof(host)))
+		return PL_EXIT_ERR;
+	/* Outputs and key before capturing: a refusal should not cost a recording. */
+	if (keypath) {
+		envpath = malloc(strlen(out) + 11);
+		if (!envpath) {
+			plerr_set(&e, -ENOMEM, "out of memory");
+			goto err;
+		}
+		sprintf(envpath, "%s.dsse.json", out);
+	}
+	if (out_check_inputs(out, force, &keypath, 1, &e) ||
+	    (envpath && out_check_inputs(envpath, force, &keypath, 1, &e)) ||
+	    (keypath && seckey__load(&key, keypath, &e)))
 		goto err;
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -267,22 +293,11 @@ int cmd_record(int argc, char **argv)
 	qsort(t.s, t.n, sizeof(*t.s), by_seq);
 	/* Ring drops are per CPU, not per device: an upper bound for this device. */
 	t.info.lost = ring_reader__lost(&rr) - lost0;
-	if (trace_save(out, &t, &e))
+	if (trace_save(out, &t, afile_force(force), &e))
 		goto err;
-	if (keypath) {
-		char *envpath = malloc(strlen(out) + 11);
-
-		if (!envpath) {
-			plerr_set(&e, -ENOMEM, "out of memory");
-			goto err;
-		}
-		sprintf(envpath, "%s.dsse.json", out);
-		if (attest_trace(out, &key, &env, &e) || file_write_atomic(envpath, env.p, env.len, 0644, &e)) {
-			free(envpath);
-			goto err;
-		}
-		free(envpath);
-	}
+	if (envpath && (attest_trace(out, &key, &env, &e) ||
+			file_write_atomic(envpath, env.p, env.len, 0644, afile_force(force), &e)))
+		goto err;
 	printf("%s\t%zu\t%" PRIu64 "\t%" PRIu64 "\t%s\n", out, t.n, t.info.lost, skipped, t.info.fingerprint);
 	ret = PL_EXIT_OK;
 	goto cleanup;
@@ -300,6 +315,7 @@ cleanup:
 	if (fd >= 0)
 		close(fd);
 	free(batch);
+	free(envpath);
 	trace__free(&t);
 	buf_free(&env);
 	seckey__free(&key);

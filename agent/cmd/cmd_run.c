@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 #include "daemon/rund.h"
 #include "daemon/segment.h"
 
@@ -269,10 +270,17 @@ int cmd_run(int argc, char **argv)
 			dp.threshold_msigma = m;
 			break;
 		}
-		case 'H': cfg.host = optarg; break;
-		case 'I': cfg.mfr_id = optarg; break;
-		case 'M': cfg.mfr_model = optarg; break;
-		case 'N': cfg.mfr_serial = optarg; break;
+		case 'H':
+		case 'I':
+		case 'M':
+		case 'N':
+			if (cli_ident_opt("run", c == 'H' ? "host" : c == 'I' ? "mfr-id" : c == 'M' ? "mfr-model" : "mfr-serial",
+					  optarg)) {
+				ret = PL_EXIT_ERR;
+				goto cleanup;
+			}
+			*(c == 'H' ? &cfg.host : c == 'I' ? &cfg.mfr_id : c == 'M' ? &cfg.mfr_model : &cfg.mfr_serial) = optarg;
+			break;
 		case 'x': srcspec = optarg; break;
 		default: ret = usage_error("run", "bad option"); goto cleanup;
 		}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* powerledger sign --key KEY FILE [-o SIG] */
-#include <getopt.h>
+/* powerledger sign --key KEY FILE [-o SIG] [--force] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 #include "evidence/sig.h"
 
 /* The manual page reads as it prints: */
@@ -15,7 +15,7 @@ const char cmd_sign_help[] =
 "       powerledger sign - write a detached Ed25519 signature of a file\n"
 "\n"
 "SYNOPSIS\n"
-"       powerledger sign --key KEY FILE [-o SIG]\n"
+"       powerledger sign --key KEY FILE [-o SIG] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Signs the exact bytes of FILE with the Ed25519 private key in KEY (PEM\n"
@@ -30,15 +30,20 @@ const char cmd_sign_help[] =
 "       --key KEY\n"
 "              Private key file.  Required.\n"
 "       -o, --out SIG\n"
-"              Write the signature here instead of FILE.sig (replaced\n"
-"              atomically if it exists).\n"
+"              Write the signature here instead of FILE.sig.\n"
+"       --force\n"
+"              Replace SIG if it exists (atomically).  Without it an existing\n"
+"              SIG is left as it is and sign exits 2.  SIG is never FILE or\n"
+"              the key file, --force or not.\n"
 "\n"
 "OUTPUT\n"
 "       The signature file's path and the signer's key id, tab-separated.\n"
 "\n"
 "EXIT STATUS\n"
 "       0      signature written.\n"
-"       2      usage error, unreadable key or file, write error.\n"
+"       2      usage error, unreadable key or file (FIFOs, devices and\n"
+"              directories are refused at once), SIG exists without --force,\n"
+"              write error (also on standard output).\n"
 "\n"
 "FILES\n"
 "       FILE.sig   base64 signature (cosign verify-blob --signature reads it).\n"
@@ -53,51 +58,23 @@ const char cmd_sign_help[] =
 
 int cmd_sign(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *keypath = NULL, *out = NULL, *file;
 	struct buf body = { 0 }, sig = { 0 };
 	struct pl_seckey key = { 0 };
 	struct plerr e = { "" };
-	char *sigpath = NULL;
-	int c, ret = PL_EXIT_ERR;
+	struct sign_opts o;
+	int ret = PL_EXIT_ERR;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': keypath = optarg; break;
-		case 'o': out = optarg; break;
-		default: return usage_error("sign", "bad option");
-		}
-	}
-	if (!keypath)
-		return usage_error("sign", "--key KEY is required");
-	if (optind + 1 != argc)
-		return usage_error("sign", "exactly one FILE to sign");
-	file = argv[optind];
-	if (out) {
-		sigpath = strdup(out);
-	} else {
-		sigpath = malloc(strlen(file) + 5);
-		if (sigpath)
-			sprintf(sigpath, "%s.sig", file);
-	}
-	if (!sigpath) {
-		plerr_set(&e, -1, "out of memory");
-		goto err;
-	}
-	if (seckey__load(&key, keypath, &e) || file_read(file, SIZE_MAX / 2, &body, &e))
+	if (sign_opts__parse(&o, argc, argv, "sign", "FILE to sign", ".sig"))
+		return PL_EXIT_ERR;
+	if (seckey__load(&key, o.keypath, &e) || file_read(o.file, SIZE_MAX / 2, &body, &e))
 		goto err;
 	if (sig_sign(&key, body.p, body.len, &sig)) {
 		plerr_set(&e, -1, "out of memory");
 		goto err;
 	}
-	if (file_write_atomic(sigpath, sig.p, sig.len, 0644, &e))
+	if (file_write_atomic(o.outpath, sig.p, sig.len, 0644, o.force ? AFILE_REPLACE : 0, &e))
 		goto err;
-	printf("%s\t%s\n", sigpath, key.pub.keyid);
+	printf("%s\t%s\n", o.outpath, key.pub.keyid);
 	ret = PL_EXIT_OK;
 	goto cleanup;
 err:
@@ -106,6 +83,6 @@ cleanup:
 	seckey__free(&key);
 	buf_free(&body);
 	buf_free(&sig);
-	free(sigpath);
+	sign_opts__free(&o);
 	return ret;
 }

@@ -3,6 +3,7 @@
  * powerledger: the agent.  This file is only the verb table and dispatch;
  * each verb lives in cmd_<verb>.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,20 @@ const struct verb pl_verbs[] = {
 };
 const size_t pl_nverbs = sizeof(pl_verbs) / sizeof(pl_verbs[0]);
 
+/*
+ * Output that did not reach its reader (>/dev/full, a full disk) is a
+ * failure, whatever the verb thought: flush and check before exiting.
+ */
+static int finish(int ret)
+{
+	errno = 0;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, PL_PROG ": write error on standard output: %s\n", strerror(errno ? errno : EIO));
+		return PL_EXIT_ERR;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const struct verb *v;
@@ -43,7 +58,7 @@ int main(int argc, char **argv)
 		return PL_EXIT_ERR;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return cmd_help(1, argv + 1);
+		return finish(cmd_help(1, argv + 1));
 	v = verb_find(argv[1]);
 	if (!v) {
 		fprintf(stderr, PL_PROG ": unknown verb '%s'\nTry '" PL_PROG " help'.\n", argv[1]);
@@ -52,12 +67,12 @@ int main(int argc, char **argv)
 	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--help")) {
 			verb_print_help(v);
-			return PL_EXIT_OK;
+			return finish(PL_EXIT_OK);
 		}
 	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, PL_PROG ": libsodium failed to initialize\n");
 		return PL_EXIT_ERR;
 	}
-	return v->fn(argc - 1, argv + 1);
+	return finish(v->fn(argc - 1, argv + 1));
 }

@@ -37,25 +37,59 @@ static int open_statement(const char *path, enum pl_kind want, const struct chec
 	return 0;
 }
 
-/* DIR/<trace base without .pltr>.<detector>.proof.dsse.json */
-static void proof_path(const struct check_in *in, enum detector d, char *out, size_t n)
+/* name without suffix (if it has it): its length */
+static int strip(const char *name, const char *suffix)
 {
-	const char *base = path_base(in->trace_path);
-	size_t len = strlen(base);
-	char dir[4096];
+	size_t n = strlen(name), k = strlen(suffix);
 
-	if (len > 5 && !strcmp(base + len - 5, ".pltr"))
-		len -= 5;
+	return (int)(n > k && !strcmp(name + n - k, suffix) ? n - k : n);
+}
+
+/*
+ * DIR/<trace base without .pltr>.<claim base without .dsse.json>.<detector>.proof.dsse.json:
+ * one name per (trace, claim, detector), so proofs of several claims
+ * against one trace never share a file.  -ENAMETOOLONG if it does not fit.
+ */
+static int proof_path(const struct check_in *in, enum detector d, char *out, size_t n, struct plerr *e)
+{
+	const char *base = path_base(in->trace_path), *cbase = path_base(in->claim_path);
+	int len = strip(base, ".pltr"), clen = strip(cbase, ".dsse.json"), w;
+	const char *dir;
+	int dirlen;
+
 	if (in->outdir) {
-		snprintf(dir, sizeof(dir), "%s", in->outdir);
+		dir = in->outdir;
+		dirlen = (int)strlen(dir);
 	} else if (base == in->trace_path) {
-		snprintf(dir, sizeof(dir), ".");
+		dir = ".";
+		dirlen = 1;
 	} else {
-		snprintf(dir, sizeof(dir), "%.*s", (int)(base - in->trace_path - 1), in->trace_path);
-		if (!dir[0])
-			snprintf(dir, sizeof(dir), "/");
+		dir = in->trace_path;
+		dirlen = (int)(base - in->trace_path - 1);
+		if (!dirlen) {
+			dir = "/";
+			dirlen = 1;
+		}
 	}
-	strfmt(out, n, "%s/%.*s.%s.proof.dsse.json", dir, (int)len, base, detector_name(d));
+	w = snprintf(out, n, "%.*s/%.*s.%.*s.%s.proof.dsse.json", dirlen, dir, len, base, clen, cbase,
+		     detector_name(d));
+	if (w < 0 || (size_t)w >= n)
+		return plerr_set(e, -ENAMETOOLONG, "%.*s: proof file name too long", dirlen, dir);
+	return 0;
+}
+
+/* Does path hold exactly p[0..n)?  (Re-checking the same inputs writes the same bytes.) */
+static bool same_bytes(const char *path, const void *p, size_t n)
+{
+	struct plerr e = { "" };
+	struct buf b = { 0 };
+	bool same;
+
+	if (file_read(path, n, &b, &e))
+		return false;
+	same = b.len == n && !memcmp(b.p, p, n);
+	buf_free(&b);
+	return same;
 }
 
 static int sign_proof(const struct check_in *in, struct check_out *out, struct finding *f,
@@ -70,10 +104,11 @@ static int sign_proof(const struct check_in *in, struct check_out *out, struct f
 	if (!stmt)
 		return plerr_set(e, -ENOMEM, "out of memory");
 	ret = statement_sign(stmt, in->key, &env, e);
-	if (!ret) {
-		proof_path(in, f->det, out->proofs[i].path, sizeof(out->proofs[i].path));
-		ret = file_write_atomic(out->proofs[i].path, env.p, env.len, 0644, e);
-	}
+	if (!ret)
+		ret = proof_path(in, f->det, out->proofs[i].path, sizeof(out->proofs[i].path), e);
+	/* Ed25519 is deterministic: an identical proof already there is not a replacement. */
+	if (!ret && !same_bytes(out->proofs[i].path, env.p, env.len))
+		ret = file_write_atomic(out->proofs[i].path, env.p, env.len, 0644, afile_force(in->force), e);
 	if (!ret) {
 		out->proofs[i].det = f->det;
 		snprintf(out->proofs[i].summary, sizeof(out->proofs[i].summary), "%s", f->summary);
@@ -128,9 +163,16 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 				in->trace_path, t.info.fingerprint, c.fingerprint);
 		goto out;
 	}
-	if (strcmp(b.fingerprint, t.info.fingerprint))
-		pl_warn("%s: the baseline was commissioned on other hardware (%.16s...)", in->trace_path,
-			b.fingerprint);
+	/*
+	 * Another host's baseline describes another PSU and other GPUs: its
+	 * spreads say nothing about this trace, and a proof from it would be
+	 * an accusation physics does not back.  Refused, as the manual says.
+	 */
+	if (strcmp(b.fingerprint, t.info.fingerprint)) {
+		ret = plerr_set(e, -EINVAL, "%s: hardware fingerprint %.16s... is not the baseline's %.16s... (commissioned "
+				"on other hardware)", in->trace_path, t.info.fingerprint, b.fingerprint);
+		goto out;
+	}
 	feat_params_default(&fp);
 	fp.window_ns = b.window_ns;
 	ret = features_windows(trace_series(&t, &(struct series){ 0 }), &fp, c.start_ns, c.end_ns, &w, &n);
@@ -154,7 +196,9 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		if (out->nproofs && !in->all)
 			break;
 		switch (d) {
-		case DET_RAIL_TAMPER: r = detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), c.start_ns, c.end_ns, in->dp, &f); break;
+		case DET_RAIL_TAMPER:
+			r = detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), c.start_ns, c.end_ns, in->dp, &f);
+			break;
 		case DET_MINER: r = detect_miner(w, n, &b, &c, in->dp, &f); break;
 		default: r = detect_model_mismatch(w, n, &b, in->dp, &f); break;
 		}

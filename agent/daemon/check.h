@@ -3,7 +3,8 @@
  * The check pipeline shared by the check and demo verbs: open the signed
  * claim and baseline, load the trace, run the detectors over the claim's
  * time range, sign a Proof for each contradiction and write it next to the
- * trace (or into outdir).
+ * trace (or into outdir) as TRACE.CLAIM.DETECTOR.proof.dsse.json (TRACE
+ * without .pltr, CLAIM without .dsse.json).
  *
  * Detectors run most specific first: rail-tamper (if the telemetry itself
  * is forged, nothing else read from it stands), then crypto-miner-hidden,
@@ -27,6 +28,7 @@ struct check_in {
 	const struct detect_params *dp;
 	const char *outdir; /* NULL: the trace's directory */
 	bool all;
+	bool force; /* replace a different proof file of the same name (--force) */
 };
 
 struct check_out {
@@ -46,9 +48,11 @@ struct check_out {
 
 /*
  * 0 on success (whether or not proofs were raised: see out->nproofs);
- * -EBADMSG when the claim or baseline does not verify, -EINVAL when they do
- * not fit the trace (hardware fingerprint, model, no samples in the
- * claim's window), other -errno for I/O.  e says which.
+ * -EBADMSG when the claim or baseline does not verify (bad signature, wrong
+ * signer role), -EINVAL when they do not fit the trace (hardware
+ * fingerprint of the claim or of the baseline, model, no samples in the
+ * claim's window), -EEXIST when a different proof file of the same name
+ * exists and !force, other -errno for I/O.  e says which.
  */
 int check_run(const struct check_in *in, struct check_out *out, struct plerr *e);
 void check_out__free(struct check_out *out);

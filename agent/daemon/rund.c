@@ -202,27 +202,15 @@ static void job_free(struct job *j)
 	memset(j, 0, sizeof(*j));
 }
 
-static void fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /* Runs the next claim of the oldest job; finishes the job after its last claim. */
 static void job_step(struct rund *r)
 {
 	struct job *j = &r->jobs[r->jhead];
 	const struct claimdir_entry *c = &j->claims[j->next++];
-	char claim[4096], baseline[4096], final[4096], line[8192];
+	char claim[4096], baseline[4096], line[8192];
 	struct check_in in = { 0 };
 	struct check_out out;
 	struct plerr e = { "" };
-	const char *trace_base = path_base(j->trace);
-	size_t tlen = strlen(trace_base) - strlen(".pltr"), clen = strlen(c->name) - strlen(".dsse.json");
 
 	if (!claimdir_paths(&r->cd, c, claim, baseline, sizeof(claim))) {
 		ev_error(r, "check", c->name, "path too long");
@@ -246,15 +234,6 @@ static void job_step(struct rund *r)
 		const char *det = detector_name(out.proofs[i].det);
 		const char *path = out.proofs[i].path;
 
-		strfmt(final, sizeof(final), "%s/%.*s.%.*s.%s.proof.dsse.json", r->cfg->outdir, (int)tlen, trace_base,
-		       (int)clen, c->name, det);
-		if (rename(out.proofs[i].path, final) == 0) {
-			fsync_dir(r->cfg->outdir);
-			path = final;
-		} else {
-			strfmt(line, sizeof(line), "cannot rename to %s: %s", final, strerror(errno));
-			ev_error(r, "output", out.proofs[i].path, line);
-		}
 		r->st.proofs++;
 		json_array_append_new(j->proofs, jstr(path));
 		strfmt(line, sizeof(line), "PROOF\t%s\t%s\t%s\t%s", det, c->name, out.proofs[i].summary, path);
@@ -455,8 +434,16 @@ static int setup(struct rund *r, struct plerr *e)
 		snprintf(r->host, sizeof(r->host), "%s", c->host);
 	else if (src->host[0])
 		snprintf(r->host, sizeof(r->host), "%s", src->host);
-	else if (gethostname(r->host, sizeof(r->host) - 1))
-		r->host[0] = 0;
+	else {
+		char name[256] = "";
+
+		if (gethostname(name, sizeof(name) - 1))
+			name[0] = 0;
+		if (trace_str_check(name, e) || strlen(name) >= sizeof(r->host))
+			return plerr_set(e, -EINVAL, "this host's name '%.64s' cannot serve as the traces' host: give --host",
+					 name);
+		strcpy(r->host, name);
+	}
 	ret = segment__init(&r->seg, c->segment_ns, src->period_ns, src->kind, c->dev_id, c->have_dev,
 			    c->mfr_id ? c->mfr_id : src->mfr_id, c->mfr_model ? c->mfr_model : src->mfr_model,
 			    c->mfr_serial ? c->mfr_serial : src->mfr_serial, r->host,

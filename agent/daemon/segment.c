@@ -161,7 +161,7 @@ int segment__write(struct segment *g, const char *dir, const char *name, uint64_
 	g->t.info.lost = unexplained > g->gaps ? unexplained : g->gaps;
 	g->t.info.period_ns = period_ns;
 	g->t.info.t0_ns = g->t.s[0].ts_ns;
-	ret = trace_save_digest(trace_path, &g->t, digest, e);
+	ret = trace_save_digest(trace_path, &g->t, 0, digest, e);
 	if (ret)
 		return ret;
 	/* What attest_trace() signs, from the records in memory rather than a re-read of the file. */
@@ -172,7 +172,7 @@ int segment__write(struct segment *g, const char *dir, const char *name, uint64_
 		ret = statement_sign(stmt, reader, &b, e);
 	json_decref(stmt);
 	if (!ret)
-		ret = file_write_atomic(env_path, b.p, b.len, 0644, e);
+		ret = file_write_atomic(env_path, b.p, b.len, 0644, 0, e);
 	buf_free(&b);
 	if (ret)
 		unlink(trace_path); /* every trace in the directory has its statement */

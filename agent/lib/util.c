@@ -4,6 +4,7 @@
  * Base64 and SHA-256 come from libsodium so there is one implementation of
  * each in the agent.
  */
+#define _GNU_SOURCE /* renameat2 */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -134,6 +135,50 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a plain file";
+}
+
+int file_open_regular(const char *path, struct plerr *e)
+{
+	struct stat st;
+	int fd, fl;
+
+	/*
+	 * O_NONBLOCK: opening a FIFO without a writer would wait for one;
+	 * O_NOCTTY: a terminal must not become ours.  Both are refused below.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return plerr_set(e, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "%s: not a regular file (%s)", path,
+				 file_kind(st.st_mode));
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 int file_read(const char *path, size_t max, struct buf *out, struct plerr *e)
 {
 	size_t start = out->len;
@@ -141,15 +186,12 @@ int file_read(const char *path, size_t max, struct buf *out, struct plerr *e)
 	int fd, ret;
 	ssize_t r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = file_open_regular(path, e);
 	if (fd < 0)
-		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = plerr_set(e, -EINVAL, "%s: not a regular file", path);
+		return fd;
+	/* Refuse before reading what is already too large (it may still grow: checked as we read). */
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > max) {
+		ret = plerr_set(e, -EFBIG, "%s: larger than %zu bytes", path, max);
 		goto out;
 	}
 	for (;;) {
@@ -180,10 +222,11 @@ int file_read(const char *path, size_t max, struct buf *out, struct plerr *e)
 	out->p[out->len] = 0;
 	ret = 0;
 out:
-	if (ret) {
+	if (ret && start == 0) {
+		buf_free(out); /* nothing of the caller's to keep: nothing to leak either */
+	} else if (ret) {
 		out->len = start;
-		if (out->p)
-			out->p[start] = 0;
+		out->p[start] = 0;
 	}
 	close(fd);
 	return ret;
@@ -228,13 +271,66 @@ static void fsync_parent(const char *path)
 	free(dir);
 }
 
-int afile_open(struct afile *f, const char *path, struct plerr *e)
+int out_check(const char *path, bool force, struct plerr *e)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+	}
+	if (S_ISLNK(st.st_mode) && stat(path, &st) < 0)
+		return force ? 0 : plerr_set(e, -EEXIST, "%s: exists (a dangling symbolic link; use --force to replace it)",
+					     path);
+	if (!S_ISREG(st.st_mode))
+		return plerr_set(e, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+				 "%s: exists and is %s, not a file to replace", path, file_kind(st.st_mode));
+	if (!force)
+		return plerr_set(e, -EEXIST, "%s: exists (use --force to replace it)", path);
+	return 0;
+}
+
+int out_not_input(const char *out, const char *in, struct plerr *e)
+{
+	struct stat so, si;
+
+	if (stat(out, &so) < 0 || stat(in, &si) < 0)
+		return 0; /* an output that does not exist yet is nobody's input */
+	if (so.st_dev == si.st_dev && so.st_ino == si.st_ino)
+		return plerr_set(e, -EINVAL, "%s: is also an input (%s): refusing to replace it, even with --force", out,
+				 in);
+	return 0;
+}
+
+int out_check_inputs(const char *out, bool force, const char *const *in, size_t nin, struct plerr *e)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nin; i++) {
+		if (!in[i])
+			continue;
+		ret = out_not_input(out, in[i], e);
+		if (ret)
+			return ret;
+	}
+	return out_check(out, force, e);
+}
+
+int afile_open(struct afile *f, const char *path, unsigned int flags, struct plerr *e)
 {
 	size_t len = strlen(path);
 
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
 	f->path = path;
+	f->flags = flags;
+	if (flags & ~AFILE_REPLACE)
+		return plerr_set(e, -EINVAL, "%s: bad output flags %#x", path, flags);
+	/* Fail before the work, not after it; commit checks again, atomically. */
+	if (!(flags & AFILE_REPLACE) && out_check(path, false, e))
+		return -EEXIST;
 	f->tmp = malloc(len + 16);
 	if (!f->tmp)
 		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
@@ -270,6 +366,25 @@ void afile_abort(struct afile *f)
 	f->fd = -1;
 }
 
+/*
+ * rename(), or with noreplace one that fails with -EEXIST instead of
+ * replacing: renameat2(RENAME_NOREPLACE), or link() + unlink() on file
+ * systems without it.
+ */
+static int commit_rename(const char *tmp, const char *path, bool noreplace)
+{
+	if (!noreplace)
+		return rename(tmp, path) < 0 ? -errno : 0;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (link(tmp, path) < 0)
+		return -errno;
+	unlink(tmp);
+	return 0;
+}
+
 int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], struct plerr *e)
 {
 	uint8_t h[SHA256_LEN];
@@ -284,11 +399,14 @@ int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], stru
 	if (close(f->fd) < 0 && !ret)
 		ret = -errno;
 	f->fd = -1;
-	if (!ret && rename(f->tmp, f->path) < 0)
-		ret = -errno;
+	if (!ret)
+		ret = commit_rename(f->tmp, f->path, !(f->flags & AFILE_REPLACE));
 	if (ret) {
 		unlink(f->tmp);
-		plerr_set(e, ret, "%s: %s", f->path, strerror(-ret));
+		if (ret == -EEXIST)
+			plerr_set(e, ret, "%s: exists (use --force to replace it)", f->path);
+		else
+			plerr_set(e, ret, "%s: %s", f->path, strerror(-ret));
 	} else {
 		fsync_parent(f->path);
 		crypto_hash_sha256_final(&f->st, h);
@@ -300,10 +418,10 @@ int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], stru
 	return ret;
 }
 
-int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, struct plerr *e)
+int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, unsigned int flags, struct plerr *e)
 {
 	struct afile f;
-	int ret = afile_open(&f, path, e);
+	int ret = afile_open(&f, path, flags, e);
 
 	if (ret)
 		return ret;
@@ -335,6 +453,34 @@ int file_write_new(const char *path, const void *p, size_t n, mode_t mode, bool 
 	}
 	fsync_parent(path);
 	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct plerr *e)
+{
+	char *p = strdup(path), *q;
+	struct stat st;
+	int ret = 0;
+
+	if (!p)
+		return plerr_set(e, -ENOMEM, "out of memory");
+	for (q = p + 1;; q++) {
+		if (*q && *q != '/')
+			continue;
+		char c = *q;
+
+		*q = 0;
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			ret = plerr_set(e, -errno, "%s: cannot create directory %s: %s", path, p, strerror(errno));
+			break;
+		}
+		*q = c;
+		if (!c)
+			break;
+	}
+	if (!ret && (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)))
+		ret = plerr_set(e, -ENOTDIR, "%s: not a directory", path);
+	free(p);
+	return ret;
 }
 
 bool path_is_dir(const char *path)
@@ -440,9 +586,9 @@ int file_sha256_hex(const char *path, char out[SHA256_HEX_LEN], struct plerr *e)
 	ssize_t r;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = file_open_regular(path, e);
 	if (fd < 0)
-		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+		return fd;
 	crypto_hash_sha256_init(&st);
 	for (;;) {
 		r = read(fd, block, sizeof(block));

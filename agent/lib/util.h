@@ -26,7 +26,7 @@
  * prints it.  Library code never prints: it fills this and returns -errno.
  */
 struct plerr {
-	char msg[512];
+	char msg[12288]; /* room for two PATH_MAX paths and the reason */
 };
 
 /* util.c APIs: */
@@ -56,17 +56,53 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 void buf_free(struct buf *b);
 
 /*
- * Reads a whole regular file (at most max bytes) into out (appended).
- * -ENOENT etc. from open, -EFBIG past max; e says "PATH: reason".
+ * Opens path for reading if it is a regular file, at once: a FIFO, device,
+ * socket or directory is refused without waiting (no reader blocks on a FIFO
+ * without a writer, nothing hashes /dev/zero forever).  Every reader of a
+ * user-named file goes through here.  Returns the fd (O_CLOEXEC, blocking)
+ * or -errno with e set: "PATH: not a regular file (a FIFO)", -EISDIR for a
+ * directory, -ELOOP for a symbolic link loop.
+ */
+int file_open_regular(const char *path, struct plerr *e);
+
+/*
+ * Reads a whole regular file (at most max bytes) into out (appended), through
+ * file_open_regular().  -ENOENT etc. from open, -EFBIG past max (a file
+ * already larger is refused before reading); e says "PATH: reason".  On
+ * error out is as it was, and freed if it was empty: callers need not.
  */
 int file_read(const char *path, size_t max, struct buf *out, struct plerr *e);
 
+#define AFILE_REPLACE (1U << 0) /* replace an existing path (--force); else -EEXIST, path untouched */
+
+/*
+ * Outputs.  No verb replaces an existing file unless the user said --force
+ * (AFILE_REPLACE), and never one of its own inputs.
+ *
+ * out_check(): may path be written?  0 if it does not exist, or exists as a
+ * regular file and force; -EEXIST "PATH: exists (use --force to replace it)";
+ * -EISDIR / -EINVAL for a directory or another non-file, force or not.
+ * out_not_input(): -EINVAL if out and in are the same file (same device and
+ * inode, whatever the names), "OUT: is also an input (IN): refusing ...".
+ */
+int out_check(const char *path, bool force, struct plerr *e);
+int out_not_input(const char *out, const char *in, struct plerr *e);
+/* Both: out is none of in[0..nin) (NULL entries skipped), and out_check(). */
+int out_check_inputs(const char *out, bool force, const char *const *in, size_t nin, struct plerr *e);
+/* The AFILE_* flags for a verb's --force. */
+static inline unsigned int afile_force(bool force)
+{
+	return force ? AFILE_REPLACE : 0;
+}
+
 /*
  * Writes p[0..n) to path atomically: a temporary file in the same directory,
- * fsync, rename over path, fsync of the directory.  mode is applied to the
+ * fsync, rename to path (over it only with AFILE_REPLACE; without it the
+ * rename itself refuses an existing path, so a file that appeared meanwhile
+ * is not replaced either), fsync of the directory.  mode is applied to the
  * new file.  Returns 0 or -errno with e set.
  */
-int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, struct plerr *e);
+int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, unsigned int flags, struct plerr *e);
 
 /*
  * Creates path with O_CREAT|O_EXCL and mode (refusing to replace an existing
@@ -75,6 +111,8 @@ int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, st
  */
 int file_write_new(const char *path, const void *p, size_t n, mode_t mode, bool force, struct plerr *e);
 
+/* mkdir -p: path and its missing parents (mode, less umask).  -errno naming the part that failed. */
+int mkdir_p(const char *path, mode_t mode, struct plerr *e);
 bool path_is_dir(const char *path);
 /* "DIR/NAME" (malloc'd) or NULL. */
 char *path_join(const char *dir, const char *name);
@@ -100,17 +138,19 @@ int file_sha256_hex(const char *path, char out[SHA256_HEX_LEN], struct plerr *e)
 /*
  * A file written whole or not at all, streamed: afile_open() creates
  * PATH.tmp.XXXXXX, afile_write() appends and hashes (the first error
- * sticks), afile_commit() fsyncs, renames over path, fsyncs the directory
+ * sticks), afile_commit() fsyncs, renames to path, fsyncs the directory
  * and gives the SHA-256 of what was written; on any error, or after
  * afile_abort(), the temporary file is gone and path is untouched.
  */
 struct afile {
 	int fd, err;
+	unsigned int flags; /* AFILE_* */
 	const char *path;
 	char *tmp;
 	crypto_hash_sha256_state st;
 };
-int afile_open(struct afile *f, const char *path, struct plerr *e);
+/* flags: AFILE_REPLACE or 0 (then -EEXIST at once if path exists, and at commit if it appeared). */
+int afile_open(struct afile *f, const char *path, unsigned int flags, struct plerr *e);
 void afile_write(struct afile *f, const void *p, size_t n);
 int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], struct plerr *e);
 void afile_abort(struct afile *f);

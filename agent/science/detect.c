@@ -92,9 +92,32 @@ static void sorted_replace(double *v, size_t n, double old, double new)
 	v[j] = new;
 }
 
-static int64_t msigma(double s)
+int64_t evidence_int(double x, bool *nan)
 {
-	return isfinite(s) ? llround(s * 1000) : INT64_MAX;
+	if (isnan(x)) {
+		*nan = true;
+		return 0;
+	}
+	/* 2^63: llround() beyond int64 is undefined (it gave INT64_MIN). */
+	if (x >= 9223372036854775808.0)
+		return INT64_MAX;
+	if (x <= -9223372036854775808.0)
+		return -INT64_MAX;
+	return llround(x);
+}
+
+static int64_t msigma(double s, bool *nan)
+{
+	return evidence_int(s * 1000, nan);
+}
+
+/* A finding whose evidence is not a number is not signed: undecided, saying so. */
+static int not_a_number(struct finding *f)
+{
+	json_decref(f->evidence);
+	f->evidence = NULL;
+	strfmt(f->summary, sizeof(f->summary), "evidence is not a number (NaN): nothing to sign");
+	return -ENODATA;
 }
 
 int detect_model_mismatch(const struct window_features *w, size_t n, const struct baseline *b,
@@ -105,6 +128,7 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 	uint64_t samples = 0;
 	int feat, ret = 0, used[__FEAT_MAX];
 	json_t *zs = NULL;
+	bool nan = false;
 
 	memset(f, 0, sizeof(*f));
 	f->det = DET_MODEL_MISMATCH;
@@ -137,7 +161,7 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		if (!feat_desc[feat].model || !b->have[feat])
 			continue;
 		for (i = nf = 0; i < n; i++)
-			if (w[i].valid[feat] && feat_window_active(&w[i]))
+			if (feat_ok(&w[i], (enum feat_id)feat) && feat_window_active(&w[i]))
 				zcol[nf++] =
 					((double)feat_int((enum feat_id)feat, w[i].v[feat]) - (double)b->median[feat]) /
 					baseline_sigma(b, (enum feat_id)feat);
@@ -159,25 +183,25 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 	strfmt(f->summary, sizeof(f->summary),
 	       "sigma distance %.3f (threshold %.3f) over %zu features, %zu active windows", med,
 	       (double)p->threshold_msigma / 1000, k, active);
-	if (msigma(med) <= p->threshold_msigma) {
+	if (msigma(med, &nan) <= p->threshold_msigma && !nan) {
 		ret = 0;
 		goto out;
 	}
 	/* Evidence only for a finding: per-feature z, in the order of feat_desc. */
 	zs = json_object();
 	for (i = 0; zs && i < k; i++)
-		if (json_object_set_new(zs, feat_desc[used[i]].name, json_integer(msigma(zmed[i]))))
+		if (json_object_set_new(zs, feat_desc[used[i]].name, json_integer(msigma(zmed[i], &nan))))
 			ret = -ENOMEM;
 	if (!zs || ret) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "sigma_distance_msigma", (json_int_t)msigma(med),
+	f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "sigma_distance_msigma", (json_int_t)msigma(med, &nan),
 				"threshold_msigma", (json_int_t)p->threshold_msigma, "windows", (json_int_t)n,
 				"windows_active", (json_int_t)active, "features", (json_int_t)k, "samples",
 				(json_int_t)samples, "z_msigma", zs);
 	zs = NULL;
-	ret = f->evidence ? 1 : -ENOMEM;
+	ret = !f->evidence ? -ENOMEM : nan ? not_a_number(f) : 1;
 out:
 	json_decref(zs);
 	free(zcol);
@@ -190,6 +214,7 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 	double *mean = NULL, *cv = NULL, *bu = NULL, *ent = NULL, *bursts = NULL, base_max;
 	size_t i, flagged = 0, nb = 0, ne = 0;
 	uint64_t first = 0, last = 0;
+	bool nan = false;
 	int ret;
 
 	memset(f, 0, sizeof(*f));
@@ -219,12 +244,12 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 	for (i = 0; i < n; i++) {
 		const struct window_features *x = &w[i];
 		int64_t m = feat_int(FEAT_MEAN, x->v[FEAT_MEAN]);
-		bool near_max = x->valid[FEAT_MEAN] && (double)m * 1e6 >= (double)p->near_max_ppm * base_max;
-		bool low_cv = x->valid[FEAT_CV] && feat_int(FEAT_CV, x->v[FEAT_CV]) <= p->miner_cv_ppm;
-		bool no_bursts = !x->valid[FEAT_BURSTS] || x->v[FEAT_BURSTS] == 0 || !x->valid[FEAT_BURSTINESS];
+		bool near_max = feat_ok(x, FEAT_MEAN) && (double)m * 1e6 >= (double)p->near_max_ppm * base_max;
+		bool low_cv = feat_ok(x, FEAT_CV) && feat_int(FEAT_CV, x->v[FEAT_CV]) <= p->miner_cv_ppm;
+		bool no_bursts = !feat_ok(x, FEAT_BURSTS) || x->v[FEAT_BURSTS] == 0 || !feat_ok(x, FEAT_BURSTINESS);
 		bool low_burst =
 			no_bursts || feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]) <= p->miner_burstiness_milli;
-		bool low_ent = !x->valid[FEAT_SPEC_ENTROPY] ||
+		bool low_ent = !feat_ok(x, FEAT_SPEC_ENTROPY) ||
 			       feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) <= p->miner_entropy_ppm;
 
 		if (!(near_max && low_cv && low_burst && low_ent))
@@ -234,11 +259,11 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 		last = x->end_ns;
 		mean[flagged] = (double)m;
 		cv[flagged] = (double)feat_int(FEAT_CV, x->v[FEAT_CV]);
-		bursts[flagged] = x->valid[FEAT_BURSTS] ? x->v[FEAT_BURSTS] : 0;
-		if (x->valid[FEAT_BURSTINESS])
+		bursts[flagged] = feat_ok(x, FEAT_BURSTS) ? x->v[FEAT_BURSTS] : 0;
+		if (feat_ok(x, FEAT_BURSTINESS))
 			bu[nb++] = (double)feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]);
 		ent[ne++] =
-			x->valid[FEAT_SPEC_ENTROPY] ? (double)feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) : 0;
+			feat_ok(x, FEAT_SPEC_ENTROPY) ? (double)feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) : 0;
 		flagged++;
 	}
 	strfmt(f->summary, sizeof(f->summary), "%zu of %zu windows flat near max, low CV, not bursty, low entropy",
@@ -250,16 +275,17 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 	{
 		double mm = median_d(mean, flagged), mcv = median_d(cv, flagged), mb = median_d(bursts, flagged);
 		double mbu = median_d(bu, nb), ment = median_d(ent, ne);
-		int64_t near_ppm = llround(mm * 1e6 / base_max);
+		int64_t near_ppm = evidence_int(mm * 1e6 / base_max, &nan);
 
 		f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "windows", (json_int_t)n,
-					"windows_flagged", (json_int_t)flagged, "mean_mw", (json_int_t)llround(mm),
+					"windows_flagged", (json_int_t)flagged, "mean_mw", (json_int_t)evidence_int(mm, &nan),
 					"baseline_max_mw", (json_int_t)b->median[FEAT_MAX], "near_max_ppm",
-					(json_int_t)near_ppm, "cv_ppm", (json_int_t)llround(mcv), "bursts_per_window",
-					(json_int_t)llround(mb), "spec_entropy_ppm", (json_int_t)llround(ment),
+					(json_int_t)near_ppm, "cv_ppm", (json_int_t)evidence_int(mcv, &nan), "bursts_per_window",
+					(json_int_t)evidence_int(mb, &nan), "spec_entropy_ppm",
+					(json_int_t)evidence_int(ment, &nan),
 					"baseline_cv_ppm", (json_int_t)(b->have[FEAT_CV] ? b->median[FEAT_CV] : 0));
 		if (f->evidence && nb)
-			json_object_set_new(f->evidence, "burstiness_milli", json_integer(llround(mbu)));
+			json_object_set_new(f->evidence, "burstiness_milli", json_integer(evidence_int(mbu, &nan)));
 		if (f->evidence && b->have[FEAT_BURSTINESS])
 			json_object_set_new(f->evidence, "baseline_burstiness_milli",
 					    json_integer(b->median[FEAT_BURSTINESS]));
@@ -274,7 +300,7 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 	}
 	f->start_ns = first;
 	f->end_ns = last;
-	ret = f->evidence ? 1 : -ENOMEM;
+	ret = !f->evidence ? -ENOMEM : nan ? not_a_number(f) : 1;
 out:
 	free(mean);
 	free(cv);
@@ -364,6 +390,7 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 	double vmin = INFINITY, vmax = -INFINITY; /* of vout[] */
 	uint8_t *same = NULL; /* same[i]: sample i repeats sample i - 1 exactly */
 	bool kernel_timing = t->kernel_timing, have_pvi = false;
+	bool nan = false;
 	int ret = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -591,9 +618,9 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 	}
 	f->evidence = json_pack(
 		"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "samples", (json_int_t)n, "discontinuity_msigma",
-		(json_int_t)msigma(disc), "pvi_err_max_ppm", (json_int_t)llround(emax * 1e6), "pvi_bad_samples",
+		(json_int_t)msigma(disc, &nan), "pvi_err_max_ppm", (json_int_t)evidence_int(emax * 1e6, &nan), "pvi_bad_samples",
 		(json_int_t)pvi_bad, "pvi_longest_run", (json_int_t)pvi_longest, "stuck_longest_run",
-		(json_int_t)stuck_longest, "vout_step_max_ppm", (json_int_t)llround(vstep * 1e6), "ts_backwards",
+		(json_int_t)stuck_longest, "vout_step_max_ppm", (json_int_t)evidence_int(vstep * 1e6, &nan), "ts_backwards",
 		(json_int_t)ts_back, "ts_gaps", (json_int_t)ts_gaps, "seq_backwards", (json_int_t)seq_back,
 		"seq_missing", (json_int_t)seq_missing, "lost_declared", (json_int_t)t->lost);
 	if (!f->evidence) {
@@ -606,7 +633,7 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 	       "discontinuity %.1f sigma, P != V*I by up to %.1f %% (%zu samples), stuck run %zu, ts gaps %" PRIu64
 	       ", backwards %" PRIu64,
 	       disc, emax * 100, pvi_bad, stuck_longest, ts_gaps, ts_back + seq_back);
-	ret = 1;
+	ret = nan ? not_a_number(f) : 1;
 out:
 	free(r);
 	free(vout);

@@ -45,6 +45,7 @@
 #ifndef PL_DETECT_H
 #define PL_DETECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -99,5 +100,12 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,
 		       struct finding *f);
 void finding__free(struct finding *f);
+/*
+ * What every evidence integer goes through: x rounded half away from zero,
+ * saturated to +-INT64_MAX (never wrapped: llround() of a value beyond int64
+ * is undefined and gave INT64_MIN).  NaN returns 0 and sets *nan: a finding
+ * with such evidence is undecided, never signed.
+ */
+int64_t evidence_int(double x, bool *nan);
 
 #endif /* PL_DETECT_H */

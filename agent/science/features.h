@@ -59,6 +59,7 @@
 #ifndef PL_FEATURES_H
 #define PL_FEATURES_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +161,15 @@ void feat_params_default(struct feat_params *p);
 int feat_find(const char *name);
 /* llround(v * scale), clamped to int64. */
 int64_t feat_int(enum feat_id f, double v);
+/*
+ * Is feature f of window w defined and a finite number?  What every detector
+ * asks before reading w->v[f]: a NaN would otherwise pass feat_int() as a
+ * huge integer and look like evidence.
+ */
+static inline bool feat_ok(const struct window_features *w, enum feat_id f)
+{
+	return w->valid[f] && isfinite(w->v[f]);
+}
 
 /* Primitives, exposed for tests.  None allocate except where noted. */
 int feat_moments(const double *x, size_t n, struct moments *m); /* -EINVAL for n == 0 */

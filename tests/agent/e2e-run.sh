@@ -128,6 +128,29 @@ grep -q '"event":"claim".*c2.dsse.json.*"status":"loaded"' events2.json && pass 
 	|| fail "forged claim errors" "$(grep error events2.json)"
 grep -q '"reason":"SIGINT"' events2.json && pass "exit event says SIGINT" || fail "exit reason"
 
+# --- an oversized file among the claims: refused each segment, memory flat --------
+# The claims directory is re-read every segment; an envelope over the size
+# limit used to leak its whole read buffer each time (37 -> 334 MB in 20
+# segments).
+mkdir claims5
+cp claims/c2.dsse.json claims5/
+head -c 17825792 /dev/zero >claims5/huge.dsse.json
+"$BIN" run --claims claims5 --baseline demo/gpt4-class.baseline.dsse.json --key demo/operator.key \
+	--reader-key demo/reader.key --keydir demo -o out5 --source synth --segment 1s --status-interval 500ms \
+	--json >events5.json 2>/dev/null &
+pid=$!
+sleep 6.5
+kill -TERM "$pid"
+set +e; wait "$pid"; rc=$?; set -e; pid=
+is "$rc" 0 "oversized claim: exit 0"
+grep -q '"event":"error".*huge.dsse.json.*larger than' events5.json && pass "oversized claim: an error naming it" \
+	|| fail "no error for the oversized claim" "$(grep error events5.json | head -3)"
+rss=$(grep '"event":"status"' events5.json | sed -n 's/.*"rss_kib":\([0-9]*\).*/\1/p')
+first=$(echo "$rss" | sed -n 2p) last=$(echo "$rss" | tail -n 1)
+[ -n "$first" ] && [ "$(echo "$rss" | wc -l)" -ge 8 ] && [ "$last" -le $((first + 8192)) ] \
+	&& pass "oversized claim: RSS flat over $(grep -c '"event":"segment"' events5.json) segments ($first -> $last KiB)" \
+	|| fail "RSS grew" "$(echo $rss)"
+
 # --- on a terminal: a status line in place ----------------------------------
 if command -v script >/dev/null; then
 	script -qfc "$BIN run ${common[*]} -o out3 --source synth --segment 1s & p=\$!; sleep 2.5; kill -TERM \$p; wait \$p" \

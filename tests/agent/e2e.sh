@@ -66,7 +66,7 @@ has "bad signature" "and says bad signature"
 expect 1 "openssl rejects the forged body too" openssl pkeyutl -verify -pubin -inkey ossl.pub -rawin -in body.txt -sigfile sig.bin
 expect 1 "verify rejects a signature by another key" "$BIN" verify --key keys/operator.pub body.txt.sig
 chmod 644 ossl.key
-expect 0 "a group/world-readable key still signs" "$BIN" sign --key ossl.key body.txt
+expect 0 "a group/world-readable key still signs (--force replaces body.txt.sig)" "$BIN" sign --force --key ossl.key body.txt
 has "accessible by group or others" "but draws a warning"
 expect 2 "verify needs a trusted key" "$BIN" verify body.txt.sig
 
@@ -84,7 +84,7 @@ grep -q '^trace	legit.pltr	no proof' <<<"$out" && pass "no proof for the legitim
 expect 2 "demo refuses a non-empty directory" "$BIN" demo -o demo
 expect 0 "demo again elsewhere" "$BIN" demo -o demo2
 is "$(grep -v '^dir' <<<"$out")" "$demo1" "demo output is deterministic"
-cmp -s demo/tampered.rail-tamper.proof.dsse.json demo2/tampered.rail-tamper.proof.dsse.json \
+cmp -s demo/tampered.claim.rail-tamper.proof.dsse.json demo2/tampered.claim.rail-tamper.proof.dsse.json \
 	&& pass "demo proofs are byte-identical across runs" || fail "demo proofs differ"
 
 # --- verify ---------------------------------------------------------------
@@ -94,7 +94,7 @@ expect 0 "verify --json" "$BIN" verify --keydir demo --json demo
 python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert len(a)==12 and all(x["ok"] for x in a)' "$out" \
 	&& pass "verify --json parses and reports 12 ok" || fail "verify --json output"
 # The proof verifies with openssl over the DSSE PAE.
-python3 - demo/swapped.model-mismatch.proof.dsse.json <<'PY'
+python3 - demo/swapped.claim.model-mismatch.proof.dsse.json <<'PY'
 import base64, json, sys
 e = json.load(open(sys.argv[1]))
 p = base64.b64decode(e["payload"]); t = e["payloadType"].encode()
@@ -103,7 +103,7 @@ open("proof.sig", "wb").write(base64.b64decode(e["signatures"][0]["sig"]))
 PY
 expect 0 "openssl verifies a demo proof over the DSSE PAE" openssl pkeyutl -verify -pubin -inkey demo/operator.pub -rawin -in pae.bin -sigfile proof.sig
 # Forged proof: raise the sigma distance, keep the signature.
-python3 - demo/swapped.model-mismatch.proof.dsse.json forged.proof.dsse.json <<'PY'
+python3 - demo/swapped.claim.model-mismatch.proof.dsse.json forged.proof.dsse.json <<'PY'
 import base64, json, sys
 e = json.load(open(sys.argv[1]))
 p = base64.b64decode(e["payload"]).replace(b'"sigma_distance_msigma":', b'"sigma_distance_msigma":9')
@@ -117,7 +117,7 @@ python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), inde
 expect 1 "verify rejects a non-canonical envelope" "$BIN" verify --keydir demo pretty.dsse.json
 has "not canonical" "non-canonical: says so"
 # Wrong role: the operator's key presented as a reader key cannot sign Proofs.
-expect 1 "verify enforces signer roles" "$BIN" verify --key reader=demo/operator.pub demo/miner.crypto-miner-hidden.proof.dsse.json
+expect 1 "verify enforces signer roles" "$BIN" verify --key reader=demo/operator.pub demo/miner.claim.crypto-miner-hidden.proof.dsse.json
 has "only operator keys sign Proofs" "role error names the rule"
 # A subject file that changed after signing.
 mkdir sub && cp demo/legit.pltr demo/legit.pltr.dsse.json sub/
@@ -182,7 +182,7 @@ expect 0 "check a legitimate trace" "$BIN" check --trace legit.pltr --claim c.ds
 ls legit.*.proof.dsse.json >/dev/null 2>&1 && fail "proof written for a legitimate trace" || pass "no proof file for the legitimate trace"
 expect 1 "check --fail-on-proof on the swapped model" "$BIN" check --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo --fail-on-proof
 has "PROOF	model-mismatch" "check reports the proof"
-expect 0 "the new proof verifies" "$BIN" verify --keydir demo swapped.model-mismatch.proof.dsse.json
+expect 0 "the new proof verifies" "$BIN" verify --keydir demo swapped.c.model-mismatch.proof.dsse.json
 has "3 subject(s) checked" "proof subjects (trace, claim, baseline) checked"
 expect 1 "check refuses a claim signed by an untrusted key" "$BIN" check --trace legit.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --trust demo/reader.pub
 has "no valid signature by a trusted key" "untrusted claim: says why"

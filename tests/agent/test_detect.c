@@ -167,6 +167,58 @@ static void test_model_mismatch(void **state)
 	assert_int_equal(detect_model_mismatch(w, 4, &b, &p, &f), -ENODATA);
 }
 
+/* Evidence integers saturate, never wrap; NaN evidence is never signed. */
+static void test_evidence_saturates(void **state)
+{
+	struct window_features w[6];
+	struct detect_params p;
+	struct finding f;
+	struct baseline b;
+	bool nan = false;
+	json_t *z;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(evidence_int(1e30, &nan), INT64_MAX);
+	assert_int_equal(evidence_int(-1e30, &nan), -INT64_MAX);
+	assert_int_equal(evidence_int(INFINITY, &nan), INT64_MAX);
+	assert_int_equal(evidence_int(9223372036854775808.0, &nan), INT64_MAX);
+	assert_int_equal(evidence_int(-2.5, &nan), -3);
+	assert_false(nan);
+	assert_int_equal(evidence_int(NAN, &nan), 0);
+	assert_true(nan);
+
+	/* Tight baseline (sigma 1 unit), wild trace: z near 9.2e18 sigma, beyond int64 milli-sigma. */
+	detect_params_default(&p);
+	base_for_mismatch(&b);
+	b.median[FEAT_MEAN] = b.median[FEAT_CV] = b.median[FEAT_HIGH_RUN_MED] = 0;
+	b.mad[FEAT_MEAN] = b.mad[FEAT_CV] = b.mad[FEAT_HIGH_RUN_MED] = 0;
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 6; i++) {
+		setw(&w[i], FEAT_MEAN, 1e17);
+		setw(&w[i], FEAT_CV, 1e17);
+		setw(&w[i], FEAT_HIGH_RUN_MED, 1e17);
+		setw(&w[i], FEAT_BURSTS, 10);
+		w[i].n = 1000;
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")), INT64_MAX);
+	z = json_object_get(f.evidence, "z_msigma");
+	assert_int_equal(json_integer_value(json_object_get(z, "mean_mw")), INT64_MAX);
+	assert_int_equal(json_integer_value(json_object_get(z, "cv_ppm")), INT64_MAX);
+	finding__free(&f);
+
+	/* A NaN feature is no feature (it used to pass feat_int() as INT64_MIN): undecided, nothing signed. */
+	base_for_mismatch(&b);
+	for (i = 0; i < 6; i++)
+		setw(&w[i], FEAT_MEAN, NAN);
+	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), -ENODATA);
+	assert_null(f.evidence);
+	assert_non_null(strstr(f.summary, "2 comparable feature(s): need 3"));
+}
+
 static void test_miner(void **state)
 {
 	struct claim c = { .workload = "inference" };
@@ -534,7 +586,7 @@ int main(void)
 		cmocka_unit_test(test_median_i64),	cmocka_unit_test(test_baseline_build_and_roundtrip),
 		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner),
 		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
-		cmocka_unit_test(test_claim_roundtrip),
+		cmocka_unit_test(test_claim_roundtrip),	cmocka_unit_test(test_evidence_saturates),
 		cmocka_unit_test(test_rail_tamper_vout_windows),
 	};
 

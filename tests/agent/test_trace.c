@@ -80,7 +80,7 @@ static void test_layout_independent_decode(void **state)
 
 	(void)state;
 	fill(&t, 4);
-	assert_int_equal(trace_save(tu_path(dir, "t.pltr"), &t, &e), 0);
+	assert_int_equal(trace_save(tu_path(dir, "t.pltr"), &t, 0, &e), 0);
 	/* The fingerprint is SHA-256 of "ACME\0PSU-3000\0SN42\0gpu-host-7" as sha256sum computes it. */
 	assert_int_equal(
 		tu_sh("printf 'ACME\\0PSU-3000\\0SN42\\0gpu-host-7' | sha256sum | cut -c1-64 | tr -d '\\n' > %s",
@@ -249,8 +249,11 @@ static void test_save_is_atomic_and_load_prefixes_path(void **state)
 
 	(void)state;
 	fill(&t, 3);
-	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, &e), 0);
-	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, &e), 0);
+	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, 0, &e), 0);
+	/* Without AFILE_REPLACE an existing file is refused, and left as it was. */
+	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, 0, &e), -EEXIST);
+	assert_non_null(strstr(e.msg, "exists (use --force"));
+	assert_int_equal(trace_save(tu_path(dir, "a.pltr"), &t, AFILE_REPLACE, &e), 0);
 	d = opendir(dir);
 	while ((de = readdir(d)))
 		files += de->d_name[0] != '.';
@@ -286,7 +289,7 @@ static void test_streamed_save_and_mapped_load(void **state)
 	fill(&t, 20000); /* 2.5 MB: several 1 MiB release chunks and a partial one */
 	assert_int_equal(trace_encode(&t, &b), 0);
 	sha256_hex(b.p, b.len, want);
-	assert_int_equal(trace_save_digest(tu_path(dir, "big.pltr"), &t, digest, &e), 0);
+	assert_int_equal(trace_save_digest(tu_path(dir, "big.pltr"), &t, 0, digest, &e), 0);
 	assert_string_equal(digest, want);
 	assert_int_equal(file_read(tu_path(dir, "big.pltr"), SIZE_MAX, &file, &e), 0);
 	assert_int_equal(file.len, b.len);
@@ -309,13 +312,13 @@ static void test_streamed_save_and_mapped_load(void **state)
 	assert_int_not_equal(trace_load(tu_path(dir, "cut.pltr"), &back, &e), 0);
 	assert_non_null(strstr(e.msg, "truncated at offset"));
 	/* afile: abandoned or failed, nothing is left behind and the target is untouched */
-	assert_int_equal(afile_open(&f, tu_path(dir, "big.pltr"), &e), 0);
+	assert_int_equal(afile_open(&f, tu_path(dir, "big.pltr"), AFILE_REPLACE, &e), 0);
 	afile_write(&f, "partial", 7);
 	afile_abort(&f);
 	assert_int_equal(tu_sh("test $(ls %s | grep -c tmp) = 0", dir), 0);
 	assert_int_equal(trace_load(tu_path(dir, "big.pltr"), &back, &e), 0);
 	trace__free(&back);
-	assert_int_not_equal(afile_open(&f, tu_path(dir, "no/such/dir/x.pltr"), &e), 0);
+	assert_int_not_equal(afile_open(&f, tu_path(dir, "no/such/dir/x.pltr"), 0, &e), 0);
 	assert_non_null(strstr(e.msg, "no/such/dir/x.pltr"));
 	buf_free(&b);
 	buf_free(&file);

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* Options several verbs share: signing one file with one key; hardware identity strings. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "capture/trace.h"
+#include "cmd/cli_opts.h"
+
+int sign_opts__parse(struct sign_opts *o, int argc, char **argv, const char *verb, const char *operand,
+		     const char *suffix)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct plerr e = { "" };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->keypath = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'f': o->force = true; break;
+		default: return usage_error(verb, "bad option");
+		}
+	}
+	if (!o->keypath)
+		return usage_error(verb, "--key KEY is required");
+	if (optind + 1 != argc)
+		return usage_error(verb, "exactly one %s", operand);
+	o->file = argv[optind];
+	if (o->out) {
+		o->outpath = strdup(o->out);
+	} else {
+		o->outpath = malloc(strlen(o->file) + strlen(suffix) + 1);
+		if (o->outpath)
+			sprintf(o->outpath, "%s%s", o->file, suffix);
+	}
+	if (!o->outpath)
+		plerr_set(&e, -ENOMEM, "out of memory");
+	else if (!out_not_input(o->outpath, o->file, &e) && !out_not_input(o->outpath, o->keypath, &e) &&
+		 !out_check(o->outpath, o->force, &e))
+		return 0;
+	pl_error(&e);
+	sign_opts__free(o);
+	return PL_EXIT_ERR;
+}
+
+void sign_opts__free(struct sign_opts *o)
+{
+	free(o->outpath);
+	o->outpath = NULL;
+}
+
+int cli_ident_opt(const char *verb, const char *opt, const char *val)
+{
+	struct plerr e = { "" };
+
+	if (trace_str_check(val, &e))
+		return usage_error(verb, "--%s: %s", opt, e.msg);
+	return 0;
+}
+
+int cli_default_host(const char *verb, char *host, size_t size)
+{
+	char name[256] = "";
+	struct plerr e = { "" };
+
+	if (gethostname(name, sizeof(name) - 1))
+		name[0] = 0;
+	if (trace_str_check(name, &e) || strlen(name) >= size)
+		return usage_error(verb, "this host's name '%.64s' cannot serve as the trace's host (%s): give --host",
+				   name, e.msg[0] ? e.msg : "too long");
+	strcpy(host, name);
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Options several verbs share, beyond cli.h: those of the verbs that sign
+ * one file with one key (attest, sign), and the hardware identity strings
+ * (--host, --mfr-*) of record, import and run.
+ */
+#ifndef PL_CLI_OPTS_H
+#define PL_CLI_OPTS_H
+
+#include <stdbool.h>
+
+#include "lib/util.h"
+
+struct sign_opts {
+	const char *keypath; /* --key: the private key */
+	const char *out;     /* -o/--out, or NULL for FILE + the verb's suffix */
+	const char *file;    /* the one operand */
+	bool force;	     /* --force: replace an existing output */
+	char *outpath;	     /* malloc'd: out, or file + suffix */
+};
+
+/* cli_opts.c APIs: */
+
+/*
+ * Parses --key KEY, -o/--out OUT, --force and exactly one FILE operand for
+ * verb, then settles the output path (out, or FILE + suffix) and checks it:
+ * it must not exist unless --force, and it is never FILE or the key file
+ * themselves, --force or not.  Returns 0, or PL_EXIT_ERR after printing a
+ * usage error or the reason; sign_opts__free() either way.
+ */
+int sign_opts__parse(struct sign_opts *o, int argc, char **argv, const char *verb, const char *operand,
+		     const char *suffix);
+void sign_opts__free(struct sign_opts *o);
+
+/*
+ * Checks the value of --OPT (host, mfr-id, ...) of verb: at most 32 bytes of
+ * printable ASCII, refused (never cut or mended: two hosts must not share
+ * a fingerprint).  0, or PL_EXIT_ERR after printing a usage error.
+ */
+int cli_ident_opt(const char *verb, const char *opt, const char *val);
+/*
+ * This host's name (gethostname()) into host, when --host was not given.
+ * 0, or PL_EXIT_ERR after saying why it cannot serve (too long) and to give
+ * --host.
+ */
+int cli_default_host(const char *verb, char *host, size_t size);
+
+#endif /* PL_CLI_OPTS_H */
