@@ -388,6 +388,11 @@ int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trac
 			report(rep, lineno, "NUL byte");
 			continue;
 		}
+		/* A UTF-8 byte order mark (spreadsheet exports) is not part of the first line. */
+		if (lineno == 1 && len >= 3 && !memcmp(line, "\xef\xbb\xbf", 3)) {
+			memmove(line, line + 3, len - 2);
+			len -= 3;
+		}
 		if (strspn(line, " \t") == len || line[strspn(line, " \t")] == '#')
 			continue;
 		if (ncols < 0) {
@@ -491,6 +496,11 @@ int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trac
 					continue;
 				}
 				p = (int64_t)((__int128)v * a / 1000000);
+				/* The same rule as a power column: power drawn is never negative. */
+				if (p < 0) {
+					report(rep, lineno, "negative power %.40s V x %.40s A", f[vi], f[ai]);
+					continue;
+				}
 			}
 			if (have_prev && (uint64_t)ts <= last_ts) {
 				report(rep, lineno, "time %.40s is not after the previous row's", f[ti]);

@@ -24,8 +24,8 @@ const char cmd_keygen_help[] =
 "       key as PEM PKCS#8 (\"PRIVATE KEY\", mode 0600) and the public key as PEM\n"
 "       SubjectPublicKeyInfo (\"PUBLIC KEY\", mode 0644): the encodings\n"
 "       `openssl genpkey -algorithm ed25519` writes, so openssl and cosign use\n"
-"       them as they are.  Both files are created with O_EXCL; an existing\n"
-"       file is never replaced without --force.  The secret only ever lives in\n"
+"       them as they are.  An existing file is never replaced without\n"
+"       --force.  The secret only ever lives in\n"
 "       locked, wiped memory (sodium_malloc).\n"
 "\n"
 "       The role says which statements the key signs and is enforced by\n"
@@ -41,10 +41,13 @@ const char cmd_keygen_help[] =
 "       --role ROLE\n"
 "              reader, operator or vendor.  Required.\n"
 "       -o, --out DIR|PREFIX\n"
-"              An existing directory: write DIR/ROLE.key and DIR/ROLE.pub.\n"
+"              An existing directory, or any path ending in / (created with\n"
+"              its parents if missing): write DIR/ROLE.key and DIR/ROLE.pub.\n"
 "              Anything else is a prefix: write PREFIX.key and PREFIX.pub.\n"
 "       --force\n"
-"              Replace existing files.\n"
+"              Replace existing files.  Both new files are written whole\n"
+"              before either name changes: if anything fails (a directory\n"
+"              in the way, a full disk), the old pair is left as it was.\n"
 "       --json Print the result as one canonical JSON object.\n"
 "\n"
 "OUTPUT\n"
@@ -99,6 +102,9 @@ int cmd_keygen(int argc, char **argv)
 		return usage_error("keygen", "--role must be reader, operator or vendor");
 	if (!out || !*out)
 		return usage_error("keygen", "-o DIR|PREFIX is required");
+	/* "DIR/" names a directory even before it exists: created, not taken as a prefix. */
+	if (out[strlen(out) - 1] == '/' && mkdir_p(out, 0755, &e))
+		goto err;
 	if (path_is_dir(out)) {
 		snprintf(name, sizeof(name), "%s.key", rname);
 		priv = path_join(out, name);

@@ -315,7 +315,10 @@ out:
 
 int seckey__save(const struct pl_seckey *k, const char *priv_path, const char *pub_path, bool force, struct plerr *e)
 {
-	struct buf pub = { 0 };
+	struct afile fpriv = { .fd = -1 }, fpub = { .fd = -1 };
+	struct buf pub = { 0 }, oldpub = { 0 };
+	struct plerr ignored = { "" };
+	bool had_pub;
 	size_t len = 0;
 	char *pem;
 	int ret;
@@ -327,21 +330,48 @@ int seckey__save(const struct pl_seckey *k, const char *priv_path, const char *p
 		sodium_free(pem);
 		return plerr_set(e, -ENOMEM, "out of memory");
 	}
-	/* Refuse early so that neither file is touched when one of them exists. */
-	if (!force && (access(priv_path, F_OK) == 0 || access(pub_path, F_OK) == 0)) {
-		ret = plerr_set(e, -EEXIST, "%s: exists (use --force to replace it)",
-				access(priv_path, F_OK) == 0 ? priv_path : pub_path);
+	/*
+	 * Both files are judged, then written whole beside their names, before
+	 * either name changes: a refusal or a failed write leaves the old pair
+	 * exactly as it was.
+	 */
+	ret = out_check(priv_path, force, e);
+	if (!ret)
+		ret = out_check(pub_path, force, e);
+	if (!ret)
+		ret = afile_open(&fpriv, priv_path, force ? AFILE_REPLACE : 0, e);
+	if (!ret)
+		ret = afile_open(&fpub, pub_path, force ? AFILE_REPLACE : 0, e);
+	if (ret)
+		goto out;
+	afile_write(&fpriv, pem, len);
+	afile_write(&fpub, pub.p, pub.len);
+	if (fpriv.err || fpub.err) {
+		ret = plerr_set(e, fpriv.err ? fpriv.err : fpub.err, "%s: %s", fpriv.err ? priv_path : pub_path,
+				strerror(-(fpriv.err ? fpriv.err : fpub.err)));
 		goto out;
 	}
-	ret = file_write_new(priv_path, pem, len, 0600, force, e);
+	/*
+	 * The public key first: should the private rename then fail, the old
+	 * public key is put back and the old private key was never touched.
+	 */
+	had_pub = file_read(pub_path, PEM_MAX, &oldpub, &ignored) == 0;
+	ret = afile_commit(&fpub, 0644, NULL, e);
 	if (ret)
 		goto out;
-	ret = file_write_new(pub_path, pub.p, pub.len, 0644, force, e);
-	if (ret)
-		unlink(priv_path);
+	ret = afile_commit(&fpriv, 0600, NULL, e);
+	if (ret) {
+		if (had_pub)
+			file_write_atomic(pub_path, oldpub.p, oldpub.len, 0644, AFILE_REPLACE, &ignored);
+		else
+			unlink(pub_path);
+	}
 out:
+	afile_abort(&fpriv);
+	afile_abort(&fpub);
 	sodium_free(pem);
 	buf_free(&pub);
+	buf_free(&oldpub);
 	return ret;
 }
 

@@ -82,9 +82,11 @@ int seckey__from_seed(struct pl_seckey *k, const uint8_t seed[ED25519_SEED_LEN],
 void seckey__free(struct pl_seckey *k);
 
 /*
- * Writes the private key (mode 0600) and public key (0644) with O_EXCL:
- * neither is replaced unless force.  The private file is written first; if
- * the public one then fails, the private one is removed again.
+ * Writes the private key (mode 0600; its temporary file is 0600 from the
+ * start) and public key (0644): neither is replaced unless force, and a
+ * directory or other non-file in the way is refused even then.  Both are
+ * written whole beside their names before either name changes, so any
+ * refusal or write error leaves an existing pair exactly as it was.
  */
 int seckey__save(const struct pl_seckey *k, const char *priv_path, const char *pub_path, bool force, struct plerr *e);
 

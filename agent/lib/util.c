@@ -429,32 +429,6 @@ int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, un
 	return afile_commit(&f, mode, NULL, e);
 }
 
-int file_write_new(const char *path, const void *p, size_t n, mode_t mode, bool force, struct plerr *e)
-{
-	int fd, ret;
-
-	if (force && unlink(path) < 0 && errno != ENOENT)
-		return plerr_set(e, -errno, "%s: cannot replace: %s", path, strerror(errno));
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return plerr_set(e, -EEXIST, "%s: exists (use --force to replace it)", path);
-		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-	}
-	ret = write_all(fd, p, n);
-	/* umask may have removed bits, never added: mode is what we asked for at most. */
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (ret) {
-		unlink(path);
-		return plerr_set(e, ret, "%s: %s", path, strerror(-ret));
-	}
-	fsync_parent(path);
-	return 0;
-}
-
 int mkdir_p(const char *path, mode_t mode, struct plerr *e)
 {
 	char *p = strdup(path), *q;

@@ -104,12 +104,6 @@ static inline unsigned int afile_force(bool force)
  */
 int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, unsigned int flags, struct plerr *e);
 
-/*
- * Creates path with O_CREAT|O_EXCL and mode (refusing to replace an existing
- * file unless force, in which case the old one is unlinked first), writes
- * and fsyncs it.  Used for keys, whose files must never be half-written over.
- */
-int file_write_new(const char *path, const void *p, size_t n, mode_t mode, bool force, struct plerr *e);
 
 /* mkdir -p: path and its missing parents (mode, less umask).  -errno naming the part that failed. */
 int mkdir_p(const char *path, mode_t mode, struct plerr *e);
