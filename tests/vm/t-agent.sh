@@ -39,11 +39,22 @@ for w in bursty flat miner step; do
 	pl_assert_eq "agent: record $w" $? 0
 	powerledger check --trace $O/$w.pltr --claim $O/claim.dsse.json --baseline $O/baseline.dsse.json \
 		--key $K/operator.key --keydir $K -o $O/proofs > $O/$w.check
-	echo "check $w: exit $?"
+	rc=$?
 	cat $O/$w.check
+	# check exits 0 whether or not it raised a proof (no --fail-on-proof):
+	# an exit 2 with no output must not pass for "none".
+	pl_assert_eq "agent: check $w exits 0" $rc 0
 	kinds=$(grep '^PROOF' $O/$w.check | cut -f2 | sort | tr '\n' ' ' | sed 's/ $//')
 	eval want=\$expect_$w
 	pl_assert_eq "agent: $w raises exactly: $want" "${kinds:-none}" "$want"
+	if [ "$want" = none ]; then
+		# every detector ran and said what it measured
+		pl_assert_eq "agent: $w: one OK/UNDECIDED line per detector" \
+			"$(grep -cE '^(OK|UNDECIDED)	(rail-tamper|crypto-miner-hidden|model-mismatch)	' $O/$w.check)" 3
+	else
+		p=$(grep '^PROOF' $O/$w.check | cut -f5)
+		pl_assert_eq "agent: $w: the proof file named is there" "$([ -s "$p" ] && echo yes)" yes
+	fi
 done
 # every envelope: traces (reader), baseline (operator), claim (vendor), proofs (operator)
 powerledger verify --keydir $K $O $O/proofs > $O/verify.out 2>&1
