@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Verb lookup, help printing, usage errors, JSON output. */
+/* Verb lookup, help printing, usage errors, JSON output, trusted-key options. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,4 +63,18 @@ int cli_print_json(json_t *v)
 	fputc('\n', stdout);
 	buf_free(&b);
 	return 0;
+}
+
+int cli_trust_opt(struct keyring *kr, int opt, const char *arg, struct plerr *e)
+{
+	switch (opt) {
+	case CLI_OPT_KEYDIR: return keyring_add_dir(kr, arg, e);
+	case CLI_OPT_TRUST: return keyring_add_spec(kr, arg, e);
+	default: return plerr_set(e, -EINVAL, "not a trust option");
+	}
+}
+
+int cli_exit_for(int err)
+{
+	return err == -EBADMSG ? PL_EXIT_NEG : PL_EXIT_ERR;
 }

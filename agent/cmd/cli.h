@@ -64,4 +64,42 @@ int cli_print_json(struct json_t *v);
 /* Is stdout a terminal (pretty output) rather than a pipe (tab-separated)? */
 bool cli_pretty(void);
 
+/*
+ * The trusted-key options check, run and verify share.  A verb puts
+ * CLI_TRUST_OPTIONS in its getopt_long table, CLI_TRUST_HELP in its manual
+ * page, and hands CLI_OPT_KEYDIR / CLI_OPT_TRUST to cli_trust_opt().
+ * (verify also maps its --key to CLI_OPT_TRUST: there --key is public.)
+ */
+enum {
+	CLI_OPT_KEYDIR = 0x1000,
+	CLI_OPT_TRUST,
+};
+/* clang-format off */
+#define CLI_TRUST_OPTIONS \
+	{ "keydir", required_argument, NULL, CLI_OPT_KEYDIR }, \
+	{ "trust", required_argument, NULL, CLI_OPT_TRUST }
+#define CLI_TRUST_HELP \
+"       --keydir DIR\n" \
+"              Trust DIR/reader.pub, DIR/operator.pub and DIR/vendor.pub\n" \
+"              (those present), each for its role.  Repeatable.\n" \
+"       --trust [ROLE=]PUB\n" \
+"              Trust the public key (PEM SPKI) in PUB for ROLE (reader,\n" \
+"              operator or vendor), or for every role without ROLE=.\n" \
+"              An unknown ROLE is an error; write ./PUB for a file name\n" \
+"              holding '='.  Repeatable.\n"
+/* clang-format on */
+/*
+ * Adds the keys of one trust option (opt: CLI_OPT_KEYDIR or CLI_OPT_TRUST,
+ * arg: its argument) to kr.  0, or -errno with e naming the file or the
+ * unknown role; -EINVAL for any other opt.
+ */
+int cli_trust_opt(struct keyring *kr, int opt, const char *arg, struct plerr *e);
+
+/*
+ * The exit status for a failed evidence check's -errno: -EBADMSG (a
+ * signature or signer role rejected: a verdict) is PL_EXIT_NEG, anything
+ * else PL_EXIT_ERR.  Decide from the error code, never from message text.
+ */
+int cli_exit_for(int err);
+
 #endif /* PL_CLI_H */

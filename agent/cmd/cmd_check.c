@@ -53,8 +53,8 @@ const char cmd_check_help[] =
 "OPTIONS\n"
 "       --trace, --claim, --baseline FILE   Inputs.  Required.\n"
 "       --key KEY          Operator private key that signs proofs.  Required.\n"
-"       --keydir DIR       Trust DIR/{reader,operator,vendor}.pub by role.\n"
-"       --trust [ROLE=]PUB Trust one public key.  At least one key is needed.\n"
+CLI_TRUST_HELP
+"              At least one trusted key is needed.\n"
 "       -o, --out DIR      Where proofs go (default: the trace's directory);\n"
 "                          created, with its parents, if missing.\n"
 "       --all              Run every detector and sign every proof.\n"
@@ -76,7 +76,8 @@ const char cmd_check_help[] =
 "EXIT STATUS\n"
 "       0      checked (with or without proofs).\n"
 "       1      a proof was raised and --fail-on-proof was given; or the\n"
-"              claim or baseline signature does not verify.\n"
+"              claim or baseline does not verify (bad signature, or no\n"
+"              valid signature by a key of the role that signs it).\n"
 "       2      usage error, unreadable input, claim or baseline not about\n"
 "              this trace's hardware (the baseline too: one commissioned on\n"
 "              other hardware is refused) or model, no samples in the\n"
@@ -97,12 +98,17 @@ const char cmd_check_help[] =
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "trace", required_argument, NULL, 't' },    { "claim", required_argument, NULL, 'c' },
-		{ "baseline", required_argument, NULL, 'b' }, { "key", required_argument, NULL, 'k' },
-		{ "keydir", required_argument, NULL, 'd' },   { "trust", required_argument, NULL, 'T' },
-		{ "out", required_argument, NULL, 'o' },      { "all", no_argument, NULL, 'a' },
-		{ "fail-on-proof", no_argument, NULL, 'F' },  { "threshold", required_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'j' },	      { "force", no_argument, NULL, 'f' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "claim", required_argument, NULL, 'c' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "key", required_argument, NULL, 'k' },
+		CLI_TRUST_OPTIONS,
+		{ "out", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "fail-on-proof", no_argument, NULL, 'F' },
+		{ "threshold", required_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check_in in = { 0 };
@@ -123,12 +129,9 @@ int cmd_check(int argc, char **argv)
 		case 'c': in.claim_path = optarg; break;
 		case 'b': in.baseline_path = optarg; break;
 		case 'k': keypath = optarg; break;
-		case 'd':
-			if (keyring_add_dir(&kr, optarg, &e))
-				goto err;
-			break;
-		case 'T':
-			if (keyring_add_spec(&kr, optarg, &e))
+		case CLI_OPT_KEYDIR:
+		case CLI_OPT_TRUST:
+			if (cli_trust_opt(&kr, c, optarg, &e))
 				goto err;
 			break;
 		case 'o': in.outdir = optarg; break;
@@ -172,7 +175,7 @@ int cmd_check(int argc, char **argv)
 	if (c) {
 		pl_error(&e);
 		/* A claim or baseline that does not verify is a negative result, like verify's. */
-		ret = c == -EBADMSG ? PL_EXIT_NEG : PL_EXIT_ERR;
+		ret = cli_exit_for(c);
 		goto cleanup;
 	}
 	if (json) {

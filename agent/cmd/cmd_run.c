@@ -71,8 +71,8 @@ const char cmd_run_help[] =
 "                           is required.\n"
 "       --key KEY           Operator private key: signs proofs.  Required.\n"
 "       --reader-key KEY    Reader private key: signs traces.  Required.\n"
-"       --keydir DIR        Trust DIR/{reader,operator,vendor}.pub by role.\n"
-"       --trust [ROLE=]PUB  Trust one public key.  At least one key.\n"
+CLI_TRUST_HELP
+"              At least one trusted key is needed.\n"
 "       -o, --out OUTDIR    Traces, statements and proofs (created if\n"
 "                           missing).  Required.\n"
 "       --segment D         Segment length, 1s .. 1h (default 60s).\n"
@@ -163,8 +163,7 @@ int cmd_run(int argc, char **argv)
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "reader-key", required_argument, NULL, 'r' },
-		{ "keydir", required_argument, NULL, 'd' },
-		{ "trust", required_argument, NULL, 'T' },
+		CLI_TRUST_OPTIONS,
 		{ "out", required_argument, NULL, 'o' },
 		{ "segment", required_argument, NULL, 's' },
 		{ "segment-memory", required_argument, NULL, 'Z' },
@@ -204,12 +203,9 @@ int cmd_run(int argc, char **argv)
 		case 'b': cfg.baseline_file = optarg; break;
 		case 'k': opkey = optarg; break;
 		case 'r': rdkey = optarg; break;
-		case 'd':
-			if (keyring_add_dir(&kr, optarg, &e))
-				goto err;
-			break;
-		case 'T':
-			if (keyring_add_spec(&kr, optarg, &e))
+		case CLI_OPT_KEYDIR:
+		case CLI_OPT_TRUST:
+			if (cli_trust_opt(&kr, c, optarg, &e))
 				goto err;
 			break;
 		case 'o': cfg.outdir = optarg; break;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* powerledger verify [--key [ROLE=]PUB]... [--keydir DIR] [--json] FILE|DIR... */
+/* powerledger verify (--trust [ROLE=]PUB | --keydir DIR)... [--sig-role ROLE] [--json] FILE|DIR... */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -19,52 +19,83 @@ const char cmd_verify_help[] =
 "       powerledger verify - check signatures, digests and statements\n"
 "\n"
 "SYNOPSIS\n"
-"       powerledger verify (--key [ROLE=]PUB | --keydir DIR)... [--json]\n"
-"                          FILE|DIR...\n"
+"       powerledger verify (--keydir DIR | --trust [ROLE=]PUB)...\n"
+"                          [--sig-role ROLE] [--json] FILE|DIR...\n"
 "\n"
 "DESCRIPTION\n"
 "       Checks signed evidence offline against the trusted public keys given.\n"
+"       Each FILE is one result line; in a DIR, every *.dsse.json and every\n"
+"       *.sig whose FILE is not itself a *.dsse.json there (that one is\n"
+"       checked with its envelope).\n"
 "\n"
-"       A DSSE envelope (any FILE not ending in .sig and without a FILE.sig\n"
-"       next to it; in a DIR every *.dsse.json) passes when: it is canonical\n"
-"       JSON with exactly payload, payloadType, signatures; payloadType is\n"
-"       application/vnd.in-toto+json; a signature over the DSSE PAE verifies\n"
-"       with a trusted key; the payload is a canonical in-toto Statement v1\n"
-"       with a powerledger predicate type (Trace, Workload, Proof, Baseline)\n"
-"       whose members are all present and well-typed; the signing key's role\n"
-"       (if it has one) is the role that signs that kind; every subject that\n"
-"       exists as a file next to the envelope has the SHA-256 the statement\n"
-"       names; a Trace statement matches its trace file's header; a Proof's\n"
-"       trace, claim and baseline digests are among its subjects.\n"
+"   Verification rules\n"
+"       An envelope is always verified as an envelope, whatever else vouches\n"
+"       for it.  A file is an envelope when its name ends in .dsse.json or it\n"
+"       is a JSON object with a payload, payloadType or signatures member.\n"
+"       It passes when: it is canonical JSON with exactly payload,\n"
+"       payloadType, signatures; payloadType is application/vnd.in-toto+json;\n"
+"       every signature is checked against every trusted key, and\n"
+"         - a signature whose keyid names a trusted key must verify under\n"
+"           that key: one that does not fails the envelope (bad signature),\n"
+"           even if other signatures verify;\n"
+"         - a signature by a key not trusted here (its keyid is no trusted\n"
+"           key's and no trusted key verifies it) is ignored and counted in\n"
+"           the result: envelopes may carry co-signers you do not know;\n"
+"         - at least one valid signature must be by a key of the role that\n"
+"           signs the statement's kind: reader for Trace, vendor for\n"
+"           Workload, operator for Baseline and Proof (a key trusted without\n"
+"           a role counts for every role).  Valid signatures by keys of other\n"
+"           roles may sit beside it; without it the result is wrong role;\n"
+"       the payload is a canonical in-toto Statement v1 with a powerledger\n"
+"       predicate type whose members are all present and well-typed; every\n"
+"       subject that exists as a file next to the envelope has the SHA-256\n"
+"       the statement names; a Trace statement matches its trace file's\n"
+"       header and sample range (a mismatch names each differing member\n"
+"       with both values); a Proof's trace, claim and baseline digests are\n"
+"       among its subjects.\n"
 "\n"
-"       A detached signature (FILE.sig, or FILE when FILE.sig exists; in a DIR\n"
-"       every *.sig) passes when it verifies over the exact bytes of FILE with\n"
-"       a trusted key.\n"
+"       A detached signature FILE.sig is an extra check, never a substitute\n"
+"       for the envelope's own.  Given FILE.sig, or FILE with a FILE.sig next\n"
+"       to it, verify checks FILE as an envelope if it is one, and then that\n"
+"       FILE.sig verifies over the exact bytes of FILE with a trusted key of\n"
+"       the detached-signature role: operator (who signs reports with\n"
+"       `powerledger sign`), or the role --sig-role names.  Both must pass.\n"
 "\n"
 "OPTIONS\n"
+CLI_TRUST_HELP
+"              At least one trusted key is needed.\n"
 "       --key [ROLE=]PUB\n"
-"              Trust the public key (PEM SPKI) in PUB.  With ROLE (reader,\n"
-"              operator, vendor) the key is only accepted for the kinds that\n"
-"              role signs.  Repeatable.\n"
-"       --keydir DIR\n"
-"              Trust DIR/reader.pub, DIR/operator.pub and DIR/vendor.pub (those\n"
-"              present) with their roles.  Repeatable.\n"
+"              The same as --trust (verify has no private key).\n"
+"       --sig-role ROLE\n"
+"              The role whose keys sign detached signatures (reader,\n"
+"              operator, vendor; default operator).\n"
 "       --json Print one canonical JSON array instead of lines.\n"
 "\n"
 "OUTPUT\n"
 "       One tab-separated line per file: STATUS (OK or FAIL), FILE, KIND\n"
-"       (Trace, Workload, Proof, Baseline or signature), KEYID of the key that\n"
-"       verified (or -), ROLE (or -), then DETAIL: for OK the RFC 6962 leaf\n"
-"       hash SHA256(0x00||file bytes) of the envelope and the number of\n"
-"       subjects checked against files; for FAIL the reason.  --json prints\n"
-"       [{\"detail\",\"file\",\"keyid\",\"kind\",\"leaf_hash\",\"ok\",\"role\",\n"
-"       \"subjects_checked\",\"subjects_unchecked\"}].\n"
+"       (Trace, Workload, Proof, Baseline, or signature for a detached\n"
+"       signature over a plain file), KEYID of the key that verified (for an\n"
+"       envelope: a signature by the required role; or -), ROLE (or -), then\n"
+"       DETAIL: for OK the RFC 6962 leaf hash SHA256(0x00||file bytes) of the\n"
+"       file, the number of subjects checked against files, signatures by\n"
+"       keys not trusted here, and the detached signature if there was one;\n"
+"       for FAIL the reason, naming the failing signature or member.  --json\n"
+"       prints [{\"detail\",\"file\",\"keyid\",\"kind\",\"leaf_hash\",\"ok\",\"role\",\n"
+"       \"status\",\"subjects_checked\",\"subjects_unchecked\",\n"
+"       \"unknown_signatures\"}] where status is ok, bad-signature,\n"
+"       wrong-role, digest-mismatch, statement-mismatch (exit 1), or\n"
+"       unreadable, malformed, error (exit 2).\n"
 "\n"
 "EXIT STATUS\n"
 "       0      every file verified.\n"
-"       1      at least one file failed (bad signature, digest mismatch,\n"
-"              malformed or non-canonical statement, wrong signer role).\n"
-"       2      usage error, no trusted key, or a file could not be read.\n"
+"       1      a file failed verification and none was an error: a bad\n"
+"              signature (or none by a trusted key), signatures only by keys\n"
+"              of the wrong role, a subject's digest that differs, a\n"
+"              statement that contradicts its files.\n"
+"       2      usage error (including an unknown ROLE), no trusted key, or a\n"
+"              file that could not be verified at all: unreadable, or not a\n"
+"              well-formed canonical envelope, statement or signature file.\n"
+"              An error outranks a failure.\n"
 "\n"
 "FILES\n"
 "       *.dsse.json   DSSE envelopes written by attest, baseline, claim, check.\n"
@@ -72,12 +103,14 @@ const char cmd_verify_help[] =
 "\n"
 "EXAMPLES\n"
 "       powerledger verify --keydir keys/ evidence/\n"
-"       powerledger verify --key operator=operator.pub proof.dsse.json\n"
-"       powerledger verify --key vendor.pub --json claim.dsse.json\n";
+"       powerledger verify --trust operator=operator.pub proof.dsse.json\n"
+"       powerledger verify --keydir keys/ --sig-role reader report.json.sig\n"
+"       powerledger verify --trust vendor.pub --json claim.dsse.json\n";
 /* clang-format on */
 
 struct vstate {
 	const struct keyring *kr;
+	enum pl_role sig_role;
 	bool json;
 	json_t *arr;
 	unsigned int ok, failed, errors;
@@ -85,19 +118,20 @@ struct vstate {
 
 static void report(struct vstate *vs, const char *file, const struct vresult *r)
 {
-	if (r->io_error)
-		vs->errors++;
-	else if (r->ok)
-		vs->ok++;
-	else
-		vs->failed++;
+	switch (vstatus_exit(r->status)) {
+	case PL_EXIT_OK: vs->ok++; break;
+	case PL_EXIT_NEG: vs->failed++; break;
+	default: vs->errors++; break;
+	}
 	if (vs->json) {
-		json_array_append_new(
-			vs->arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:I,s:I}", "detail", r->detail, "file", file,
-					   "keyid", r->keyid[0] ? r->keyid : "-", "kind", r->kind[0] ? r->kind : "-",
-					   "leaf_hash", r->leaf[0] ? r->leaf : "-", "ok", r->ok, "role",
-					   r->role[0] ? r->role : "-", "subjects_checked", (json_int_t)r->checked,
-					   "subjects_unchecked", (json_int_t)r->unchecked));
+		json_array_append_new(vs->arr,
+				      json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:I,s:I,s:I}", "detail", r->detail,
+						"file", file, "keyid", r->keyid[0] ? r->keyid : "-", "kind",
+						r->kind[0] ? r->kind : "-", "leaf_hash", r->leaf[0] ? r->leaf : "-",
+						"ok", r->ok, "role", r->role[0] ? r->role : "-", "status",
+						vstatus_name(r->status), "subjects_checked", (json_int_t)r->checked,
+						"subjects_unchecked", (json_int_t)r->unchecked, "unknown_signatures",
+						(json_int_t)r->unknown_sigs));
 		return;
 	}
 	printf("%s\t%s\t%s\t%s\t%s\t%s\n", r->ok ? "OK" : "FAIL", file, r->kind[0] ? r->kind : "-",
@@ -107,25 +141,8 @@ static void report(struct vstate *vs, const char *file, const struct vresult *r)
 static void verify_file(struct vstate *vs, const char *path)
 {
 	struct vresult r = { 0 };
-	char *sig;
 
-	if (str_ends_with(path, ".sig")) {
-		char *body = strndup(path, strlen(path) - 4);
-
-		if (body)
-			verify_detached(body, path, vs->kr, &r);
-		free(body);
-	} else {
-		sig = malloc(strlen(path) + 5);
-		if (!sig)
-			return;
-		sprintf(sig, "%s.sig", path);
-		if (access(sig, F_OK) == 0)
-			verify_detached(path, sig, vs->kr, &r);
-		else
-			verify_envelope(path, vs->kr, &r);
-		free(sig);
-	}
+	verify_path(path, vs->kr, vs->sig_role, &r);
 	report(vs, path, &r);
 }
 
@@ -134,17 +151,34 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Is X.sig's X an envelope listed in names (so X's line covers X.sig)? */
+static bool sig_of_listed_envelope(char **names, size_t n, const char *name)
+{
+	size_t len = strlen(name) - 4;
+	char *body;
+	bool found;
+
+	if (len < strlen(".dsse.json"))
+		return false;
+	body = strndup(name, len);
+	if (!body)
+		return false;
+	found = str_ends_with(body, ".dsse.json") && bsearch(&body, names, n, sizeof(*names), name_cmp);
+	free(body);
+	return found;
+}
+
 static void verify_dir(struct vstate *vs, const char *dir)
 {
 	struct vresult r = { 0 };
 	char **names = NULL, **tmp, *p;
-	size_t n = 0, i;
+	size_t n = 0, i, done = 0;
 	struct dirent *de;
 	DIR *d;
 
 	d = opendir(dir);
 	if (!d) {
-		r.io_error = true;
+		r.status = V_UNREADABLE;
 		snprintf(r.detail, sizeof(r.detail), "%s: %s", dir, strerror(errno));
 		report(vs, dir, &r);
 		return;
@@ -163,15 +197,19 @@ static void verify_dir(struct vstate *vs, const char *dir)
 	closedir(d);
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
+		if (str_ends_with(names[i], ".sig") && sig_of_listed_envelope(names, n, names[i]))
+			continue;
 		p = path_join(dir, names[i]);
 		if (p)
 			verify_file(vs, p);
 		free(p);
-		free(names[i]);
+		done++;
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
-	if (n == 0) {
-		r.io_error = true;
+	if (done == 0) {
+		r.status = V_UNREADABLE;
 		snprintf(r.detail, sizeof(r.detail), "%s: no *.dsse.json or *.sig files", dir);
 		report(vs, dir, &r);
 	}
@@ -180,33 +218,37 @@ static void verify_dir(struct vstate *vs, const char *dir)
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "keydir", required_argument, NULL, 'd' },
+		CLI_TRUST_OPTIONS,
+		{ "key", required_argument, NULL, CLI_OPT_TRUST },
+		{ "sig-role", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct keyring kr = { 0 };
-	struct vstate vs = { 0 };
+	struct vstate vs = { .sig_role = VERIFY_SIG_ROLE_DEFAULT };
 	struct plerr e = { "" };
 	int c, i, ret = PL_EXIT_ERR;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k':
-			if (keyring_add_spec(&kr, optarg, &e))
+		case CLI_OPT_KEYDIR:
+		case CLI_OPT_TRUST:
+			if (cli_trust_opt(&kr, c, optarg, &e))
 				goto err;
 			break;
-		case 'd':
-			if (keyring_add_dir(&kr, optarg, &e))
-				goto err;
+		case 'r':
+			if (keyring_role_parse(optarg, &vs.sig_role, &e)) {
+				ret = usage_error("verify", "--sig-role: %s", e.msg);
+				goto cleanup;
+			}
 			break;
 		case 'j': vs.json = true; break;
 		default: ret = usage_error("verify", "bad option"); goto cleanup;
 		}
 	}
 	if (kr.n == 0) {
-		ret = usage_error("verify", "no trusted keys: give --key PUB or --keydir DIR");
+		ret = usage_error("verify", "no trusted keys: give --trust PUB or --keydir DIR");
 		goto cleanup;
 	}
 	if (optind == argc) {
@@ -216,7 +258,7 @@ int cmd_verify(int argc, char **argv)
 	vs.kr = &kr;
 	vs.arr = json_array();
 	if (!vs.arr) {
-		plerr_set(&e, -1, "out of memory");
+		plerr_set(&e, -ENOMEM, "out of memory");
 		goto err;
 	}
 	for (i = optind; i < argc; i++) {
@@ -229,6 +271,7 @@ int cmd_verify(int argc, char **argv)
 		cli_print_json(vs.arr);
 		vs.arr = NULL;
 	}
+	/* An error outranks a failure: "could not check" must not read as "checked, forged". */
 	if (vs.errors)
 		ret = PL_EXIT_ERR;
 	else if (vs.failed)

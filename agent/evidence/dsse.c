@@ -151,45 +151,122 @@ void dsse_env__free(struct dsse_env *env)
 	memset(env, 0, sizeof(*env));
 }
 
-int dsse_verify(const struct dsse_env *env, const struct pl_pubkey *trusted, size_t ntrusted,
-		const struct pl_pubkey **signer, struct plerr *e)
+int dsse_check_sigs(const struct dsse_env *env, const struct pl_pubkey *trusted, size_t ntrusted,
+		    struct dsse_sig_check res[DSSE_MAX_SIGS], struct plerr *e)
 {
 	struct buf pae = { 0 };
-	const char *failed_keyid = NULL;
 	size_t i, j;
-	int ret = -EBADMSG;
+	bool named;
 
 	if (dsse_pae(env->payload_type, env->payload, env->payload_len, &pae))
 		return plerr_set(e, -ENOMEM, "out of memory");
-	for (i = 0; i < env->nsigs && ret; i++) {
-		bool named = false;
+	for (i = 0; i < env->nsigs; i++) {
+		struct dsse_sig_check *r = &res[i];
 
-		/* The key id is an unauthenticated hint: try the named key first, then all. */
+		memset(r, 0, sizeof(*r));
+		named = false;
+		for (j = 0; j < ntrusted; j++)
+			if (!strcmp(trusted[j].keyid, env->sigs[i].keyid))
+				named = true;
+		/*
+		 * Every entry is tried (one key may be trusted in two roles), but
+		 * when the key id names a trusted key only entries with that key
+		 * count: a signature cannot be claimed for a key and then be
+		 * credited to another.
+		 */
 		for (j = 0; j < ntrusted; j++) {
-			if (strcmp(trusted[j].keyid, env->sigs[i].keyid))
+			if (named && strcmp(trusted[j].keyid, env->sigs[i].keyid))
 				continue;
-			named = true;
-			if (pubkey__verify(&trusted[j], pae.p, pae.len, env->sigs[i].sig)) {
-				*signer = &trusted[j];
-				ret = 0;
-			} else {
-				failed_keyid = env->sigs[i].keyid;
-			}
-			break;
+			if (!pubkey__verify(&trusted[j], pae.p, pae.len, env->sigs[i].sig))
+				continue;
+			if (!r->key)
+				r->key = &trusted[j];
+			if (trusted[j].role < __PL_ROLE_MAX && !r->by_role[trusted[j].role])
+				r->by_role[trusted[j].role] = &trusted[j];
+			r->status = DSSE_SIG_VALID;
 		}
-		for (j = 0; j < ntrusted && ret && !named; j++) {
-			if (pubkey__verify(&trusted[j], pae.p, pae.len, env->sigs[i].sig)) {
-				*signer = &trusted[j];
-				ret = 0;
-			}
+		if (named && r->status != DSSE_SIG_VALID) {
+			r->status = DSSE_SIG_BAD;
+			for (j = 0; j < ntrusted && strcmp(trusted[j].keyid, env->sigs[i].keyid); j++)
+				;
+			r->key = &trusted[j];
 		}
 	}
 	buf_free(&pae);
-	if (!ret)
-		return 0;
-	if (failed_keyid)
-		return plerr_set(e, -EBADMSG, "bad signature: the signature by trusted key %.16s... does not verify",
-				 failed_keyid);
-	return plerr_set(e, -EBADMSG, "no valid signature by a trusted key (signed by key id %.16s...)",
-			 env->sigs[0].keyid);
+	return 0;
+}
+
+enum sig_verdict dsse_sig_verdict(const struct dsse_env *env, const struct dsse_sig_check res[DSSE_MAX_SIGS],
+				  enum pl_role want, const char *what, const struct pl_pubkey **signer,
+				  unsigned int *unknown, struct plerr *e)
+{
+	const struct pl_pubkey *any = NULL, *exact = NULL, *first = NULL;
+	size_t i, valid = 0;
+
+	if (unknown)
+		*unknown = 0;
+	for (i = 0; i < env->nsigs; i++) {
+		if (res[i].status == DSSE_SIG_BAD) {
+			plerr_set(
+				e, -EBADMSG,
+				"bad signature: signature %zu, made for trusted %s key %.16s..., does not verify over "
+				"this payload (payload or signature changed after signing)",
+				i, role_name(res[i].key->role), env->sigs[i].keyid);
+			return SIGV_BAD;
+		}
+	}
+	for (i = 0; i < env->nsigs; i++) {
+		if (res[i].status != DSSE_SIG_VALID) {
+			if (unknown)
+				(*unknown)++;
+			continue;
+		}
+		valid++;
+		if (!first)
+			first = res[i].key;
+		if (!exact)
+			exact = want == PL_ROLE_ANY ? res[i].key : res[i].by_role[want];
+		if (!any)
+			any = res[i].by_role[PL_ROLE_ANY];
+	}
+	if (!valid) {
+		plerr_set(e, -EBADMSG, "no valid signature by a trusted key (signed by key id %.16s...%s)",
+			  env->sigs[0].keyid, env->nsigs > 1 ? " and others" : "");
+		return SIGV_UNTRUSTED;
+	}
+	if (exact || any) {
+		*signer = exact ? exact : any;
+		return SIGV_OK;
+	}
+	{
+		char roles[64] = "";
+		size_t len = 0;
+		int r;
+
+		/* Which roles did sign: "reader", "reader and operator". */
+		for (r = PL_ROLE_READER; r < __PL_ROLE_MAX; r++) {
+			for (i = 0; i < env->nsigs; i++)
+				if (res[i].status == DSSE_SIG_VALID && res[i].by_role[r])
+					break;
+			if (i == env->nsigs)
+				continue;
+			len += (size_t)snprintf(roles + len, sizeof(roles) - len, "%s%s", len ? " and " : "",
+						role_name((enum pl_role)r));
+		}
+		plerr_set(e, -EBADMSG, "signed only by %s key%s (%.16s...%s); only %s keys sign %s", roles,
+			  strchr(roles, ' ') ? "s" : "", first->keyid, valid > 1 ? ", ..." : "", role_name(want), what);
+	}
+	return SIGV_WRONG_ROLE;
+}
+
+int dsse_verify(const struct dsse_env *env, const struct pl_pubkey *trusted, size_t ntrusted,
+		const struct pl_pubkey **signer, struct plerr *e)
+{
+	struct dsse_sig_check res[DSSE_MAX_SIGS];
+	int ret;
+
+	ret = dsse_check_sigs(env, trusted, ntrusted, res, e);
+	if (ret)
+		return ret;
+	return dsse_sig_verdict(env, res, PL_ROLE_ANY, "it", signer, NULL, e) == SIGV_OK ? 0 : -EBADMSG;
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evidence/keyring.h"
 #include "evidence/keys.h"
 #include "lib/util.h"
 
@@ -56,11 +57,55 @@ int dsse_sign(const char *type, const uint8_t *payload, size_t n, const struct p
 int dsse_parse(const uint8_t *p, size_t n, struct dsse_env *env, struct plerr *e);
 void dsse_env__free(struct dsse_env *env);
 
+/* What the trusted keys say about one signature of an envelope. */
+enum dsse_sig_status {
+	DSSE_SIG_UNKNOWN = 0, /* no trusted key has its key id, and none verifies it */
+	DSSE_SIG_VALID,	      /* verifies under the trusted key(s) in roles/key */
+	DSSE_SIG_BAD,	      /* its key id names a trusted key, which does not verify it */
+};
+
+struct dsse_sig_check {
+	enum dsse_sig_status status;
+	const struct pl_pubkey *key; /* VALID: the first trusted entry that verifies it; BAD: the named one */
+	/* VALID: per role, the first trusted entry of that role that verifies it, or NULL. */
+	const struct pl_pubkey *by_role[__PL_ROLE_MAX];
+};
+
 /*
- * Checks the signatures against the trusted keys.  Returns 0 with *signer
- * set to the first trusted key whose signature verifies; -EBADMSG when no
- * signature verifies with any trusted key (e says whether a signature
- * carried a trusted key id and failed, or no trusted key signed at all).
+ * Checks every signature against every trusted key; fills res[0..nsigs).
+ * The key id is an unauthenticated hint: a signature whose key id names a
+ * trusted key must verify under that key (else DSSE_SIG_BAD: the payload
+ * or signature changed after signing); any other signature is tried with
+ * every trusted key.  0, or -ENOMEM.
+ */
+int dsse_check_sigs(const struct dsse_env *env, const struct pl_pubkey *trusted, size_t ntrusted,
+		    struct dsse_sig_check res[DSSE_MAX_SIGS], struct plerr *e);
+
+/*
+ * The signature verdict on an envelope whose statement must be signed by a
+ * key of role want (PL_ROLE_ANY: any trusted key), from dsse_check_sigs()'s
+ * results.  Policy, in this order:
+ *   - any DSSE_SIG_BAD signature: SIGV_BAD, whatever the others say (a
+ *     signature that a key we trust does not vouch for is never ignored);
+ *   - no DSSE_SIG_VALID signature: SIGV_UNTRUSTED;
+ *   - no valid signature by a key allowed for want: SIGV_WRONG_ROLE;
+ *   - else SIGV_OK with *signer the first such key (a key of exactly role
+ *     want before a key without a role).
+ * Signatures by keys not in the keyring (DSSE_SIG_UNKNOWN) are counted in
+ * *unknown (if not NULL) and otherwise ignored: an envelope may carry
+ * co-signers the verifier does not know.  e says why for every verdict but
+ * SIGV_OK, naming the signature (its index and key id); what names what
+ * role want signs, for "only vendor keys sign Workloads".
+ */
+enum sig_verdict dsse_sig_verdict(const struct dsse_env *env, const struct dsse_sig_check res[DSSE_MAX_SIGS],
+				  enum pl_role want, const char *what, const struct pl_pubkey **signer,
+				  unsigned int *unknown, struct plerr *e);
+
+/*
+ * dsse_check_sigs() + dsse_sig_verdict() for any role: 0 with *signer set
+ * when a trusted key signed and no signature made for a trusted key is
+ * bad; -EBADMSG otherwise (e says which); -ENOMEM.  Roles are the caller's
+ * (statement_open() checks them).
  */
 int dsse_verify(const struct dsse_env *env, const struct pl_pubkey *trusted, size_t ntrusted,
 		const struct pl_pubkey **signer, struct plerr *e);

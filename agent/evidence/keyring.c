@@ -19,19 +19,42 @@ static int keyring_push(struct keyring *kr, const struct pl_pubkey *k)
 	return 0;
 }
 
+int keyring_role_parse(const char *s, enum pl_role *out, struct plerr *e)
+{
+	if (role_parse(s, out))
+		return plerr_set(e, -EINVAL, "unknown role '%s' (reader, operator, vendor)", s);
+	return 0;
+}
+
+bool role_allows(enum pl_role key_role, enum pl_role want)
+{
+	return key_role == PL_ROLE_ANY || key_role == want;
+}
+
 int keyring_add_spec(struct keyring *kr, const char *spec, struct plerr *e)
 {
 	enum pl_role role = PL_ROLE_ANY;
-	const char *eq = strchr(spec, '='), *path = spec;
+	const char *eq = strchr(spec, '='), *slash = strchr(spec, '/'), *path = spec;
 	struct pl_pubkey k;
 	char rname[16];
 	int ret;
 
-	if (eq && (size_t)(eq - spec) < sizeof(rname)) {
+	/*
+	 * ROLE=PATH.  A misspelt role must not fall back to reading the whole
+	 * spec as a file name: that hid "admin=x.pub" behind "No such file".
+	 */
+	if (eq && (!slash || eq < slash)) {
+		if ((size_t)(eq - spec) >= sizeof(rname))
+			return plerr_set(e, -EINVAL, "%s: unknown role '%.*s...' (reader, operator, vendor)", spec,
+					 (int)sizeof(rname) - 1, spec);
 		memcpy(rname, spec, (size_t)(eq - spec));
 		rname[eq - spec] = 0;
-		if (!role_parse(rname, &role))
-			path = eq + 1;
+		ret = keyring_role_parse(rname, &role, e);
+		if (ret) {
+			plerr_prefix(e, spec);
+			return ret;
+		}
+		path = eq + 1;
 	}
 	ret = pubkey__load(&k, path, e);
 	if (ret)

@@ -21,8 +21,9 @@ static const uint8_t pkcs8_prefix[16] = {
 	0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 };
 
-#define PEM_LINE 64
-#define PEM_MAX	 4096 /* far more than either encoding needs: bigger is not our key */
+#define PEM_LINE     64
+#define PEM_MAX	     4096 /* far more than either encoding needs: bigger is not our key */
+#define PUBLIC_BEGIN "-----BEGIN PUBLIC KEY-----"
 
 static const char *const role_names[__PL_ROLE_MAX] = {
 	[PL_ROLE_ANY] = "any",
@@ -192,6 +193,10 @@ int seckey_parse_pem(const char *text, size_t n, struct pl_seckey *k, struct ple
 		ret = plerr_set(e, -ENOMEM, "out of secure memory");
 		goto out;
 	}
+	if (n >= strlen(PUBLIC_BEGIN) && !memcmp(text, PUBLIC_BEGIN, strlen(PUBLIC_BEGIN))) {
+		ret = plerr_set(e, -EINVAL, "a public key, not a private key (give the .key file, not the .pub)");
+		goto out;
+	}
 	ret = pem_decode(text, n, "PRIVATE KEY", b64, PEM_MAX, der, PEM_MAX, &dlen, e);
 	if (ret)
 		goto out;
@@ -271,16 +276,13 @@ int seckey__load(struct pl_seckey *k, const char *path, struct plerr *e)
 	ssize_t r;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = file_open_regular(path, e);
 	if (fd < 0)
-		return plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ret = plerr_set(e, -EINVAL, "%s: not a regular file", path);
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (st.st_mode & 077)
-		pl_warn("%s: private key is accessible by group or others (mode %04o); run chmod 600 %s", path,
-			(unsigned int)(st.st_mode & 07777), path);
 	text = sodium_malloc(PEM_MAX + 1);
 	if (!text) {
 		ret = plerr_set(e, -ENOMEM, "out of secure memory");
@@ -304,8 +306,14 @@ int seckey__load(struct pl_seckey *k, const char *path, struct plerr *e)
 		}
 	}
 	ret = seckey_parse_pem(text, len, k, e);
-	if (ret)
+	if (ret) {
 		plerr_prefix(e, path);
+		goto out;
+	}
+	/* Only now: a public key or a stray file is not a leaked secret, and its mode says nothing. */
+	if (st.st_mode & 077)
+		pl_warn("%s: private key is accessible by group or others (mode %04o); run chmod 600 %s", path,
+			(unsigned int)(st.st_mode & 07777), path);
 out:
 	if (text)
 		sodium_free(text);

@@ -73,7 +73,8 @@ int seckey_parse_pem(const char *text, size_t n, struct pl_seckey *k, struct ple
 int pubkey__load(struct pl_pubkey *k, const char *path, struct plerr *e);
 /*
  * Loads a private key file into sodium_malloc'd memory.  Warns (does not
- * fail) when the file is readable or writable by group or others.
+ * fail) when the file, once it parsed as a private key, is readable or
+ * writable by group or others.  A public key file gets -EINVAL saying so.
  */
 int seckey__load(struct pl_seckey *k, const char *path, struct plerr *e);
 /* New random key, or one derived from a seed (deterministic demo keys). */

@@ -24,6 +24,8 @@
  *   window {end_ns, start_ns}
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evidence/statement.h"
@@ -253,4 +255,74 @@ int predicate_check(enum pl_kind k, json_t *pred, struct plerr *e)
 		return 0;
 	default: return 0;
 	}
+}
+
+/* A value as it would be signed, cut to fit a message: 42, "host", {"id":...}. */
+static void value_text(const json_t *v, char *out, size_t n)
+{
+	char *s;
+
+	if (!v) {
+		strfmt(out, n, "(absent)");
+		return;
+	}
+	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
+	if (!s) {
+		strfmt(out, n, "?");
+		return;
+	}
+	if (strlen(s) >= n && n > 4)
+		strfmt(out, n, "%.*s...", (int)(n - 4), s);
+	else
+		strfmt(out, n, "%s", s);
+	free(s);
+}
+
+struct diff {
+	const char *a_says, *b_says;
+	char *out;
+	size_t n, len;
+	unsigned int count;
+};
+
+static void diff_one(struct diff *d, const char *path, const json_t *a, const json_t *b)
+{
+	char sub[256], ta[64], tb[64];
+	const char *k;
+	json_t *v;
+
+	if (json_is_object(a) && json_is_object(b)) {
+		json_object_foreach((json_t *)a, k, v) {
+			subpath(sub, sizeof(sub), path, k);
+			diff_one(d, path[0] ? sub : k, v, json_object_get(b, k));
+		}
+		json_object_foreach((json_t *)b, k, v) {
+			if (json_object_get(a, k))
+				continue;
+			subpath(sub, sizeof(sub), path, k);
+			diff_one(d, path[0] ? sub : k, NULL, v);
+		}
+		return;
+	}
+	if (a && b && json_equal((json_t *)a, (json_t *)b))
+		return;
+	d->count++;
+	value_text(a, ta, sizeof(ta));
+	value_text(b, tb, sizeof(tb));
+	if (d->len < d->n)
+		d->len += (size_t)snprintf(d->out + d->len, d->n - d->len, "%s%s: %s %s, %s %s",
+					   d->count > 1 ? "; " : "", path, d->a_says, ta, d->b_says, tb);
+}
+
+unsigned int predicate_diff(const json_t *a, const json_t *b, const char *a_says, const char *b_says, char *out,
+			    size_t n)
+{
+	struct diff d = { a_says, b_says, out, n, 0, 0 };
+
+	if (n)
+		out[0] = 0;
+	diff_one(&d, "", a, b);
+	if (d.len >= n && n > 4)
+		memcpy(out + n - 4, "...", 4);
+	return d.count;
 }

@@ -33,16 +33,32 @@ int sig_parse(const uint8_t *p, size_t n, uint8_t sig[ED25519_SIG_LEN], struct p
 	return 0;
 }
 
-int sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED25519_SIG_LEN], const struct pl_pubkey *trusted,
-	       size_t ntrusted, const struct pl_pubkey **signer, struct plerr *e)
+enum sig_verdict sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED25519_SIG_LEN],
+			    const struct pl_pubkey *trusted, size_t ntrusted, enum pl_role want,
+			    const struct pl_pubkey **signer, struct plerr *e)
 {
+	const struct pl_pubkey *exact = NULL, *any = NULL, *other = NULL;
 	size_t i;
 
 	for (i = 0; i < ntrusted; i++) {
-		if (pubkey__verify(&trusted[i], body, n, sig)) {
-			*signer = &trusted[i];
-			return 0;
-		}
+		if (!pubkey__verify(&trusted[i], body, n, sig))
+			continue;
+		if (want == PL_ROLE_ANY || trusted[i].role == want)
+			exact = exact ? exact : &trusted[i];
+		else if (trusted[i].role == PL_ROLE_ANY)
+			any = any ? any : &trusted[i];
+		else
+			other = other ? other : &trusted[i];
 	}
-	return plerr_set(e, -EBADMSG, "bad signature: no trusted key verifies it");
+	if (exact || any) {
+		*signer = exact ? exact : any;
+		return SIGV_OK;
+	}
+	if (other) {
+		plerr_set(e, -EBADMSG, "signed by %s key %.16s...; only %s keys sign detached signatures",
+			  role_name(other->role), other->keyid, role_name(want));
+		return SIGV_WRONG_ROLE;
+	}
+	plerr_set(e, -EBADMSG, "bad signature: no trusted key verifies it");
+	return SIGV_BAD;
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evidence/keyring.h"
 #include "evidence/keys.h"
 #include "lib/util.h"
 
@@ -28,10 +29,15 @@ int sig_sign(const struct pl_seckey *k, const uint8_t *body, size_t n, struct bu
 int sig_parse(const uint8_t *p, size_t n, uint8_t sig[ED25519_SIG_LEN], struct plerr *e);
 
 /*
- * Returns 0 with *signer set when sig verifies over body with one of the
- * trusted keys, -EBADMSG otherwise.
+ * Does sig verify over body under a trusted key allowed for role want
+ * (role_allows(); PL_ROLE_ANY: any trusted key)?  SIGV_OK with *signer
+ * set (a key of exactly role want before a key without a role);
+ * SIGV_WRONG_ROLE when only keys of other roles verify it; SIGV_BAD when
+ * no trusted key does.  e says why.  A detached signature names no key, so
+ * there is no SIGV_UNTRUSTED/SIGV_BAD distinction as in DSSE.
  */
-int sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED25519_SIG_LEN], const struct pl_pubkey *trusted,
-	       size_t ntrusted, const struct pl_pubkey **signer, struct plerr *e);
+enum sig_verdict sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED25519_SIG_LEN],
+			    const struct pl_pubkey *trusted, size_t ntrusted, enum pl_role want,
+			    const struct pl_pubkey **signer, struct plerr *e);
 
 #endif /* PL_SIG_H */

@@ -181,12 +181,17 @@ const char *statement_subject_digest(const struct statement *st, const char *nam
 	return NULL;
 }
 
-int statement_open(const uint8_t *p, size_t n, const struct pl_pubkey *trusted, size_t ntrusted,
-		   struct signed_statement *out, struct plerr *e)
+int statement_open_report(const uint8_t *p, size_t n, const struct pl_pubkey *trusted, size_t ntrusted,
+			  struct signed_statement *out, struct open_report *rep, struct plerr *e)
 {
-	enum pl_role want;
+	struct dsse_sig_check res[DSSE_MAX_SIGS];
+	struct open_report dummy;
+	char what[32], why[sizeof(e->msg)];
 	int ret;
 
+	if (!rep)
+		rep = &dummy;
+	memset(rep, 0, sizeof(*rep));
 	memset(out, 0, sizeof(*out));
 	sha256_hex(p, n, out->digest);
 	ret = dsse_parse(p, n, &out->env, e);
@@ -197,24 +202,40 @@ int statement_open(const uint8_t *p, size_t n, const struct pl_pubkey *trusted, 
 				out->env.payload_type);
 		goto fail;
 	}
-	/* Signature before parsing: we do not interpret unauthenticated payloads further. */
-	ret = dsse_verify(&out->env, trusted, ntrusted, &out->signer, e);
+	ret = dsse_check_sigs(&out->env, trusted, ntrusted, res, e);
 	if (ret)
 		goto fail;
+	/*
+	 * Signatures before parsing: we do not interpret unauthenticated
+	 * payloads further.  Any trusted key will do here; the role is checked
+	 * once the payload says which kind it is.
+	 */
+	rep->verdict = dsse_sig_verdict(&out->env, res, PL_ROLE_ANY, "it", &out->signer, &rep->unknown, e);
+	if (rep->verdict != SIGV_OK) {
+		ret = -EBADMSG;
+		goto fail;
+	}
 	ret = statement_parse(out->env.payload, out->env.payload_len, &out->st, e);
 	if (ret)
 		goto fail;
-	want = kind_signer(out->st.kind);
-	if (out->signer->role != PL_ROLE_ANY && out->signer->role != want) {
-		ret = plerr_set(e, -EBADMSG, "%s statement signed by a %s key; only %s keys sign %ss",
-				kind_name(out->st.kind), role_name(out->signer->role), role_name(want),
-				kind_name(out->st.kind));
+	snprintf(what, sizeof(what), "%ss", kind_name(out->st.kind));
+	rep->verdict =
+		dsse_sig_verdict(&out->env, res, kind_signer(out->st.kind), what, &out->signer, &rep->unknown, e);
+	if (rep->verdict != SIGV_OK) {
+		snprintf(why, sizeof(why), "%s", e ? e->msg : "");
+		ret = plerr_set(e, -EBADMSG, "%s statement %s", kind_name(out->st.kind), why);
 		goto fail;
 	}
 	return 0;
 fail:
 	signed_statement__free(out);
 	return ret;
+}
+
+int statement_open(const uint8_t *p, size_t n, const struct pl_pubkey *trusted, size_t ntrusted,
+		   struct signed_statement *out, struct plerr *e)
+{
+	return statement_open_report(p, n, trusted, ntrusted, out, NULL, e);
 }
 
 void signed_statement__free(struct signed_statement *s)

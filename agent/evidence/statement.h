@@ -45,7 +45,7 @@ struct statement {
 struct signed_statement {
 	struct dsse_env env;
 	struct statement st;
-	const struct pl_pubkey *signer; /* points into the trusted keys */
+	const struct pl_pubkey *signer; /* a key of the kind's role that signed; points into the trusted keys */
 	char digest[SHA256_HEX_LEN];	/* SHA-256 of the envelope bytes */
 };
 
@@ -79,13 +79,25 @@ int statement_parse(const uint8_t *p, size_t n, struct statement *st, struct ple
 void statement__free(struct statement *st);
 
 /*
- * The whole check of an envelope: DSSE parse, payloadType, signature by a
- * trusted key, statement parse, signer role allowed for the kind (keys with
- * PL_ROLE_ANY are allowed for every kind).  -EINVAL malformed, -EBADMSG
- * signature or role rejected.
+ * The whole check of an envelope: DSSE parse, payloadType, every signature
+ * against the trusted keys (dsse.h: dsse_check_sigs(), dsse_sig_verdict()
+ * for the policy), statement parse, and a valid signature by a key of the
+ * role that signs the statement's kind (keys with PL_ROLE_ANY count for
+ * every kind; signatures by other trusted keys are allowed alongside).
+ * -EINVAL malformed, -EBADMSG signature or role rejected, -ENOMEM.
  */
 int statement_open(const uint8_t *p, size_t n, const struct pl_pubkey *trusted, size_t ntrusted,
 		   struct signed_statement *out, struct plerr *e);
+
+/* What statement_open_report() found beyond its return value. */
+struct open_report {
+	enum sig_verdict verdict; /* why -EBADMSG; SIGV_OK otherwise */
+	unsigned int unknown;	  /* signatures by keys not in the keyring, ignored */
+};
+
+/* statement_open() that also fills rep (which may be NULL). */
+int statement_open_report(const uint8_t *p, size_t n, const struct pl_pubkey *trusted, size_t ntrusted,
+			  struct signed_statement *out, struct open_report *rep, struct plerr *e);
 void signed_statement__free(struct signed_statement *s);
 
 /* Finds the sha256 of the subject called name; NULL if none. */
@@ -95,5 +107,13 @@ const char *statement_subject_digest(const struct statement *st, const char *nam
 
 /* Checks the predicate members of kind k (types, ranges, no unknown members). */
 int predicate_check(enum pl_kind k, json_t *pred, struct plerr *e);
+/*
+ * Names every member (dotted path, e.g. "mfr.model") whose value differs
+ * between a and b, with both values: "samples: signed 30001, trace has
+ * 30000; host: ..." where a_says = "signed", b_says = "trace has".  Fills
+ * out (n bytes, cut with "..." when longer) and returns how many differ.
+ */
+unsigned int predicate_diff(const json_t *a, const json_t *b, const char *a_says, const char *b_says, char *out,
+			    size_t n);
 
 #endif /* PL_STATEMENT_H */

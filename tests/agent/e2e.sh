@@ -114,7 +114,7 @@ expect 1 "verify rejects a forged proof" "$BIN" verify --keydir demo forged.proo
 has "bad signature" "forged proof: bad signature"
 # Non-canonical (pretty-printed) envelope.
 python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), indent=2))' demo/claim.dsse.json >pretty.dsse.json
-expect 1 "verify rejects a non-canonical envelope" "$BIN" verify --keydir demo pretty.dsse.json
+expect 2 "verify rejects a non-canonical envelope (malformed: exit 2)" "$BIN" verify --keydir demo pretty.dsse.json
 has "not canonical" "non-canonical: says so"
 # Wrong role: the operator's key presented as a reader key cannot sign Proofs.
 expect 1 "verify enforces signer roles" "$BIN" verify --key reader=demo/operator.pub demo/miner.claim.crypto-miner-hidden.proof.dsse.json
@@ -126,7 +126,7 @@ expect 1 "verify notices a trace changed after attestation" "$BIN" verify --keyd
 has "differs from the signed" "changed subject: digest mismatch"
 # Truncated envelope.
 head -c 200 demo/claim.dsse.json >cut.dsse.json
-expect 1 "verify rejects a truncated envelope" "$BIN" verify --keydir demo cut.dsse.json
+expect 2 "verify rejects a truncated envelope (malformed: exit 2)" "$BIN" verify --keydir demo cut.dsse.json
 expect 2 "verify of a missing file is an error, not a verdict" "$BIN" verify --keydir demo nope.dsse.json
 
 # --- malformed traces: errors name the offset -----------------------------

@@ -260,7 +260,9 @@ static void test_detached_vs_openssl(void **state)
 	assert_int_equal(sig_sign(&f->vendor, (const uint8_t *)body, strlen(body), &sigtext), 0);
 	assert_null(memchr(sigtext.p, '\n', sigtext.len));
 	assert_int_equal(sig_parse(sigtext.p, sigtext.len, sig, &e), 0);
-	assert_int_equal(sig_verify((const uint8_t *)body, strlen(body), sig, &f->trusted, 1, &signer, &e), 0);
+	assert_int_equal(
+		sig_verify((const uint8_t *)body, strlen(body), sig, &f->trusted, 1, PL_ROLE_VENDOR, &signer, &e),
+		SIGV_OK);
 	tu_write(tu_path(f->dir, "body"), body, strlen(body));
 	tu_write(tu_path(f->dir, "body.sig"), sigtext.p, sigtext.len);
 	assert_int_equal(
@@ -283,10 +285,12 @@ static void test_detached_vs_openssl(void **state)
 				   "-sigfile raw.sig >/dev/null 2>&1",
 				   f->dir),
 			     0);
-	assert_int_equal(sig_verify((const uint8_t *)"{\"report\":2}\n", 13, sig, &f->trusted, 1, &signer, &e),
-			 -EBADMSG);
-	assert_int_equal(sig_verify((const uint8_t *)body, strlen(body) - 1, sig, &f->trusted, 1, &signer, &e),
-			 -EBADMSG);
+	assert_int_equal(
+		sig_verify((const uint8_t *)"{\"report\":2}\n", 13, sig, &f->trusted, 1, PL_ROLE_VENDOR, &signer, &e),
+		SIGV_BAD);
+	assert_int_equal(
+		sig_verify((const uint8_t *)body, strlen(body) - 1, sig, &f->trusted, 1, PL_ROLE_VENDOR, &signer, &e),
+		SIGV_BAD);
 	/* Signature file text: one trailing newline tolerated, anything else not. */
 	buf_putc(&sigtext, '\n');
 	assert_int_equal(sig_parse(sigtext.p, sigtext.len, sig, &e), 0);
@@ -329,11 +333,211 @@ static void test_roles_enforced(void **state)
 	sign_statement(&f->vendor, workload_statement(1), &env);
 	f->trusted.role = PL_ROLE_OPERATOR;
 	assert_int_equal(our_open(f, &env, &e), -EBADMSG);
-	assert_non_null(strstr(e.msg, "signed by a operator key"));
+	assert_non_null(strstr(e.msg, "signed only by operator key"));
+	assert_non_null(strstr(e.msg, "only vendor keys sign Workloads"));
 	f->trusted.role = PL_ROLE_ANY;
 	assert_int_equal(our_open(f, &env, &e), 0);
 	f->trusted.role = PL_ROLE_VENDOR;
 	buf_free(&env);
+}
+
+/* Envelope over stmt signed, in order, by each key (dsse_sign: every key over the same PAE). */
+static void sign_multi(json_t *stmt, const struct pl_seckey *const *keys, size_t n, struct buf *env)
+{
+	struct buf body = { 0 };
+	struct plerr e = { "" };
+
+	env->len = 0;
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	assert_int_equal(dsse_sign(DSSE_INTOTO_TYPE, body.p, body.len, keys, n, env, &e), 0);
+	json_decref(stmt);
+	buf_free(&body);
+}
+
+static int open_with(const struct buf *env, const struct pl_pubkey *ring, size_t n, struct open_report *rep,
+		     const struct pl_pubkey **signer, struct plerr *e)
+{
+	struct signed_statement ss;
+	int ret = statement_open_report(env->p, env->len, ring, n, &ss, rep, e);
+
+	if (!ret) {
+		if (signer)
+			*signer = ss.signer;
+		signed_statement__free(&ss);
+	}
+	return ret;
+}
+
+static struct pl_pubkey with_role(const struct pl_seckey *k, enum pl_role r)
+{
+	struct pl_pubkey p = k->pub;
+
+	p.role = r;
+	return p;
+}
+
+/* Issue 8.2: the first signature that verifies must not decide the role. */
+static void test_every_signature_counts(void **state)
+{
+	struct fix *f = *state;
+	struct pl_seckey reader, operator;
+	struct pl_pubkey ring[3];
+	const struct pl_pubkey *signer = NULL;
+	struct open_report rep;
+	struct buf env = { 0 };
+	struct plerr e = { "" };
+
+	assert_int_equal(seckey__generate(&reader, &e), 0);
+	assert_int_equal(seckey__generate(&operator, & e), 0);
+	ring[0] = with_role(&reader, PL_ROLE_READER);
+	ring[1] = with_role(&operator, PL_ROLE_OPERATOR);
+	ring[2] = with_role(&f->vendor, PL_ROLE_VENDOR);
+	/* [reader, vendor] for a Workload: the vendor's signature counts. */
+	sign_multi(workload_statement(1), (const struct pl_seckey *const[]){ &reader, &f->vendor }, 2, &env);
+	assert_int_equal(open_with(&env, ring, 3, &rep, &signer, &e), 0);
+	assert_int_equal(rep.verdict, SIGV_OK);
+	assert_ptr_equal(signer, &ring[2]);
+	/* [vendor, reader] too. */
+	sign_multi(workload_statement(1), (const struct pl_seckey *const[]){ &f->vendor, &reader }, 2, &env);
+	assert_int_equal(open_with(&env, ring, 3, &rep, &signer, &e), 0);
+	assert_ptr_equal(signer, &ring[2]);
+	/* [reader, operator]: valid signatures, none by a vendor: wrong role, -EBADMSG (a verdict). */
+	sign_multi(workload_statement(1), (const struct pl_seckey *const[]){ &reader, &operator }, 2, &env);
+	assert_int_equal(open_with(&env, ring, 3, &rep, NULL, &e), -EBADMSG);
+	assert_int_equal(rep.verdict, SIGV_WRONG_ROLE);
+	assert_non_null(strstr(e.msg, "signed only by reader and operator keys"));
+	assert_non_null(strstr(e.msg, "only vendor keys sign Workloads"));
+	/* One key trusted in two roles: the vendor entry is the signer, whatever the order. */
+	ring[0] = with_role(&f->vendor, PL_ROLE_READER);
+	sign_multi(workload_statement(1), (const struct pl_seckey *const[]){ &f->vendor }, 1, &env);
+	assert_int_equal(open_with(&env, ring, 3, &rep, &signer, &e), 0);
+	assert_ptr_equal(signer, &ring[2]);
+	/* A role-less key counts for every role, but a key of the exact role is named first. */
+	ring[0] = with_role(&f->vendor, PL_ROLE_ANY);
+	assert_int_equal(open_with(&env, ring, 3, &rep, &signer, &e), 0);
+	assert_ptr_equal(signer, &ring[2]);
+	assert_int_equal(open_with(&env, ring, 1, &rep, &signer, &e), 0);
+	assert_ptr_equal(signer, &ring[0]);
+	seckey__free(&reader);
+	seckey__free(&operator);
+	buf_free(&env);
+}
+
+/* Envelope over payload with two raw signatures. */
+static void build_env2(const struct dsse_env *d, const struct dsse_sig *a, const struct dsse_sig *b, struct buf *out)
+{
+	char *p = b64_encode(d->payload, d->payload_len), *sa = b64_encode(a->sig, 64), *sb = b64_encode(b->sig, 64);
+	json_t *env = json_pack("{s:s,s:s,s:[{s:s,s:s},{s:s,s:s}]}", "payload", p, "payloadType", DSSE_INTOTO_TYPE,
+				"signatures", "keyid", a->keyid, "sig", sa, "keyid", b->keyid, "sig", sb);
+	struct plerr e;
+
+	out->len = 0;
+	assert_int_equal(canon_dump(env, out, &e), 0);
+	json_decref(env);
+	free(p);
+	free(sa);
+	free(sb);
+}
+
+/*
+ * A signature made for a key the keyring has must verify under it, even when
+ * another signature is valid; one by a key we do not have is counted, not fatal.
+ */
+static void test_bad_signature_never_ignored(void **state)
+{
+	struct fix *f = *state;
+	struct buf env = { 0 }, two = { 0 };
+	struct open_report rep;
+	struct dsse_env d, a;
+	struct dsse_sig bad;
+	struct plerr e = { "" };
+
+	sign_statement(&f->vendor, workload_statement(3), &env);
+	assert_int_equal(dsse_parse(env.p, env.len, &d, &e), 0);
+	sign_statement(&f->attacker, workload_statement(3), &two);
+	assert_int_equal(dsse_parse(two.p, two.len, &a, &e), 0);
+	/* The attacker's signature, labelled with the vendor's key id, then the vendor's valid one. */
+	bad = a.sigs[0];
+	memcpy(bad.keyid, f->vendor.pub.keyid, KEYID_HEX_LEN);
+	build_env2(&d, &bad, &d.sigs[0], &two);
+	assert_int_equal(open_with(&two, &f->trusted, 1, &rep, NULL, &e), -EBADMSG);
+	assert_int_equal(rep.verdict, SIGV_BAD);
+	assert_non_null(strstr(e.msg, "bad signature: signature 0"));
+	/* Valid first, bad second: same verdict (order does not matter). */
+	build_env2(&d, &d.sigs[0], &bad, &two);
+	assert_int_equal(open_with(&two, &f->trusted, 1, &rep, NULL, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "bad signature: signature 1"));
+	/* Under its own key id the attacker is merely unknown here: reported, not fatal. */
+	build_env2(&d, &a.sigs[0], &d.sigs[0], &two);
+	assert_int_equal(open_with(&two, &f->trusted, 1, &rep, NULL, &e), 0);
+	assert_int_equal(rep.unknown, 1);
+	/* dsse_verify() (the fuzz target's entry) holds the same line. */
+	{
+		const struct pl_pubkey *signer;
+		struct dsse_env x;
+
+		build_env2(&d, &d.sigs[0], &bad, &two);
+		assert_int_equal(dsse_parse(two.p, two.len, &x, &e), 0);
+		assert_int_equal(dsse_verify(&x, &f->trusted, 1, &signer, &e), -EBADMSG);
+		dsse_env__free(&x);
+	}
+	dsse_env__free(&d);
+	dsse_env__free(&a);
+	buf_free(&env);
+	buf_free(&two);
+}
+
+/* Detached signatures are bound to a role too. */
+static void test_detached_roles(void **state)
+{
+	struct fix *f = *state;
+	const char body[] = "report\n";
+	const struct pl_pubkey *signer = NULL;
+	struct pl_pubkey ring[2];
+	struct buf text = { 0 };
+	struct plerr e = { "" };
+	uint8_t sig[64];
+
+	assert_int_equal(sig_sign(&f->vendor, (const uint8_t *)body, strlen(body), &text), 0);
+	assert_int_equal(sig_parse(text.p, text.len, sig, &e), 0);
+	ring[0] = with_role(&f->vendor, PL_ROLE_READER);
+	assert_int_equal(sig_verify((const uint8_t *)body, strlen(body), sig, ring, 1, PL_ROLE_OPERATOR, &signer, &e),
+			 SIGV_WRONG_ROLE);
+	assert_non_null(strstr(e.msg, "only operator keys sign detached signatures"));
+	ring[1] = with_role(&f->vendor, PL_ROLE_OPERATOR);
+	assert_int_equal(sig_verify((const uint8_t *)body, strlen(body), sig, ring, 2, PL_ROLE_OPERATOR, &signer, &e),
+			 SIGV_OK);
+	assert_ptr_equal(signer, &ring[1]);
+	ring[0].role = PL_ROLE_ANY;
+	assert_int_equal(sig_verify((const uint8_t *)body, strlen(body), sig, ring, 1, PL_ROLE_OPERATOR, &signer, &e),
+			 SIGV_OK);
+	ring[0] = with_role(&f->attacker, PL_ROLE_OPERATOR);
+	assert_int_equal(sig_verify((const uint8_t *)body, strlen(body), sig, ring, 1, PL_ROLE_OPERATOR, &signer, &e),
+			 SIGV_BAD);
+	buf_free(&text);
+}
+
+static void test_predicate_diff(void **state)
+{
+	json_t *a = json_pack("{s:I,s:s,s:{s:s,s:s}}", "samples", (json_int_t)30001, "host", "elsewhere", "mfr", "id",
+			      "ACME", "model", "X");
+	json_t *b = json_pack("{s:I,s:s,s:{s:s,s:s},s:i}", "samples", (json_int_t)30000, "host", "h", "mfr", "id",
+			      "ACME", "model", "Y", "rails", 3);
+	char out[300];
+
+	(void)state;
+	assert_int_equal(predicate_diff(a, b, "signed", "trace has", out, sizeof(out)), 4);
+	assert_non_null(strstr(out, "samples: signed 30001, trace has 30000"));
+	assert_non_null(strstr(out, "host: signed \"elsewhere\", trace has \"h\""));
+	assert_non_null(strstr(out, "mfr.model: signed \"X\", trace has \"Y\""));
+	assert_non_null(strstr(out, "rails: signed (absent), trace has 3"));
+	assert_null(strstr(out, "mfr.id"));
+	assert_int_equal(predicate_diff(a, a, "signed", "trace has", out, sizeof(out)), 0);
+	/* Cut short, not overrun. */
+	assert_int_equal(predicate_diff(a, b, "signed", "trace has", out, 20), 4);
+	assert_int_equal(strlen(out), 19);
+	json_decref(a);
+	json_decref(b);
 }
 
 static void expect_statement_rejected(struct fix *f, json_t *stmt, const char *why)
@@ -452,12 +656,21 @@ static void test_ledger_rfc6962_vectors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dsse_openssl_accepts),   cmocka_unit_test(test_dsse_forged_payload),
-		cmocka_unit_test(test_dsse_truncated),	       cmocka_unit_test(test_dsse_rekeyed),
-		cmocka_unit_test(test_dsse_payload_swapped),   cmocka_unit_test(test_detached_vs_openssl),
-		cmocka_unit_test(test_signed_by_openssl_key),  cmocka_unit_test(test_roles_enforced),
-		cmocka_unit_test(test_statement_schema),       cmocka_unit_test(test_envelope_strict),
+		cmocka_unit_test(test_dsse_openssl_accepts),
+		cmocka_unit_test(test_dsse_forged_payload),
+		cmocka_unit_test(test_dsse_truncated),
+		cmocka_unit_test(test_dsse_rekeyed),
+		cmocka_unit_test(test_dsse_payload_swapped),
+		cmocka_unit_test(test_detached_vs_openssl),
+		cmocka_unit_test(test_signed_by_openssl_key),
+		cmocka_unit_test(test_roles_enforced),
+		cmocka_unit_test(test_statement_schema),
+		cmocka_unit_test(test_envelope_strict),
 		cmocka_unit_test(test_ledger_rfc6962_vectors),
+		cmocka_unit_test(test_every_signature_counts),
+		cmocka_unit_test(test_bad_signature_never_ignored),
+		cmocka_unit_test(test_detached_roles),
+		cmocka_unit_test(test_predicate_diff),
 	};
 
 	if (sodium_init() < 0)

@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "evidence/keyring.h"
 #include "evidence/keys.h"
 
 static void test_openssl_key_loads(void **state)
@@ -203,12 +204,80 @@ static void test_roles(void **state)
 	assert_int_equal(role_parse("root", &r), -EINVAL);
 }
 
+/* Issue 8.5: a misspelt role is named, not read as part of a file name. */
+static void test_keyring_unknown_role(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct keyring kr = { 0 };
+	struct pl_seckey sk;
+	struct plerr e = { "" };
+	char spec[4200];
+
+	(void)state;
+	assert_int_equal(seckey__generate(&sk, &e), 0);
+	assert_int_equal(seckey__save(&sk, tu_path(dir, "k.key"), tu_path(dir, "k.pub"), false, &e), 0);
+	snprintf(spec, sizeof(spec), "admin=%s", tu_path(dir, "k.pub"));
+	assert_int_equal(keyring_add_spec(&kr, spec, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "unknown role 'admin' (reader, operator, vendor)"));
+	assert_null(strstr(e.msg, "No such file"));
+	snprintf(spec, sizeof(spec), "averyveryverylongrolename=%s", tu_path(dir, "k.pub"));
+	assert_int_equal(keyring_add_spec(&kr, spec, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "unknown role"));
+	assert_int_equal(kr.n, 0);
+	snprintf(spec, sizeof(spec), "vendor=%s", tu_path(dir, "k.pub"));
+	assert_int_equal(keyring_add_spec(&kr, spec, &e), 0);
+	assert_int_equal(kr.keys[0].role, PL_ROLE_VENDOR);
+	/* No role: trusted for every role; '=' after a '/' is part of the path. */
+	assert_int_equal(keyring_add_spec(&kr, tu_path(dir, "k.pub"), &e), 0);
+	assert_int_equal(kr.keys[1].role, PL_ROLE_ANY);
+	assert_int_equal(tu_sh("cp %s/k.pub %s/a=b.pub", dir, dir), 0);
+	assert_int_equal(keyring_add_spec(&kr, tu_path(dir, "a=b.pub"), &e), 0);
+	assert_int_equal(kr.keys[2].role, PL_ROLE_ANY);
+	assert_true(role_allows(PL_ROLE_ANY, PL_ROLE_VENDOR));
+	assert_true(role_allows(PL_ROLE_VENDOR, PL_ROLE_VENDOR));
+	assert_false(role_allows(PL_ROLE_READER, PL_ROLE_VENDOR));
+	keyring__free(&kr);
+	seckey__free(&sk);
+	tu_rmdir(dir);
+}
+
+/* Issue 8.5: a public key given as a private key is named as such, with no permission warning first. */
+static void test_public_key_as_private(void **state)
+{
+	char *dir = tu_tmpdir();
+	struct pl_seckey sk, back;
+	struct plerr e = { "" };
+	struct buf err = { 0 };
+	int saved, fd;
+
+	(void)state;
+	assert_int_equal(seckey__generate(&sk, &e), 0);
+	assert_int_equal(seckey__save(&sk, tu_path(dir, "k.key"), tu_path(dir, "k.pub"), false, &e), 0);
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(tu_path(dir, "stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	assert_int_equal(seckey__load(&back, tu_path(dir, "k.pub"), &e), -EINVAL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(fd);
+	close(saved);
+	assert_non_null(strstr(e.msg, "a public key, not a private key"));
+	tu_read(tu_path(dir, "stderr"), &err);
+	assert_null(strstr(err.p ? (char *)err.p : "", "accessible by group or others"));
+	seckey__free(&sk);
+	buf_free(&err);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_openssl_key_loads), cmocka_unit_test(test_our_keys_read_by_openssl),
-		cmocka_unit_test(test_excl_and_force),	  cmocka_unit_test(test_warns_group_readable),
-		cmocka_unit_test(test_pem_strict),	  cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_openssl_key_loads),    cmocka_unit_test(test_our_keys_read_by_openssl),
+		cmocka_unit_test(test_excl_and_force),	     cmocka_unit_test(test_warns_group_readable),
+		cmocka_unit_test(test_pem_strict),	     cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_keyring_unknown_role), cmocka_unit_test(test_public_key_as_private),
 	};
 
 	if (sodium_init() < 0)
