@@ -195,7 +195,7 @@ int cmd_check(int argc, char **argv)
 			json_array_append_new(dets, json_pack("{s:s,s:s,s:s,s:s}", "detector",
 							      detector_name((enum detector)d), "path", path, "result",
 							      proof				       ? "PROOF"
-							      : !strncmp(out.notes[d], "undecided", 9) ? "UNDECIDED"
+							      : out.undecided[d] ? "UNDECIDED"
 												       : "OK",
 							      "summary", out.notes[d]));
 		}
@@ -213,7 +213,7 @@ int cmd_check(int argc, char **argv)
 					path = out.proofs[i].path;
 			printf("%s\t%s\t%s\t%s%s%s\n",
 			       path					? "PROOF"
-			       : !strncmp(out.notes[d], "undecided", 9) ? "UNDECIDED"
+			       : out.undecided[d] ? "UNDECIDED"
 									: "OK",
 			       detector_name((enum detector)d), in.trace_path, out.notes[d], path ? "\t" : "",
 			       path ? path : "");

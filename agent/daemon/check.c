@@ -203,6 +203,7 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		default: r = detect_model_mismatch(w, n, &b, in->dp, &f); break;
 		}
 		out->ran[d] = true;
+		out->undecided[d] = r == -ENODATA;
 		strfmt(out->notes[d], sizeof(out->notes[d]), "%s%s", r == -ENODATA ? "undecided: " : "", f.summary);
 		if (r == 1)
 			ret = sign_proof(in, out, &f, &refs, e);

@@ -41,6 +41,7 @@ struct check_out {
 	} proofs[__DET_MAX];
 	char notes[__DET_MAX][300]; /* what each detector measured, fired or not */
 	bool ran[__DET_MAX];
+	bool undecided[__DET_MAX]; /* ran, and the data could not support a decision (notes say why) */
 	char trace_digest[SHA256_HEX_LEN];
 };
 

@@ -49,22 +49,3 @@ out:
 	trace__free(&t);
 	return ret;
 }
-
-int attest_check_trace(const char *path, json_t *pred, struct plerr *e)
-{
-	json_t *want = NULL;
-	struct trace t;
-	int ret;
-
-	ret = trace_load(path, &t, e);
-	if (ret)
-		return ret;
-	want = attest_trace_predicate(&t);
-	if (!want)
-		ret = plerr_set(e, -ENOMEM, "out of memory");
-	else if (!json_equal(want, pred))
-		ret = plerr_set(e, -EBADMSG, "trace header or sample range differs from the signed Trace predicate");
-	json_decref(want);
-	trace__free(&t);
-	return ret;
-}

@@ -25,7 +25,4 @@ json_t *attest_trace_predicate(const struct trace *t);
  */
 int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, struct plerr *e);
 
-/* Does the trace file at path match pred (header fields, sample count, times)? -EBADMSG if not. */
-int attest_check_trace(const char *path, json_t *pred, struct plerr *e);
-
 #endif /* PL_ATTEST_H */

@@ -78,7 +78,7 @@ expect 1 "verify FILE rejects the forged claim" "$BIN" verify --keydir $K forged
 expect 1 "verify FILE.sig rejects the forged claim" "$BIN" verify --keydir $K forged/claim.dsse.json.sig
 has "bad signature" "FILE.sig: the envelope itself was checked"
 # Even a detached signature by the right role cannot vouch for a forged envelope.
-expect 0 "sign the forged claim with the operator key" "$BIN" sign --key $K/operator.key forged/claim.dsse.json
+expect 0 "sign the forged claim with the operator key" "$BIN" sign --force --key $K/operator.key forged/claim.dsse.json
 expect 1 "an operator's detached signature does not rescue it" "$BIN" verify --keydir $K forged/claim.dsse.json
 
 # --- detached signatures are bound to a role ----------------------------------
@@ -91,7 +91,7 @@ expect 0 "with --sig-role reader it passes" "$BIN" verify --keydir $K --sig-role
 has "Workload" "and the envelope was verified as a Workload"
 expect 2 "--sig-role admin is a usage error" "$BIN" verify --keydir $K --sig-role admin det/claim.dsse.json
 has "unknown role 'admin'" "bad --sig-role names the role"
-expect 0 "operator signs it detached" "$BIN" sign --key $K/operator.key det/claim.dsse.json
+expect 0 "operator signs it detached" "$BIN" sign --force --key $K/operator.key det/claim.dsse.json
 expect 0 "envelope + operator's detached signature pass" "$BIN" verify --keydir $K det
 is "$(grep -c '^OK' <<<"$out")" 1 "DIR: one line for the envelope and its .sig"
 has "detached signature" "the OK line mentions the detached signature"
@@ -100,7 +100,7 @@ expect 0 "operator signs a plain report" "$BIN" sign --key $K/operator.key repor
 base64 -d report.txt.sig >report.bin
 expect 0 "openssl verifies our detached signature" openssl pkeyutl -verify -pubin -inkey $K/operator.pub -rawin -in report.txt -sigfile report.bin
 expect 0 "verify accepts it" "$BIN" verify --keydir $K report.txt.sig
-expect 0 "reader signs it instead" "$BIN" sign --key $K/reader.key report.txt
+expect 0 "reader signs it instead" "$BIN" sign --force --key $K/reader.key report.txt
 base64 -d report.txt.sig >report.bin
 expect 0 "openssl verifies that one too" openssl pkeyutl -verify -pubin -inkey $K/reader.pub -rawin -in report.txt -sigfile report.bin
 expect 1 "a reader's detached signature of a report: wrong role" "$BIN" verify --keydir $K report.txt
@@ -135,7 +135,7 @@ has "only vendor keys sign Workloads" "wrong role names the rule"
 expect 1 "check: a claim signed by the wrong role exits 1" "$BIN" check --trace demo/legit.pltr --claim ro.dsse.json \
 	--baseline demo/gpt4-class.baseline.dsse.json --key $K/operator.key --keydir $K -o .
 has "only vendor keys sign Workloads" "check: wrong role names the rule"
-expect 1 "verify --key reader=operator.pub of a Proof: exit 1" "$BIN" verify --key reader=$K/operator.pub demo/miner.crypto-miner-hidden.proof.dsse.json
+expect 1 "verify --key reader=operator.pub of a Proof: exit 1" "$BIN" verify --key reader=$K/operator.pub demo/miner.claim.crypto-miner-hidden.proof.dsse.json
 
 # --- malformed is an error (exit 2), not a verdict ----------------------------
 head -c 200 claim.dsse.json >cut.dsse.json
@@ -157,7 +157,7 @@ expect 2 "run --trust admin=PUB: exit 2" "$BIN" run --claims . --baseline demo/g
 	--key $K/operator.key --reader-key $K/reader.key --trust admin=$K/vendor.pub -o out
 has "unknown role 'admin'" "run names the unknown role"
 expect 0 "verify --trust is --key's other name" "$BIN" verify --trust vendor=$K/vendor.pub claim.dsse.json
-expect 2 "attest with a public key" "$BIN" attest --key $K/reader.pub demo/legit.pltr
+expect 2 "attest with a public key" "$BIN" attest --key $K/reader.pub -o fresh.dsse.json demo/legit.pltr
 has "a public key, not a private key" "says it is a public key"
 grep -q "accessible by group or others" <<<"$err" && fail "no permission warning for a public key" "$err" \
 	|| pass "no permission warning for a public key"
