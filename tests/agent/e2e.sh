@@ -187,6 +187,23 @@ has "3 subject(s) checked" "proof subjects (trace, claim, baseline) checked"
 expect 1 "check refuses a claim signed by an untrusted key" "$BIN" check --trace legit.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --trust demo/reader.pub
 has "no valid signature by a trusted key" "untrusted claim: says why"
 expect 2 "check refuses a claim for other hardware" "$BIN" check --trace gpu.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo
+# A claim for this host, a baseline commissioned on another: refused (it used to warn and go on).
+expect 0 "claim for the imported GPU's hardware" "$BIN" claim --model gpt4-class --tokens-per-s 2400 --from 0 --to 4611686018427387904 --trace gpu.pltr --key demo/vendor.key -o gpuclaim.dsse.json
+expect 2 "check refuses a baseline from other hardware" "$BIN" check --trace gpu.pltr --claim gpuclaim.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o gp
+has "not the baseline's" "other-hardware baseline: says whose fingerprint differs"
+[ -z "$(ls gp 2>/dev/null)" ] && pass "other-hardware baseline: no proof written" || fail "proofs written" "$(ls gp)"
+# Two claims checked against one trace into one directory: two proofs, neither overwritten.
+cp c.dsse.json c2.dsse.json
+expect 1 "check claim 1 into proofs/" "$BIN" check --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o proofs/a/b --fail-on-proof
+expect 1 "check claim 2 into the same proofs/" "$BIN" check --trace swapped.pltr --claim c2.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o proofs/a/b --fail-on-proof
+is "$(ls proofs/a/b | tr '\n' ' ')" "swapped.c.model-mismatch.proof.dsse.json swapped.c2.model-mismatch.proof.dsse.json " "one proof per (trace, claim, detector), -o created"
+expect 1 "the same check again: the identical proof is no replacement" "$BIN" check --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o proofs/a/b --fail-on-proof
+printf 'other' >proofs/a/b/swapped.c.model-mismatch.proof.dsse.json
+expect 2 "a different file in the proof's place is not replaced" "$BIN" check --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o proofs/a/b
+has "exists (use --force" "says --force"
+is "$(cat proofs/a/b/swapped.c.model-mismatch.proof.dsse.json)" "other" "the file in the way is untouched"
+expect 0 "check --force replaces it" "$BIN" check --force --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o proofs/a/b
+expect 0 "the replacement verifies" "$BIN" verify --keydir demo proofs/a/b/swapped.c.model-mismatch.proof.dsse.json
 
 # --- record needs the kernel module ----------------------------------------
 expect 2 "record without a device fails cleanly" "$BIN" record -o r.pltr --duration 1s --device "$T/no-such-device"
