@@ -432,6 +432,8 @@ struct src {
 	uint8_t *buf;	/* fd: cached [boff, boff + blen) */
 	size_t cap, blen;
 	uint64_t boff;
+	crypto_hash_sha256_state sha; /* fd: of the bytes read, each once, in order */
+	uint64_t hashed;	      /* bytes [0, hashed) are in sha */
 };
 
 #define SRC_CHUNK (IO_RECORDS * PLTR_RECORD_SIZE + PLTR_MAX_HEADER) /* any header, any record */
@@ -462,6 +464,11 @@ static const uint8_t *src_get(struct src *s, uint64_t off, size_t len, uint64_t 
 		if (r == 0)
 			break;
 		s->blen += (size_t)r;
+	}
+	/* Chunks only move forward; a refill may overlap what was hashed. */
+	if (off + s->blen > s->hashed && off <= s->hashed) {
+		crypto_hash_sha256_update(&s->sha, s->buf + (s->hashed - off), off + s->blen - s->hashed);
+		s->hashed = off + s->blen;
 	}
 	if (s->blen < len) {
 		plerr_set(e, -EIO,
@@ -551,9 +558,10 @@ int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e)
 	return parse_impl(&src, n, t, e);
 }
 
-int trace_load(const char *path, struct trace *t, struct plerr *e)
+int trace_load_digest(const char *path, struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e)
 {
 	struct src src = { .fd = -1 };
+	uint8_t h[SHA256_LEN];
 	struct stat st;
 	int ret;
 
@@ -571,12 +579,26 @@ int trace_load(const char *path, struct trace *t, struct plerr *e)
 		ret = plerr_set(e, -ENOMEM, "%s: out of memory", path);
 		goto out;
 	}
+	crypto_hash_sha256_init(&src.sha);
 	ret = parse_impl(&src, (uint64_t)st.st_size, t, e);
-	if (ret)
+	if (!ret && src.hashed != (uint64_t)st.st_size) {
+		trace__free(t);
+		ret = plerr_set(e, -EIO, "read %" PRIu64 " of %" PRIu64 " bytes", src.hashed, (uint64_t)st.st_size);
+	}
+	if (ret) {
 		plerr_prefix(e, path);
+	} else if (digest) {
+		crypto_hash_sha256_final(&src.sha, h);
+		hex_encode(h, SHA256_LEN, digest);
+	}
 out:
 	free(src.buf);
 	close(src.fd);
 	return ret;
+}
+
+int trace_load(const char *path, struct trace *t, struct plerr *e)
+{
+	return trace_load_digest(path, t, NULL, e);
 }
 

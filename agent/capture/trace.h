@@ -111,6 +111,13 @@ int trace_save(const char *path, const struct trace *t, unsigned int flags, stru
 int trace_parse(const uint8_t *p, size_t n, struct trace *t, struct plerr *e);
 /* Reads and parses path; e is prefixed with the path. */
 int trace_load(const char *path, struct trace *t, struct plerr *e);
+/*
+ * Same, and digest (if not NULL) receives the SHA-256 of exactly the bytes
+ * parsed, from the same single read: what is signed or compared as the
+ * trace's digest is what was analysed, even if the file is replaced
+ * meanwhile.
+ */
+int trace_load_digest(const char *path, struct trace *t, char digest[SHA256_HEX_LEN], struct plerr *e);
 
 /*
  * The science/ view of t (valid while t is): fills *v and returns it, so a

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cmd/cli.h"
 #include "capture/trace.h"
 #include "cmd/cli_opts.h"
@@ -82,4 +84,13 @@ int cli_default_host(const char *verb, char *host, size_t size)
 				   name, e.msg[0] ? e.msg : "too long");
 	strcpy(host, name);
 	return 0;
+}
+
+json_t *cli_jstr(const char *s)
+{
+	char *p = str_printable(s);
+	json_t *v = p ? json_string(p) : NULL;
+
+	free(p);
+	return v;
 }

@@ -45,4 +45,12 @@ int cli_ident_opt(const char *verb, const char *opt, const char *val);
  */
 int cli_default_host(const char *verb, char *host, size_t size);
 
+/*
+ * A JSON string of s for --json output: file names and messages are bytes,
+ * canonical JSON is printable ASCII, so other bytes (and '%') come as %XX
+ * (str_printable()).  NULL only without memory; use with "s:o".
+ */
+struct json_t;
+struct json_t *cli_jstr(const char *s);
+
 #endif /* PL_CLI_OPTS_H */

@@ -66,8 +66,7 @@ int cmd_attest(int argc, char **argv)
 
 	if (sign_opts__parse(&o, argc, argv, "attest", "TRACE", ".dsse.json"))
 		return PL_EXIT_ERR;
-	if (seckey__load(&key, o.keypath, &e) || attest_trace(o.file, &key, &env, &e) ||
-	    file_sha256_hex(o.file, digest, &e) ||
+	if (seckey__load(&key, o.keypath, &e) || attest_trace(o.file, &key, &env, digest, &e) ||
 	    file_write_atomic(o.outpath, env.p, env.len, 0644, o.force ? AFILE_REPLACE : 0, &e)) {
 		pl_error(&e);
 		goto cleanup;

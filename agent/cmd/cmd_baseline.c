@@ -115,7 +115,7 @@ static int do_register(int argc, char **argv)
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
 		struct trace t;
 
-		if (trace_load(argv[i], &t, &e) || file_sha256_hex(argv[i], digest, &e))
+		if (trace_load_digest(argv[i], &t, digest, &e))
 			goto err;
 		if (!fp[0]) {
 			memcpy(fp, t.info.fingerprint, sizeof(fp));
@@ -128,8 +128,9 @@ static int do_register(int argc, char **argv)
 		ret = features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n);
 		trace__free(&t);
 		if (ret) {
+			plerr_set(&e, ret, "%s: cannot compute features: %s", argv[i], strerror(-ret));
 			ret = PL_EXIT_ERR;
-			goto oom;
+			goto err;
 		}
 		ret = PL_EXIT_ERR;
 		tmp = realloc(all, (nall + n + 1) * sizeof(*all));

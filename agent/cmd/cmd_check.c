@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 #include "daemon/check.h"
 #include "evidence/canon.h"
 
@@ -192,15 +193,15 @@ int cmd_check(int argc, char **argv)
 					proof = true;
 					path = out.proofs[i].path;
 				}
-			json_array_append_new(dets, json_pack("{s:s,s:s,s:s,s:s}", "detector",
-							      detector_name((enum detector)d), "path", path, "result",
+			json_array_append_new(dets, json_pack("{s:s,s:o,s:s,s:o}", "detector",
+							      detector_name((enum detector)d), "path", cli_jstr(path), "result",
 							      proof				       ? "PROOF"
 							      : out.undecided[d] ? "UNDECIDED"
 												       : "OK",
-							      "summary", out.notes[d]));
+							      "summary", cli_jstr(out.notes[d])));
 		}
-		if (cli_print_json(json_pack("{s:o,s:I,s:s,s:s}", "detectors", dets, "proofs", (json_int_t)out.nproofs,
-					     "trace", in.trace_path, "trace_digest", out.trace_digest)))
+		if (cli_print_json(json_pack("{s:o,s:I,s:o,s:s}", "detectors", dets, "proofs", (json_int_t)out.nproofs,
+					     "trace", cli_jstr(in.trace_path), "trace_digest", out.trace_digest)))
 			goto cleanup;
 	} else {
 		for (d = __DET_MAX - 1; d >= 0; d--) {

@@ -154,11 +154,9 @@ static int demo_trace(struct demo *d, const char *name, enum synth_workload wl, 
 		trace__free(&t);
 	}
 	if (!ret)
-		ret = attest_trace(path, &d->keys[PL_ROLE_READER], &env, &d->e);
+		ret = attest_trace(path, &d->keys[PL_ROLE_READER], &env, digest, &d->e);
 	if (!ret)
 		ret = file_write_atomic(envpath, env.p, env.len, 0644, 0, &d->e);
-	if (!ret)
-		ret = file_sha256_hex(path, digest, &d->e);
 	buf_free(&env);
 	free(path);
 	free(envpath);
@@ -333,24 +331,28 @@ static void dir_discard(struct demo *d)
 }
 
 /*
- * Moves the finished demo to DIR: one rename when DIR is absent or empty;
- * file by file over an existing DIR with --force.
+ * Moves the finished demo to DIR: one rename when DIR is absent or an empty
+ * directory; else file by file, replacing only with --force (DIR may have
+ * gained files while the demo ran: without --force they are kept, and so
+ * is the demo's copy, in the building directory named in the error).
  */
 static int dir_publish(struct demo *d)
 {
 	struct dirent *de;
 	char *from, *to;
+	struct stat st = { 0 };
 	int ret = 0;
 	DIR *dir;
 
-	if (rename(d->dir, d->out) == 0 || ((errno == ENOTEMPTY || errno == EEXIST) && !rmdir(d->out) &&
-					     rename(d->dir, d->out) == 0)) {
-		free(d->dir);
-		d->dir = NULL;
-		return 0;
+	if ((lstat(d->out, &st) < 0 && errno == ENOENT) || (S_ISDIR(st.st_mode) && rmdir(d->out) == 0)) {
+		if (rename(d->dir, d->out) == 0) {
+			free(d->dir);
+			d->dir = NULL;
+			return 0;
+		}
+		if (errno != EEXIST && errno != ENOTEMPTY)
+			return plerr_set(&d->e, -errno, "%s: cannot move the demo there: %s", d->out, strerror(errno));
 	}
-	if (errno != ENOTEMPTY && errno != EEXIST)
-		return plerr_set(&d->e, -errno, "%s: cannot move the demo there: %s", d->out, strerror(errno));
 	dir = opendir(d->dir);
 	if (!dir)
 		return plerr_set(&d->e, -errno, "%s: %s", d->dir, strerror(errno));
@@ -359,14 +361,24 @@ static int dir_publish(struct demo *d)
 			continue;
 		from = path_join(d->dir, de->d_name);
 		to = path_join(d->out, de->d_name);
-		if (!from || !to)
+		if (!from || !to) {
 			ret = plerr_set(&d->e, -ENOMEM, "out of memory");
-		else if (rename(from, to))
-			ret = plerr_set(&d->e, -errno, "%s: %s", to, strerror(errno));
+		} else {
+			ret = file_rename(from, to, afile_force(d->force));
+			if (ret == -EEXIST)
+				plerr_set(&d->e, ret, "%s: appeared while the demo ran (use --force to replace it); the "
+						      "demo is left in %s", to, d->dir);
+			else if (ret)
+				plerr_set(&d->e, ret, "%s: %s", to, strerror(-ret));
+		}
 		free(from);
 		free(to);
 	}
 	closedir(dir);
+	if (ret == -EEXIST) {
+		free(d->dir); /* kept on disk: the message names it */
+		d->dir = NULL;
+	}
 	return ret;
 }
 
@@ -431,6 +443,7 @@ int cmd_demo(int argc, char **argv)
 	unsigned int ok = 0, total = 0;
 	size_t i, proofs = 0, legit_proofs = 0;
 	int c, ret = PL_EXIT_ERR;
+	char *outbuf = NULL;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -442,6 +455,15 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("demo", "unexpected argument '%s'", argv[optind]);
+	if (!*d.out)
+		return usage_error("demo", "-o needs a directory name");
+	/* "DIR/" is DIR: the building directory goes beside it, not inside. */
+	outbuf = strdup(d.out);
+	if (!outbuf)
+		return usage_error("demo", "out of memory");
+	for (size_t n = strlen(outbuf); n > 1 && outbuf[n - 1] == '/'; n--)
+		outbuf[n - 1] = 0;
+	d.out = outbuf;
 	if (dir_ready(&d))
 		goto err;
 	printf("powerledger demo\toffline and deterministic: synthetic 1 kHz PSU telemetry, demo keys\n");
@@ -525,6 +547,7 @@ err:
 	pl_error(&d.e);
 cleanup:
 	dir_discard(&d);
+	free(outbuf);
 	for (i = 0; i < __PL_ROLE_MAX; i++)
 		seckey__free(&d.keys[i]);
 	return ret;

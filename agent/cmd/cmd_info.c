@@ -6,6 +6,7 @@
 
 #include "capture/trace.h"
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 
 #include <jansson.h>
 
@@ -68,7 +69,7 @@ int cmd_info(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return usage_error("info", "exactly one TRACE");
-	if (trace_load(argv[optind], &t, &e) || file_sha256_hex(argv[optind], digest, &e)) {
+	if (trace_load_digest(argv[optind], &t, digest, &e)) {
 		pl_error(&e);
 		goto cleanup;
 	}
@@ -76,7 +77,8 @@ int cmd_info(int argc, char **argv)
 	for (i = 0; i < t.n; i++)
 		gpu += !!(t.s[i].flags & PL_SF_GPU_CTX);
 	snprintf(rails, sizeof(rails), "0x%02x", t.info.rails);
-	o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "file", argv[optind],
+	o = json_pack("{s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "file",
+		      cli_jstr(argv[optind]),
 		      "sha256", digest, "samples", (json_int_t)t.n, "period_ns", (json_int_t)t.info.period_ns, "t0_ns",
 		      (json_int_t)t.info.t0_ns, "t_end_ns", (json_int_t)tend, "duration_ns",
 		      (json_int_t)(tend - t.info.t0_ns), "clock",

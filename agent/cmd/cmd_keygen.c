@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 #include "evidence/canon.h"
 #include "evidence/keys.h"
 
@@ -125,8 +126,8 @@ int cmd_keygen(int argc, char **argv)
 	if (seckey__generate(&key, &e) || seckey__save(&key, priv, pub, force, &e))
 		goto err;
 	if (json) {
-		if (cli_print_json(json_pack("{s:s,s:s,s:s,s:s}", "keyid", key.pub.keyid, "private", priv, "public",
-					     pub, "role", rname)))
+		if (cli_print_json(json_pack("{s:s,s:o,s:o,s:s}", "keyid", key.pub.keyid, "private", cli_jstr(priv),
+					     "public", cli_jstr(pub), "role", rname)))
 			goto cleanup;
 	} else
 		printf("%s\t%s\t%s\t%s\n", rname, key.pub.keyid, priv, pub);

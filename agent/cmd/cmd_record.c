@@ -295,7 +295,7 @@ int cmd_record(int argc, char **argv)
 	t.info.lost = ring_reader__lost(&rr) - lost0;
 	if (trace_save(out, &t, afile_force(force), &e))
 		goto err;
-	if (envpath && (attest_trace(out, &key, &env, &e) ||
+	if (envpath && (attest_trace(out, &key, &env, NULL, &e) ||
 			file_write_atomic(envpath, env.p, env.len, 0644, afile_force(force), &e)))
 		goto err;
 	printf("%s\t%zu\t%" PRIu64 "\t%" PRIu64 "\t%s\n", out, t.n, t.info.lost, skipped, t.info.fingerprint);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* powerledger sign --key KEY FILE [-o SIG] [--force] */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,10 @@ const char cmd_sign_help[] =
 "EXIT STATUS\n"
 "       0      signature written.\n"
 "       2      usage error, unreadable key or file (FIFOs, devices and\n"
-"              directories are refused at once), SIG exists without --force,\n"
+"              directories are refused at once), a FILE that starts with\n"
+"              \"DSSEv1 \" (a DSSE pre-authentication encoding: its signature\n"
+"              would be an envelope signature too),\n"
+"              SIG exists without --force,\n"
 "              write error (also on standard output).\n"
 "\n"
 "FILES\n"
@@ -68,6 +72,13 @@ int cmd_sign(int argc, char **argv)
 		return PL_EXIT_ERR;
 	if (seckey__load(&key, o.keypath, &e) || file_read(o.file, SIZE_MAX / 2, &body, &e))
 		goto err;
+	if (sig_body_is_pae(body.p, body.len)) {
+		plerr_set(&e, -EPERM,
+			  "%s: starts with \"DSSEv1 \", a DSSE pre-authentication encoding: its detached signature "
+			  "would also sign an envelope; refused",
+			  o.file);
+		goto err;
+	}
 	if (sig_sign(&key, body.p, body.len, &sig)) {
 		plerr_set(&e, -1, "out of memory");
 		goto err;

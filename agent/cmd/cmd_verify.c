@@ -124,14 +124,22 @@ static void report(struct vstate *vs, const char *file, const struct vresult *r)
 	default: vs->errors++; break;
 	}
 	if (vs->json) {
-		json_array_append_new(vs->arr,
-				      json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:I,s:I,s:I}", "detail", r->detail,
-						"file", file, "keyid", r->keyid[0] ? r->keyid : "-", "kind",
-						r->kind[0] ? r->kind : "-", "leaf_hash", r->leaf[0] ? r->leaf : "-",
-						"ok", r->ok, "role", r->role[0] ? r->role : "-", "status",
-						vstatus_name(r->status), "subjects_checked", (json_int_t)r->checked,
-						"subjects_unchecked", (json_int_t)r->unchecked, "unknown_signatures",
-						(json_int_t)r->unknown_sigs));
+		/* File names are bytes; canonical JSON is printable ASCII: escaped, never dropped. */
+		char *f = str_printable(file), *d = str_printable(r->detail);
+		json_t *o = f && d ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:I,s:I,s:I}", "detail", d, "file", f,
+					       "keyid", r->keyid[0] ? r->keyid : "-", "kind", r->kind[0] ? r->kind : "-",
+					       "leaf_hash", r->leaf[0] ? r->leaf : "-", "ok", r->ok, "role",
+					       r->role[0] ? r->role : "-", "status", vstatus_name(r->status),
+					       "subjects_checked", (json_int_t)r->checked, "subjects_unchecked",
+					       (json_int_t)r->unchecked, "unknown_signatures", (json_int_t)r->unknown_sigs)
+				   : NULL;
+
+		free(f);
+		free(d);
+		if (!o || json_array_append_new(vs->arr, o)) {
+			pl_warn("%s: cannot report this result as JSON (out of memory)", file);
+			vs->errors++;
+		}
 		return;
 	}
 	printf("%s\t%s\t%s\t%s\t%s\t%s\n", r->ok ? "OK" : "FAIL", file, r->kind[0] ? r->kind : "-",

@@ -106,6 +106,10 @@ static int sign_proof(const struct check_in *in, struct check_out *out, struct f
 	ret = statement_sign(stmt, in->key, &env, e);
 	if (!ret)
 		ret = proof_path(in, f->det, out->proofs[i].path, sizeof(out->proofs[i].path), e);
+	/* Never over one of our own inputs, --force or not (a baseline named like a proof). */
+	if (!ret)
+		ret = out_check_inputs(out->proofs[i].path, true,
+				       (const char *const[]){ in->trace_path, in->claim_path, in->baseline_path }, 3, e);
 	/* Ed25519 is deterministic: an identical proof already there is not a replacement. */
 	if (!ret && !same_bytes(out->proofs[i].path, env.p, env.len))
 		ret = file_write_atomic(out->proofs[i].path, env.p, env.len, 0644, afile_force(in->force), e);
@@ -152,10 +156,7 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		ret = plerr_set(e, -EINVAL, "the claim is for model \"%s\", the baseline for \"%s\"", c.model, b.model);
 		goto out;
 	}
-	ret = trace_load(in->trace_path, &t, e);
-	if (ret)
-		goto out;
-	ret = file_sha256_hex(in->trace_path, out->trace_digest, e);
+	ret = trace_load_digest(in->trace_path, &t, out->trace_digest, e);
 	if (ret)
 		goto out;
 	if (strcmp(c.fingerprint, t.info.fingerprint)) {

@@ -65,6 +65,15 @@ int claimdir__init(struct claimdir *cd, const char *claims_dir, const char *base
 			plerr_prefix(e, baseline_file);
 			return ret;
 		}
+		/*
+		 * Another host's baseline would fail every check: refused now,
+		 * not once per segment (preflight, before the source says who
+		 * this host is, passes "": checked again once it does).
+		 */
+		if (cd->fingerprint[0] && strcmp(b.fingerprint, cd->fingerprint))
+			return plerr_set(e, -EINVAL,
+					 "%s: commissioned on other hardware (fingerprint %.16s...), this host is %.16s...",
+					 baseline_file, b.fingerprint, cd->fingerprint);
 		snprintf(cd->baseline_model, sizeof(cd->baseline_model), "%s", b.model);
 	}
 	return 0;
@@ -211,9 +220,10 @@ static const struct claimdir_baseline *best_baseline(const struct claimdir *cd, 
 	for (size_t i = 0; i < cd->nbl; i++) {
 		const struct claimdir_baseline *b = &cd->bl[i];
 
-		if (strcmp(b->model, model))
+		/* Only this host's: check refuses a baseline commissioned on other hardware. */
+		if (strcmp(b->model, model) || !b->here)
 			continue;
-		if (!best || (b->here && !best->here) || (b->here == best->here && b->mtime_ns > best->mtime_ns))
+		if (!best || b->mtime_ns > best->mtime_ns)
 			best = b;
 	}
 	return best;
@@ -274,7 +284,8 @@ int claimdir__scan(struct claimdir *cd, claimdir_note_fn note, void *arg, struct
 			strfmt(fe.msg, sizeof(fe.msg), "for hardware %.16s..., this host is %.16s...", c.fingerprint,
 			       cd->fingerprint);
 		} else if (cd->baseline_dir && !(b = best_baseline(cd, c.model))) {
-			strfmt(fe.msg, sizeof(fe.msg), "no baseline for model \"%s\" in %s", c.model, cd->baseline_dir);
+			strfmt(fe.msg, sizeof(fe.msg), "no baseline for model \"%s\" commissioned on this host in %s",
+			       c.model, cd->baseline_dir);
 		} else if (!cd->baseline_dir && strcmp(c.model, cd->baseline_model)) {
 			strfmt(fe.msg, sizeof(fe.msg), "model \"%s\", the baseline is for \"%s\"", c.model,
 			       cd->baseline_model);

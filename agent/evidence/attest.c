@@ -20,19 +20,16 @@ json_t *attest_trace_predicate(const struct trace *t)
 			 (json_int_t)(t->n ? t->s[t->n - 1].ts_ns : 0));
 }
 
-int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, struct plerr *e)
+int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, char digest[SHA256_HEX_LEN],
+		 struct plerr *e)
 {
-	char digest[SHA256_HEX_LEN];
 	struct trace t;
 	json_t *stmt;
 	int ret;
 
-	ret = trace_load(path, &t, e);
+	ret = trace_load_digest(path, &t, digest, e);
 	if (ret)
 		return ret;
-	ret = file_sha256_hex(path, digest, e);
-	if (ret)
-		goto out;
 	if (t.n && t.s[t.n - 1].ts_ns > (uint64_t)INT64_MAX) {
 		ret = plerr_set(e, -ERANGE, "%s: timestamps beyond int64 cannot be signed", path);
 		goto out;

@@ -20,9 +20,12 @@ json_t *attest_trace_predicate(const struct trace *t);
 
 /*
  * Signs a Trace statement over the file at path (subject name: its base
- * name) and appends the envelope to env.  The file is parsed first: we do
- * not attest to something that is not a valid trace.
+ * name) and appends the envelope to env; digest receives the SHA-256 it
+ * signed.  The file is parsed first, and hashed in that same read: we do not
+ * attest to something that is not a valid trace, nor to bytes we did not
+ * parse.
  */
-int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, struct plerr *e);
+int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, char digest[SHA256_HEX_LEN],
+		 struct plerr *e);
 
 #endif /* PL_ATTEST_H */

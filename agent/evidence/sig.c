@@ -6,12 +6,19 @@
 
 #include "evidence/sig.h"
 
+bool sig_body_is_pae(const uint8_t *body, size_t n)
+{
+	return n >= 7 && !memcmp(body, "DSSEv1 ", 7);
+}
+
 int sig_sign(const struct pl_seckey *k, const uint8_t *body, size_t n, struct buf *out)
 {
 	uint8_t sig[ED25519_SIG_LEN];
 	char *b64;
 	int ret;
 
+	if (sig_body_is_pae(body, n))
+		return -EPERM;
 	seckey__sign(k, body, n, sig);
 	b64 = b64_encode(sig, sizeof(sig));
 	if (!b64)
@@ -40,6 +47,11 @@ enum sig_verdict sig_verify(const uint8_t *body, size_t n, const uint8_t sig[ED2
 	const struct pl_pubkey *exact = NULL, *any = NULL, *other = NULL;
 	size_t i;
 
+	if (sig_body_is_pae(body, n)) {
+		plerr_set(e, -EBADMSG, "the signed file is a DSSE pre-authentication encoding (starts \"DSSEv1 \"): "
+				       "a detached signature over it is refused, whoever made it");
+		return SIGV_BAD;
+	}
 	for (i = 0; i < ntrusted; i++) {
 		if (!pubkey__verify(&trusted[i], body, n, sig))
 			continue;

@@ -10,6 +10,7 @@
 #ifndef PL_SIG_H
 #define PL_SIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,7 +20,20 @@
 
 /* sig.c APIs: */
 
-/* Signs body and appends the signature file text to out. */
+/*
+ * Is body a DSSE pre-authentication encoding ("DSSEv1 " ...)?  A detached
+ * signature is plain Ed25519 over the body, as an envelope signature is over
+ * its PAE, with the same keys: a detached signature over PAE bytes would be
+ * a valid envelope signature (have the operator sign such a "report" and you
+ * hold an operator-signed Proof).  Such bodies are never signed detached,
+ * and a detached signature over one never verifies.
+ */
+bool sig_body_is_pae(const uint8_t *body, size_t n);
+
+/*
+ * Signs body and appends the signature file text to out.  -EPERM for a
+ * sig_body_is_pae() body, -ENOMEM.
+ */
 int sig_sign(const struct pl_seckey *k, const uint8_t *body, size_t n, struct buf *out);
 
 /*

@@ -329,8 +329,12 @@ int afile_open(struct afile *f, const char *path, unsigned int flags, struct ple
 	if (flags & ~AFILE_REPLACE)
 		return plerr_set(e, -EINVAL, "%s: bad output flags %#x", path, flags);
 	/* Fail before the work, not after it; commit checks again, atomically. */
-	if (!(flags & AFILE_REPLACE) && out_check(path, false, e))
-		return -EEXIST;
+	if (!(flags & AFILE_REPLACE)) {
+		int ret = out_check(path, false, e);
+
+		if (ret)
+			return ret;
+	}
 	f->tmp = malloc(len + 16);
 	if (!f->tmp)
 		return plerr_set(e, -ENOMEM, "%s: out of memory", path);
@@ -385,6 +389,11 @@ static int commit_rename(const char *tmp, const char *path, bool noreplace)
 	return 0;
 }
 
+int file_rename(const char *from, const char *to, unsigned int flags)
+{
+	return commit_rename(from, to, !(flags & AFILE_REPLACE));
+}
+
 int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], struct plerr *e)
 {
 	uint8_t h[SHA256_LEN];
@@ -401,12 +410,13 @@ int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], stru
 	f->fd = -1;
 	if (!ret)
 		ret = commit_rename(f->tmp, f->path, !(f->flags & AFILE_REPLACE));
-	if (ret) {
+	if (ret == -EEXIST) {
+		/* It appeared while we wrote: theirs stays, and so does ours, under its temporary name. */
+		plerr_set(e, ret, "%s: exists (it appeared while being written; use --force to replace it): "
+			  "what was written is kept in %s", f->path, f->tmp);
+	} else if (ret) {
 		unlink(f->tmp);
-		if (ret == -EEXIST)
-			plerr_set(e, ret, "%s: exists (use --force to replace it)", f->path);
-		else
-			plerr_set(e, ret, "%s: %s", f->path, strerror(-ret));
+		plerr_set(e, ret, "%s: %s", f->path, strerror(-ret));
 	} else {
 		fsync_parent(f->path);
 		crypto_hash_sha256_final(&f->st, h);
@@ -429,12 +439,41 @@ int file_write_atomic(const char *path, const void *p, size_t n, mode_t mode, un
 	return afile_commit(&f, mode, NULL, e);
 }
 
+char *str_printable(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0, i;
+	char *out, *o;
+
+	for (i = 0; s[i]; i++)
+		n += (unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '%' ? 3 : 1;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	for (o = out, i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c > 0x7e || c == '%') {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
 int mkdir_p(const char *path, mode_t mode, struct plerr *e)
 {
-	char *p = strdup(path), *q;
+	char *p, *q;
 	struct stat st;
 	int ret = 0;
 
+	if (!*path)
+		return plerr_set(e, -EINVAL, "an empty directory name");
+	p = strdup(path);
 	if (!p)
 		return plerr_set(e, -ENOMEM, "out of memory");
 	for (q = p + 1;; q++) {

@@ -112,6 +112,12 @@ bool path_is_dir(const char *path);
 char *path_join(const char *dir, const char *name);
 /* Final component of path, without copying. */
 const char *path_base(const char *path);
+/*
+ * s as printable ASCII for canonical JSON output: bytes outside 0x20..0x7e,
+ * and '%' itself, as %XX (a file name is any bytes but NUL and '/').
+ * malloc'd, or NULL.
+ */
+char *str_printable(const char *s);
 /* Does s end with suffix? */
 bool str_ends_with(const char *s, const char *suffix);
 
@@ -143,11 +149,17 @@ struct afile {
 	char *tmp;
 	crypto_hash_sha256_state st;
 };
-/* flags: AFILE_REPLACE or 0 (then -EEXIST at once if path exists, and at commit if it appeared). */
+/*
+ * flags: AFILE_REPLACE or 0 (then -EEXIST at once if path exists, and at
+ * commit if it appeared meanwhile: the temporary file is then kept, and
+ * named in e, so that nothing written is lost).
+ */
 int afile_open(struct afile *f, const char *path, unsigned int flags, struct plerr *e);
 void afile_write(struct afile *f, const void *p, size_t n);
 int afile_commit(struct afile *f, mode_t mode, char digest[SHA256_HEX_LEN], struct plerr *e);
 void afile_abort(struct afile *f);
+/* rename(from, to), over an existing to only with AFILE_REPLACE (else -EEXIST, to untouched). */
+int file_rename(const char *from, const char *to, unsigned int flags);
 
 /* Standard padded base64, no newlines: malloc'd NUL-terminated string or NULL. */
 char *b64_encode(const uint8_t *in, size_t n);

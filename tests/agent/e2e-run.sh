@@ -10,6 +10,7 @@
 #   PL_BIN=build/agent/powerledger tests/agent/e2e-run.sh
 set -euo pipefail
 
+DATA=$(cd "$(dirname "$0")/../data/gpu" && pwd)
 BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
 . "$(cd "$(dirname "$0")" && pwd)/tap.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-run-XXXXXX")
@@ -52,6 +53,25 @@ expect 2 "claims that are not a directory" "$BIN" run "${common[@]}" --claims cl
 expect 2 "no device (no module on this host)" "$BIN" run "${common[@]}" -o o1 --device "$T/no-such-device"
 has "is the powerledger module loaded?" "says what is missing"
 [ -z "$(ls -A o1 2>/dev/null)" ] && pass "start-up errors wrote nothing" || fail "o1 holds files" "$(ls o1)"
+
+# --- baselines of other hardware: refused at start, never picked from a directory ---
+"$BIN" import "$DATA/llm-small.csv" -o other.pltr --host elsewhere >/dev/null
+"$BIN" baseline register --model gpt4-class --key demo/operator.key -o other.baseline.dsse.json other.pltr >/dev/null
+expect 2 "a --baseline commissioned on other hardware" "$BIN" run --claims claims --baseline other.baseline.dsse.json \
+	--key demo/operator.key --reader-key demo/reader.key --keydir demo -o o6 --source synth
+has "commissioned on other hardware" "says why"
+mkdir foreign && cp other.baseline.dsse.json foreign/
+"$BIN" run --claims claims --baseline-dir foreign --key demo/operator.key --reader-key demo/reader.key --keydir demo \
+	-o o7 --source synth --segment 1s --json >events7.json 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+set +e; wait "$pid"; rc=$?; set -e; pid=
+is "$rc" 0 "only a foreign baseline in --baseline-dir: runs, exit 0"
+grep -q '"event":"error".*no baseline for model.*commissioned on this host.*c1.dsse.json' events7.json \
+	&& pass "the claim is rejected: no baseline of this host" || fail "claim not rejected" "$(grep claim events7.json)"
+! grep -q '"event":"error".*other hardware' events7.json && pass "no per-segment check errors" \
+	|| fail "checks ran against the foreign baseline"
 
 # --- a short run on the synthetic source: SIGTERM ---------------------------
 "$BIN" run "${common[@]}" -o out --source synth:miner --segment 5s --status-interval 500ms \

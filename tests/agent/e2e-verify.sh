@@ -175,5 +175,32 @@ expect 1 "a Trace predicate that differs from its trace: exit 1" "$BIN" verify -
 has "samples: signed 30001, trace has 30000" "names the sample count, both values"
 has 'host: signed "elsewhere", trace has "gpu-host-01"' "names the host, both values"
 
+# --- a detached signature over a DSSE PAE would be an envelope signature -------
+# (review finding: have the operator `sign` a "report" that is the PAE of a
+# forged Proof payload, and its .sig is a valid envelope signature.)
+python3 - claim.dsse.json pae.txt <<'PY'
+import json, sys, base64
+e = json.load(open(sys.argv[1]))
+p = base64.b64decode(e["payload"])
+t = e["payloadType"].encode()
+open(sys.argv[2], "wb").write(b"DSSEv1 %d %s %d " % (len(t), t, len(p)) + p)
+PY
+expect 2 "sign refuses a DSSE pre-authentication encoding" "$BIN" sign --key $K/operator.key pae.txt
+has "pre-authentication encoding" "says why"
+[ ! -e pae.txt.sig ] && pass "no signature written for the PAE" || fail "pae.txt.sig written"
+openssl pkeyutl -sign -inkey $K/operator.key -rawin -in pae.txt -out pae.bin 2>/dev/null && base64 -w0 pae.bin >pae.txt.sig
+expect 1 "verify refuses a detached signature over a PAE, even a valid one" "$BIN" verify --keydir $K pae.txt.sig
+has "pre-authentication encoding" "names the reason"
+
+# --- an envelope a JSON parser chokes on is still an envelope -------------------
+python3 - forged/claim.dsse.json bigint.json <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(s[:-1] + ',"n":123456789012345678901234567890}')
+PY
+expect 0 "operator signs the forged, unparseable envelope as a 'report'" "$BIN" sign --key $K/operator.key bigint.json
+expect 2 "verify treats it as an envelope (malformed), not a plain file" "$BIN" verify --keydir $K bigint.json.sig
+grep -q '^OK' <<<"$out" && fail "an OK line for it" "$out" || pass "no OK line"
+
 echo "1..$n"
 [ "$failed" = 0 ]

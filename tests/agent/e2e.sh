@@ -204,6 +204,12 @@ has "exists (use --force" "says --force"
 is "$(cat proofs/a/b/swapped.c.model-mismatch.proof.dsse.json)" "other" "the file in the way is untouched"
 expect 0 "check --force replaces it" "$BIN" check --force --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o proofs/a/b
 expect 0 "the replacement verifies" "$BIN" verify --keydir demo proofs/a/b/swapped.c.model-mismatch.proof.dsse.json
+# An input named like the proof: never replaced, --force or not.
+mkdir -p trap && cp b.dsse.json trap/swapped.c.model-mismatch.proof.dsse.json
+expect 2 "check --force never writes a proof over its own baseline" "$BIN" check --force --trace swapped.pltr --claim c.dsse.json --baseline trap/swapped.c.model-mismatch.proof.dsse.json --key demo/operator.key --keydir demo -o trap
+has "is also an input" "says it is an input"
+cmp -s b.dsse.json trap/swapped.c.model-mismatch.proof.dsse.json && pass "the baseline is untouched" || fail "baseline replaced"
+expect 2 "check -o '' is refused" "$BIN" check --trace swapped.pltr --claim c.dsse.json --baseline b.dsse.json --key demo/operator.key --keydir demo -o ''
 
 # --- record needs the kernel module ----------------------------------------
 expect 2 "record without a device fails cleanly" "$BIN" record -o r.pltr --duration 1s --device "$T/no-such-device"
