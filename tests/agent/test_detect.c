@@ -114,6 +114,21 @@ static void base_for_mismatch(struct baseline *b)
 	b->mad[FEAT_HIGH_RUN_MED] = 2500;
 }
 
+/* Six active 1 s windows with the same mean, CV and high-run median. */
+static void mismatch_windows(struct window_features w[6], double mean, double cv, double high_run_med)
+{
+	memset(w, 0, 6 * sizeof(*w));
+	for (size_t i = 0; i < 6; i++) {
+		setw(&w[i], FEAT_MEAN, mean);
+		setw(&w[i], FEAT_CV, cv);
+		setw(&w[i], FEAT_HIGH_RUN_MED, high_run_med);
+		setw(&w[i], FEAT_BURSTS, 10);
+		w[i].n = 1000;
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+}
+
 static void test_model_mismatch(void **state)
 {
 	struct window_features w[6];
@@ -125,17 +140,8 @@ static void test_model_mismatch(void **state)
 	(void)state;
 	detect_params_default(&p);
 	base_for_mismatch(&b);
-	memset(w, 0, sizeof(w));
-	for (i = 0; i < 6; i++) {
-		/* z = +2, -3, +4 in every window: distance sqrt((4 + 9 + 16) / 3) = 3.109 */
-		setw(&w[i], FEAT_MEAN, 2.29652e3);
-		setw(&w[i], FEAT_CV, 0.105522);
-		setw(&w[i], FEAT_HIGH_RUN_MED, 0.044826);
-		setw(&w[i], FEAT_BURSTS, 10);
-		w[i].n = 1000;
-		w[i].start_ns = i * 1000000000ULL;
-		w[i].end_ns = (i + 1) * 1000000000ULL;
-	}
+	/* z = +2, -3, +4 in every window: distance sqrt((4 + 9 + 16) / 3) = 3.109 */
+	mismatch_windows(w, 2.29652e3, 0.105522, 0.044826);
 	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")),
 			 llround(sqrt(29.0 / 3) * 1000));
@@ -193,16 +199,7 @@ static void test_evidence_saturates(void **state)
 	base_for_mismatch(&b);
 	b.median[FEAT_MEAN] = b.median[FEAT_CV] = b.median[FEAT_HIGH_RUN_MED] = 0;
 	b.mad[FEAT_MEAN] = b.mad[FEAT_CV] = b.mad[FEAT_HIGH_RUN_MED] = 0;
-	memset(w, 0, sizeof(w));
-	for (i = 0; i < 6; i++) {
-		setw(&w[i], FEAT_MEAN, 1e17);
-		setw(&w[i], FEAT_CV, 1e17);
-		setw(&w[i], FEAT_HIGH_RUN_MED, 1e17);
-		setw(&w[i], FEAT_BURSTS, 10);
-		w[i].n = 1000;
-		w[i].start_ns = i * 1000000000ULL;
-		w[i].end_ns = (i + 1) * 1000000000ULL;
-	}
+	mismatch_windows(w, 1e17, 1e17, 1e17);
 	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")), INT64_MAX);
 	z = json_object_get(f.evidence, "z_msigma");

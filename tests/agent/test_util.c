@@ -17,6 +17,22 @@
 #include "capture/trace.h"
 #include "evidence/keys.h"
 
+/* n samples at 1 kHz of 1 W on PIN. */
+static void pin_trace(struct trace *t, size_t n)
+{
+	struct pl_sample s = { 0 };
+
+	trace_init(t, 1000000, 0, PL_RAIL_PIN, PLTR_SRC_SYNTHETIC, 0, "", "", "", "h");
+	for (size_t i = 0; i < n; i++) {
+		s.ts_ns = 1000000 * (i + 1);
+		s.seq = i;
+		s.rails = PL_RAIL_PIN;
+		s.version = PL_SAMPLE_VERSION;
+		s.pin_uw = 1000000;
+		assert_int_equal(trace_push(t, &s), 0);
+	}
+}
+
 static void sha_of(const char *path, char out[SHA256_HEX_LEN])
 {
 	struct plerr e = { "" };
@@ -222,20 +238,10 @@ static void test_trace_shrinks_while_read(void **state)
 	char *dir = tu_tmpdir();
 	struct plerr e = { "" };
 	struct trace t = { 0 }, back;
-	struct pl_sample s = { 0 };
 	int mid = 0, delay;
-	size_t i;
 
 	(void)state;
-	trace_init(&t, 1000000, 0, PL_RAIL_PIN, PLTR_SRC_SYNTHETIC, 0, "", "", "", "h");
-	for (i = 0; i < 200000; i++) {
-		s.ts_ns = 1000000 * (i + 1);
-		s.seq = i;
-		s.rails = PL_RAIL_PIN;
-		s.version = PL_SAMPLE_VERSION;
-		s.pin_uw = 1000000;
-		assert_int_equal(trace_push(&t, &s), 0);
-	}
+	pin_trace(&t, 200000);
 	for (delay = 0; delay <= 20000 && !mid; delay += 500) {
 		struct shrink sh = { tu_path(dir, "t.pltr"), 4096, delay };
 		pthread_t th;
@@ -266,18 +272,9 @@ static void test_record_size_field(void **state)
 	char *dir = tu_tmpdir();
 	struct plerr e = { "" };
 	struct trace t = { 0 }, back;
-	struct pl_sample s = { 0 };
-	size_t i;
 
 	(void)state;
-	trace_init(&t, 1000000, 0, PL_RAIL_PIN, PLTR_SRC_SYNTHETIC, 0, "", "", "", "h");
-	for (i = 0; i < 10; i++) {
-		s.ts_ns = 1000000 * (i + 1);
-		s.seq = i;
-		s.rails = PL_RAIL_PIN;
-		s.version = PL_SAMPLE_VERSION;
-		assert_int_equal(trace_push(&t, &s), 0);
-	}
+	pin_trace(&t, 10);
 	assert_int_equal(trace_save(tu_path(dir, "t.pltr"), &t, 0, &e), 0);
 	{
 		/* The digest of what was parsed, from the same read, is the file's. */
