@@ -82,7 +82,7 @@ ws; printf 'report body\n' >body.txt; ln -s k.key k.key
 tcase sign-loop-key 2 'symbolic links|loop' -- "$B" sign --key k.key body.txt
 ws; printf 'report body\n' >body.txt; head -c 60 "$FX/rogue.key" >k.key; chmod 600 k.key
 tcase sign-truncated-key 2 'k.key' -- "$B" sign --key k.key body.txt
-ws; printf 'report body\n' >body.txt; cp "$FX/rogue.key" k.key; flipb64 k.key 40
+ws; printf 'report body\n' >body.txt; fxc m/flipped.key k.key; chmod 600 k.key
 tcase sign-bitflip-key 2 'k.key' -- "$B" sign --key k.key body.txt
 ws; printf 'report body\n' >body.txt; cp "$FX/rogue.pub" k.pub
 tcase sign-public-as-key 2 'k.pub' -- "$B" sign --key k.pub body.txt
@@ -95,20 +95,16 @@ tcase sign-dev-full 2 'write error|No space' --new-ok --stdout /dev/full -- "$B"
 # verify: envelopes are verified as envelopes, with their roles
 # The forgery of issue 8: a claim whose payload was changed (2400 -> 9999
 # tokens/s), with a detached signature by the reader next to it.
-ws; fxc d/reader.pub d/operator.pub d/vendor.pub d/claim.dsse.json .
-pyx tamper claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
+ws; fxc d/reader.pub d/operator.pub d/vendor.pub .; fxc forged.claim.dsse.json claim.dsse.json
 "$B" sign --key "$D/reader.key" claim.dsse.json >/dev/null 2>&1
 tcase verify-forged-claim-resigned-dir 1 'signature' -- "$B" verify --keydir . .
-ws; fxc d/reader.pub d/operator.pub d/vendor.pub d/claim.dsse.json .
-pyx tamper claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
+ws; fxc d/reader.pub d/operator.pub d/vendor.pub .; fxc forged.claim.dsse.json claim.dsse.json
 "$B" sign --key "$D/reader.key" claim.dsse.json >/dev/null 2>&1
 tcase verify-forged-claim-resigned-file 1 'signature' -- "$B" verify --keydir . claim.dsse.json
-ws; fxc d/reader.pub d/operator.pub d/vendor.pub d/claim.dsse.json .
-pyx tamper claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
+ws; fxc d/reader.pub d/operator.pub d/vendor.pub .; fxc forged.claim.dsse.json claim.dsse.json
 "$B" sign --key "$D/vendor.key" claim.dsse.json >/dev/null 2>&1
 tcase verify-forged-claim-vendor-sig 1 'signature' -- "$B" verify --keydir . claim.dsse.json.sig
-ws; fxc d/reader.pub d/operator.pub d/vendor.pub d/claim.dsse.json .
-pyx tamper claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
+ws; fxc d/reader.pub d/operator.pub d/vendor.pub .; fxc forged.claim.dsse.json claim.dsse.json
 tcase verify-forged-claim 1 'signature' -- "$B" verify --keydir . claim.dsse.json
 ws; fxk; fxc rekeyed.claim.dsse.json .
 tcase verify-rekeyed-claim 1 'trusted|signature' -- "$B" verify --keydir keys rekeyed.claim.dsse.json
@@ -122,17 +118,17 @@ ws; fxc d/operator.pub d/miner.crypto-miner-hidden.proof.dsse.json .
 tcase verify-proof-as-reader-key 1 'operator' -- "$B" verify --key reader=operator.pub miner.crypto-miner-hidden.proof.dsse.json
 ws; fxk; fxc swapsig.claim.dsse.json .
 tcase verify-swapped-signature 1 'signature' -- "$B" verify --keydir keys swapsig.claim.dsse.json
-ws; fxk; fxc d/claim.dsse.json .; pyx flip claim.dsse.json payload
+ws; fxk; fxc m/flip-payload.claim.dsse.json claim.dsse.json
 tcase verify-bitflip-payload 1 'signature|canonical|payload' -- "$B" verify --keydir keys claim.dsse.json
-ws; fxk; fxc d/claim.dsse.json .; pyx flip claim.dsse.json sig
+ws; fxk; fxc m/flip-sig.claim.dsse.json claim.dsse.json
 tcase verify-bitflip-sig 1 'signature' -- "$B" verify --keydir keys claim.dsse.json
-ws; fxk; fxc d/claim.dsse.json .; pyx flip claim.dsse.json keyid
+ws; fxk; fxc m/flip-keyid.claim.dsse.json claim.dsse.json
 tcase verify-bitflip-keyid 1 'key' -- "$B" verify --keydir keys claim.dsse.json
 ws; fxk; head -c 200 "$D/claim.dsse.json" >claim.dsse.json
 tcase verify-truncated-envelope 1 'claim.dsse.json' -- "$B" verify --keydir keys claim.dsse.json
 ws; fxk; : >claim.dsse.json
 tcase verify-empty-envelope 1 'claim.dsse.json' -- "$B" verify --keydir keys claim.dsse.json
-ws; fxk; fxc d/claim.dsse.json .; pyx member claim.dsse.json
+ws; fxk; fxc m/member.claim.dsse.json claim.dsse.json
 tcase verify-extra-member 1 'claim.dsse.json' -- "$B" verify --keydir keys claim.dsse.json
 ws; fxk; fxc small.pltr small.pltr.dsse.json .; flipbyte small.pltr 300
 tcase verify-subject-changed 1 'differs' -- "$B" verify --keydir keys small.pltr.dsse.json
@@ -352,7 +348,7 @@ ckws rekeyed.claim.dsse.json
 tcase check-rekeyed-claim 1 'trusted|signature' -- ck swapped.pltr rekeyed.claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
 ckws wrongrole.claim.dsse.json
 tcase check-claim-by-reader 1 'vendor' -- ck swapped.pltr wrongrole.claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
-ckws; pyx flip gpt4-class.baseline.dsse.json sig
+ckws; fxc m/flip-sig.baseline.dsse.json gpt4-class.baseline.dsse.json
 tcase check-bitflip-baseline-sig 1 'signature' -- ck swapped.pltr claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
 ckws; truncate -s 100000 swapped.pltr
 tcase check-truncated-trace 2 'truncated' -- ck swapped.pltr claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .

@@ -39,18 +39,17 @@ ws()
 {
 	k=$((k + 1))
 	setup_err=''
-	mkdir -p "$T/w/$k" && cd "$T/w/$k" || setup_err="cannot make $T/w/$k"
+	[ -d "$T/w/$k" ] || mkdir -p "$T/w/$k"
+	cd "$T/w/$k" || setup_err="cannot make $T/w/$k"
 }
 
 fxc()
 {
-	local dest=${!#} i
-	for ((i = 1; i < $#; i++)); do
-		cp "$FX/${!i}" "$dest" 2>/dev/null || setup_err="${setup_err:+$setup_err; }fixture ${!i} missing"
-	done
+	local -a src=("${@:1:$#-1}")
+	cp "${src[@]/#/$FX/}" "${!#}" 2>/dev/null || setup_err="${setup_err:+$setup_err; }fixture ${src[*]} missing"
 }
 
-fxk() { mkdir -p keys && cp "$FX"/keys/*.pub keys/ || setup_err="${setup_err:+$setup_err; }no keys"; }
+fxk() { cp -r "$FX/keys" . || setup_err="${setup_err:+$setup_err; }no keys"; }
 
 pyx() { python3 "$HERE/hostile/mangle.py" "$@" || setup_err="${setup_err:+$setup_err; }mangle $1 $2 failed"; }
 
@@ -271,7 +270,6 @@ fixtures()
 		{ fx_err="import/attest failed: $(head -3 "$T/.fx")"; return 1; }
 	"$B" keygen --role vendor -o rogue >/dev/null 2>>"$T/.fx"
 	cp d/claim.dsse.json forged.claim.dsse.json
-	python3 "$HERE/hostile/mangle.py" tamper forged.claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
 	"$B" claim "${cl[@]}" --trace d/legit.pltr --key rogue.key -o rekeyed.claim.dsse.json >/dev/null 2>>"$T/.fx"
 	"$B" claim "${cl[@]}" --trace d/legit.pltr --key d/reader.key -o wrongrole.claim.dsse.json >/dev/null 2>>"$T/.fx"
 	"$B" claim --model gpt4-class --tokens-per-s 1200 --from 1990000000000 --to 2400000000000 \
@@ -279,12 +277,30 @@ fixtures()
 	"$B" attest --key d/operator.key small.pltr -o wrongrole.trace.dsse.json >/dev/null 2>>"$T/.fx"
 	"$B" baseline register --model gpt4-class --key d/vendor.key -o wrongrole.baseline.dsse.json \
 		d/commission-1.pltr d/commission-2.pltr d/commission-3.pltr >/dev/null 2>>"$T/.fx"
-	# short copies (5 s, 6 s) of the demo's traces keep the check and
-	# baseline cases cheap; the claim and baseline still apply to them
-	python3 "$HERE/hostile/mangle.py" cut d/swapped.pltr swapped.pltr 5000
-	python3 "$HERE/hostile/mangle.py" cut d/commission-1.pltr commission-1.pltr 6000
-	python3 "$HERE/hostile/mangle.py" cut d/commission-2.pltr commission-2.pltr 6000
-	python3 "$HERE/hostile/mangle.py" swapsig swapsig.claim.dsse.json d/claim.dsse.json d/legit.pltr.dsse.json
+	# Short copies (5 s, 6 s) of the demo's traces keep the check and
+	# baseline cases cheap (the claim and baseline still apply to them);
+	# m/ holds the mangled envelopes and keys.
+	mkdir m
+	python3 "$HERE/hostile/mangle.py" <<-'EOF' 2>>"$T/.fx" || { fx_err="mangle.py failed: $(tail -3 "$T/.fx")"; return 1; }
+	tamper forged.claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
+	cut d/swapped.pltr swapped.pltr 5000
+	cut d/commission-1.pltr commission-1.pltr 6000
+	cut d/commission-2.pltr commission-2.pltr 6000
+	swapsig swapsig.claim.dsse.json d/claim.dsse.json d/legit.pltr.dsse.json
+	copy d/claim.dsse.json m/flip-payload.claim.dsse.json
+	flip m/flip-payload.claim.dsse.json payload
+	copy d/claim.dsse.json m/flip-sig.claim.dsse.json
+	flip m/flip-sig.claim.dsse.json sig
+	copy d/claim.dsse.json m/flip-keyid.claim.dsse.json
+	flip m/flip-keyid.claim.dsse.json keyid
+	copy d/claim.dsse.json m/member.claim.dsse.json
+	member m/member.claim.dsse.json
+	copy d/gpt4-class.baseline.dsse.json m/flip-sig.baseline.dsse.json
+	flip m/flip-sig.baseline.dsse.json sig
+	copy rogue.key m/flipped.key
+	flipchar m/flipped.key 40
+	EOF
+	mkdir -p "$T"/w/{1..300}
 	cd "$T"
 	return 0
 }

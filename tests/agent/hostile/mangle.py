@@ -8,8 +8,10 @@
   mangle.py swapsig OUT ENV OTHER   ENV's payload with OTHER's signatures
   mangle.py cut SRC DST N           the first N records of trace SRC as a
                                     valid trace DST
+  mangle.py copy SRC DST
   mangle.py flipchar FILE OFFSET    replace the character at OFFSET by another
                                     base64 character
+Without arguments, one operation per line of stdin (shell quoting).
 Envelopes are written back as canonical JSON (sorted keys, no spaces).
 """
 import base64
@@ -76,6 +78,9 @@ def main(a):
         struct.pack_into("<Q", out, 32, n)
         with open(a[2], "wb") as f:
             f.write(out)
+    elif op == "copy":
+        import shutil
+        shutil.copyfile(a[1], a[2])
     elif op == "flipchar":
         with open(a[1]) as f:
             t = f.read()
@@ -88,4 +93,10 @@ def main(a):
         sys.exit("unknown operation " + op)
 
 
-main(sys.argv[1:])
+if len(sys.argv) > 1:
+    main(sys.argv[1:])
+else:
+    import shlex
+    for line in sys.stdin:
+        if line.strip():
+            main(shlex.split(line))
