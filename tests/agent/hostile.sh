@@ -23,6 +23,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 B=$BIN
 T=$(mktemp -d "${TMPDIR:-/tmp}/pl-hostile-XXXXXX")
 trap 'cleanup' EXIT
+trap 'exit 130' INT TERM
 FX=$T/fx
 D=$FX/d # the demo's keys and evidence
 
@@ -74,6 +75,8 @@ ws; mkfifo body.txt; cp "$FX/rogue.key" k.key
 tcase sign-fifo-file 2 'not a regular file' --timeout $TB -- "$B" sign --key k.key body.txt -o out.sig
 ws; cp "$FX/rogue.key" k.key
 tcase sign-dev-zero 2 'not a regular file' --timeout $TB -- "$B" sign --key k.key /dev/zero -o out.sig
+ws; printf 'report body\n' >body.txt
+tcase sign-dev-zero-key 2 'not a regular file' --timeout $TB -- "$B" sign --key /dev/zero body.txt
 ws; printf 'report body\n' >body.txt; mkfifo k.key
 tcase sign-fifo-key 2 'not a regular file' --timeout $TB -- "$B" sign --key k.key body.txt
 ws; printf 'report body\n' >body.txt; mkdir k.key
@@ -154,6 +157,12 @@ ws; fxc d/vendor.pub d/claim.dsse.json .
 tcase verify-unknown-role 2 'admin' -- "$B" verify --key admin=vendor.pub claim.dsse.json
 ws; mkdir vendor.pub; fxc d/claim.dsse.json .
 tcase verify-dir-key 2 'not a regular file|directory' -- "$B" verify --key vendor.pub claim.dsse.json
+ws; fxc d/claim.dsse.json .
+tcase verify-dev-zero-key 2 'not a regular file' --timeout $TB -- "$B" verify --key vendor=/dev/zero claim.dsse.json
+ws; fxk
+tcase verify-dev-zero-envelope 2 'not a regular file' --timeout $TB -- "$B" verify --keydir keys /dev/zero
+ws; fxk
+tcase verify-no-files 2 'verify' -- "$B" verify --keydir keys
 ws; head -c 50 "$D/vendor.pub" >vendor.pub; fxc d/claim.dsse.json .
 tcase verify-truncated-key 2 'vendor.pub' -- "$B" verify --key vendor.pub claim.dsse.json
 ws; mkdir keys; fxc d/claim.dsse.json .
@@ -196,6 +205,7 @@ tcase info-fifo 2 'not a regular file' --timeout $TB -- "$B" info t.pltr
 ws; tcase info-dev-zero 2 'not a regular file' --timeout $TB -- "$B" info /dev/zero
 ws; mkdir t.pltr
 tcase info-dir 2 'not a regular file|directory' -- "$B" info t.pltr
+ws; tcase info-no-trace 2 'info' -- "$B" info
 ws; ln -s t.pltr t.pltr
 tcase info-symlink-loop 2 'symbolic links|loop' -- "$B" info t.pltr
 ws; fxc small.pltr .
@@ -209,6 +219,10 @@ ws; tcase info-truncated-while-read '0|2' '' --may-change big.pltr -- race_trunc
 ws; mkfifo t.pltr
 tcase features-fifo 2 'not a regular file' --timeout $TB -- "$B" features t.pltr
 ws; tcase features-dev-zero 2 'not a regular file' --timeout $TB -- "$B" features /dev/zero
+ws; mkdir t.pltr
+tcase features-dir 2 'not a regular file|directory' -- "$B" features t.pltr
+ws; ln -s t.pltr t.pltr
+tcase features-symlink-loop 2 'symbolic links|loop' -- "$B" features t.pltr
 ws; fxc small.pltr .; truncate -s 1000 small.pltr
 tcase features-truncated 2 'truncated' -- "$B" features small.pltr
 ws; fxc small.pltr .
@@ -228,6 +242,12 @@ tcase import-o-is-input 2 'input|same file' -- "$B" import a.csv -o a.csv --forc
 ws; mkfifo a.csv
 tcase import-fifo 2 'not a regular file' --timeout $TB -- "$B" import a.csv -o a.pltr
 ws; tcase import-dev-zero 2 'not a regular file' --timeout $TB -- "$B" import /dev/zero -o a.pltr
+ws; cp "$FX/small.csv" a.csv
+tcase import-bad-period 2 'period' -- "$B" import a.csv -o a.pltr --period 1fortnight
+ws; cp "$FX/small.csv" a.csv
+tcase import-bad-rail 2 'rail' -- "$B" import a.csv -o a.pltr --rail sideways
+ws; cp "$FX/small.csv" a.csv
+tcase import-bad-time-unit 2 'time-unit|unit' -- "$B" import a.csv -o a.pltr --time-unit parsec
 ws; mkdir a.csv
 tcase import-dir 2 'not a regular file|directory' -- "$B" import a.csv -o a.pltr
 ws; ln -s a.csv a.csv
@@ -290,6 +310,8 @@ ws; fxc commission-1.pltr d/operator.key .; mkfifo c2.pltr
 tcase baseline-fifo-trace 2 'not a regular file' --timeout $TB -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr c2.pltr
 ws; fxc commission-1.pltr .; mkfifo operator.key
 tcase baseline-fifo-key 2 'not a regular file' --timeout $TB -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr
+ws; fxc commission-1.pltr d/operator.key .
+tcase baseline-dev-zero-trace 2 'not a regular file' --timeout $TB -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr /dev/zero
 ws; fxc commission-1.pltr commission-2.pltr d/operator.key .; truncate -s 500000 commission-2.pltr
 tcase baseline-truncated-trace 2 'truncated' -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr commission-2.pltr
 ws; fxc commission-1.pltr commission-2.pltr d/operator.key .; putbytes commission-2.pltr $((256 + 128 * 100 + 20)) '\x80'
@@ -314,6 +336,12 @@ ws; fxc d/vendor.key .
 tcase claim-dev-zero-trace 2 'not a regular file' --timeout $TB -- "$B" claim "${CL[@]}" --trace /dev/zero --key vendor.key -o c.dsse.json
 ws; fxc small.pltr .; mkfifo vendor.key
 tcase claim-fifo-key 2 'not a regular file' --timeout $TB -- "$B" claim "${CL[@]}" --trace small.pltr --key vendor.key -o c.dsse.json
+ws; fxc small.pltr .; ln -s vendor.key vendor.key
+tcase claim-symlink-loop-key 2 'symbolic links|loop' -- "$B" claim "${CL[@]}" --trace small.pltr --key vendor.key -o c.dsse.json
+ws; fxc small.pltr d/vendor.key .
+tcase claim-rate-overflow 2 'tokens' -- "$B" claim --model m --tokens-per-s 99999999999999999999999 --from 10 --to 20 --trace small.pltr --key vendor.key -o c.dsse.json
+ws; fxc small.pltr d/vendor.key .
+tcase claim-from-overflow 2 'from' -- "$B" claim --model m --tokens-per-s 5 --from 99999999999999999999999 --to 20 --trace small.pltr --key vendor.key -o c.dsse.json
 ws; fxc d/vendor.key .
 tcase claim-short-fingerprint 2 'fingerprint' -- "$B" claim "${CL[@]}" --fingerprint abcd --key vendor.key -o c.dsse.json
 ws; fxc small.pltr d/vendor.key .
@@ -336,6 +364,8 @@ ckws; rm gpt4-class.baseline.dsse.json; mkfifo gpt4-class.baseline.dsse.json
 tcase check-fifo-baseline 2 'not a regular file' --timeout $TB -- ck swapped.pltr claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
 ckws; mkfifo t.pltr
 tcase check-fifo-trace 2 'not a regular file' --timeout $TB -- ck t.pltr claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
+ckws
+tcase check-dev-zero-claim 2 'not a regular file' --timeout $TB -- ck swapped.pltr /dev/zero gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
 ckws; rm operator.key; mkfifo operator.key
 tcase check-fifo-key 2 'not a regular file' --timeout $TB -- ck swapped.pltr claim.dsse.json gpt4-class.baseline.dsse.json operator.key --keydir keys -o .
 ckws; rm keys/vendor.pub; mkfifo keys/vendor.pub
