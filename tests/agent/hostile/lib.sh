@@ -302,6 +302,13 @@ fixtures()
 	flipchar m/flipped.key 40
 	EOF
 	mkdir -p "$T"/w/{1..300}
+	# proof names vary (TRACE.DETECTOR or TRACE.CLAIM.DETECTOR): take them
+	# from the demo and from a check of the short swapped trace
+	cp d/miner.*crypto-miner-hidden.proof.dsse.json miner.proof.dsse.json 2>/dev/null
+	mkdir pr
+	"$B" check --trace swapped.pltr --claim d/claim.dsse.json --baseline d/gpt4-class.baseline.dsse.json \
+		--key d/operator.key --keydir keys -o pr >/dev/null 2>>"$T/.fx"
+	(cd pr && ls -- *.proof.dsse.json) >proof.name 2>/dev/null || rm -f proof.name
 	cd "$T" || return 1
 	return 0
 }
