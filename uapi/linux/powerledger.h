@@ -192,17 +192,19 @@ struct pl_sample {
  * closed; mmap from another open file fails with -EBUSY meanwhile.  Only a
  * file open for writing may become the consumer, since the consumer is
  * whoever moves tail: open the device O_RDWR (any mapping also needs read
- * access).  Any mmap of a file opened O_RDONLY fails with -EPERM, whatever
- * its protection (a shared writable one is refused by the mm core first,
- * with -EACCES), and leaves the slot free.  A read-only opener gets
+ * access).  Any mmap of a file opened O_RDONLY fails and leaves the slot
+ * free: with -EPERM, unless an error above is found first (a shared
+ * writable one is refused by the mm core, with -EACCES; a private writable
+ * one of the consumer part with -EINVAL).  A read-only opener gets
  * PL_IOC_GET_INFO and PL_IOC_GET_STATS, never the rings.  No ioctl moves
  * tail.
  *
  * Mappings are not inherited across fork() (VM_DONTCOPY): in the child the
  * addresses are unmapped (SIGSEGV on access), so a child cannot keep the
  * consumer slot alive or write tail.  madvise(MADV_DOFORK) on them would
- * undo that; don't.  The open file itself is inherited like any descriptor
- * and still holds the slot: open the device with O_CLOEXEC.
+ * undo that; don't.  The open file itself is inherited like any descriptor,
+ * and the slot with it: open the device with O_CLOEXEC, and close it in a
+ * child that does not exec.
  *
  * head and tail are free-running record counters (never wrapped); the slot
  * of record n is n & (slots - 1), slots being a power of two.
