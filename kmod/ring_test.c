@@ -181,13 +181,29 @@ static const void *slot_of(int cpu, u64 n)
 	       (size_t)pl_ring_slot(n, rings.slots) * PL_SAMPLE_SIZE;
 }
 
+/* READ_ONCE() inside a function: a failing check then prints a readable expression. */
+static u64 head_of(u32 ring)
+{
+	return READ_ONCE(rings.prod[ring].head);
+}
+
+static u64 lost_of(u32 ring)
+{
+	return READ_ONCE(rings.prod[ring].lost);
+}
+
+static u64 used_of(u32 ring)
+{
+	return pl_ring_used(head_of(ring), READ_ONCE(rings.cons[ring].tail));
+}
+
 static u64 heads_sum(void)
 {
 	u64 sum = 0;
 	u32 i;
 
 	for (i = 0; i < rings.nr; i++)
-		sum += READ_ONCE(rings.prod[i].head);
+		sum += head_of(i);
 	return sum;
 }
 
@@ -201,7 +217,7 @@ static void ring_write_no_consumer_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret[1], -ENODEV);
 	/* not kept, not lost */
 	KUNIT_EXPECT_EQ(test, heads_sum(), 0ULL);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].lost), 0ULL);
+	KUNIT_EXPECT_EQ(test, lost_of(cpu), 0ULL);
 	unpin();
 }
 
@@ -220,8 +236,8 @@ static void ring_write_fill_and_drain_test(struct kunit *test)
 	for (i = 0; i < TEST_SLOTS; i++)
 		KUNIT_EXPECT_EQ(test, ret[i], 0);
 	KUNIT_EXPECT_EQ(test, ret[TEST_SLOTS], -ENOSPC);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].head), (u64)TEST_SLOTS);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].lost), 1ULL);
+	KUNIT_EXPECT_EQ(test, head_of(cpu), (u64)TEST_SLOTS);
+	KUNIT_EXPECT_EQ(test, lost_of(cpu), 1ULL);
 	KUNIT_EXPECT_EQ(test, heads_sum(), (u64)TEST_SLOTS);
 	for (i = 0; i < TEST_SLOTS; i++) {
 		s = test_sample(i);
@@ -234,8 +250,8 @@ static void ring_write_fill_and_drain_test(struct kunit *test)
 	for (i = 0; i < 10; i++)
 		KUNIT_EXPECT_EQ(test, ret[i], 0);
 	KUNIT_EXPECT_EQ(test, ret[10], -ENOSPC);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].head), (u64)TEST_SLOTS + 10);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].lost), 2ULL);
+	KUNIT_EXPECT_EQ(test, head_of(cpu), (u64)TEST_SLOTS + 10);
+	KUNIT_EXPECT_EQ(test, lost_of(cpu), 2ULL);
 	for (i = 0; i < 10; i++) {
 		s = test_sample(100 + i);
 		KUNIT_EXPECT_EQ(test, memcmp(slot_of(cpu, TEST_SLOTS + i), &s, PL_SAMPLE_SIZE), 0);
@@ -262,8 +278,8 @@ static void ring_write_hostile_tail_test(struct kunit *test)
 	write_seq(1, 1, &ret[1]);
 	KUNIT_EXPECT_EQ(test, ret[0], -ENOSPC);
 	KUNIT_EXPECT_EQ(test, ret[1], -ENOSPC);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].head), 0ULL);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[cpu].lost), 2ULL);
+	KUNIT_EXPECT_EQ(test, head_of(cpu), 0ULL);
+	KUNIT_EXPECT_EQ(test, lost_of(cpu), 2ULL);
 	KUNIT_EXPECT_EQ(test, memcmp(slot_of(cpu, 0), zero, PL_SAMPLE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(slot_of(cpu, U64_MAX), zero, PL_SAMPLE_SIZE), 0);
 	unpin();
@@ -312,15 +328,13 @@ static void ring_consumer_handover_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, rings.consumer, b);
 	/* b starts with empty rings: what a left unread is skipped, not lost */
 	for (i = 0; i < rings.nr; i++) {
-		KUNIT_EXPECT_EQ(test, pl_ring_used(READ_ONCE(rings.prod[i].head),
-						   READ_ONCE(rings.cons[i].tail)), 0ULL);
-		KUNIT_EXPECT_EQ(test, READ_ONCE(rings.prod[i].lost), 0ULL);
+		KUNIT_EXPECT_EQ(test, used_of(i), 0ULL);
+		KUNIT_EXPECT_EQ(test, lost_of(i), 0ULL);
 	}
 	cpu = pin();
 	write_seq(10, 1, ret);
 	KUNIT_EXPECT_EQ(test, ret[0], 0);
-	KUNIT_EXPECT_EQ(test, pl_ring_used(READ_ONCE(rings.prod[cpu].head),
-					   READ_ONCE(rings.cons[cpu].tail)), 1ULL);
+	KUNIT_EXPECT_EQ(test, used_of(cpu), 1ULL);
 	unpin();
 	pl_ring_release(b);
 	write_seq(11, 1, ret);
