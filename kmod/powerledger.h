@@ -114,9 +114,15 @@ int pl_ring_write(const struct pl_sample *s);	/* 0, -ENOSPC if dropped, -ENODEV 
 struct file;
 struct vm_area_struct;
 struct poll_table_struct;
+/*
+ * The first mapping makes @file the consumer.  -EPERM for a file not open
+ * for writing, -EBUSY while another file consumes, -EPERM/-EINVAL for a
+ * writable mapping outside the consumer part or a private one, -EINVAL
+ * outside the region.
+ */
 int pl_ring_mmap(struct file *file, struct vm_area_struct *vma);
 __poll_t pl_ring_poll(struct file *file, struct poll_table_struct *wait);
-void pl_ring_release(struct file *file);
+void pl_ring_release(struct file *file);	/* gives the consumer slot back */
 int pl_ring_set_watermark(u32 wm);	/* -EINVAL outside 1..slots */
 void pl_ring_info(struct pl_info *info);
 

@@ -14,8 +14,13 @@
  * The region lives as long as the module: a mapping holds the file, the
  * file holds the module, so rmmod cannot free pages that are still mapped,
  * and unbinding a PSU does not touch the rings at all.
+ *
+ * Consumer: every mapping belongs to the one file holding the consumer
+ * slot, which only a file open for writing may take (see get_consumer()).
  */
+#include <linux/build_bug.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -25,6 +30,12 @@
 
 #include "powerledger.h"
 #include "ring.h"
+
+/* pl_ring_write() copies PL_SAMPLE_SIZE bytes out of a struct pl_sample. */
+static_assert(sizeof(struct pl_sample) == PL_SAMPLE_SIZE);
+/* The mmap layout gives each ring's head/lost and tail a cache line of their own. */
+static_assert(sizeof(struct pl_ring_prod) == 64);
+static_assert(sizeof(struct pl_ring_cons) == 64);
 
 static unsigned int ring_slots = 2048;
 module_param(ring_slots, uint, 0444);
@@ -47,7 +58,7 @@ struct pl_rings {
 	wait_queue_head_t wq;
 
 	struct mutex lock;	/* consumer ownership */
-	struct file *consumer;	/* the one file that may map us */
+	struct file *consumer;	/* the one file that may map us, open for writing */
 	bool active;		/* records reach the rings; producers read it locklessly */
 };
 
@@ -196,11 +207,43 @@ static void become_consumer(struct file *file)
 	smp_store_release(&rings.active, true);
 }
 
+/*
+ * Take the consumer slot for @file; caller holds rings.lock.  Only a file
+ * open for writing may: the consumer is whoever moves tail, and a reader
+ * that never does would hold the slot while every record is dropped and
+ * the real consumer gets -EBUSY.  Returns 1 if @file just took the slot,
+ * 0 if it held it already, -EPERM for a file not open for writing, -EBUSY
+ * while another file holds it.
+ */
+static int get_consumer(struct file *file)
+{
+	lockdep_assert_held(&rings.lock);
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EPERM;
+	if (rings.consumer == file)
+		return 0;
+	if (rings.consumer)
+		return -EBUSY;
+	become_consumer(file);
+	return 1;
+}
+
+/* Give the slot back if @file holds it; caller holds rings.lock. */
+static void put_consumer(struct file *file)
+{
+	lockdep_assert_held(&rings.lock);
+	if (rings.consumer != file)
+		return;
+	/* Producers stop writing; one already past the check finishes harmlessly. */
+	smp_store_release(&rings.active, false);
+	rings.consumer = NULL;
+}
+
 int pl_ring_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	unsigned long size = vma->vm_end - vma->vm_start;
 	unsigned long off;
-	int ret;
+	int taken, ret;
 
 	if (vma->vm_pgoff > (rings.size >> PAGE_SHIFT))
 		return -EINVAL;
@@ -216,23 +259,29 @@ int pl_ring_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 
 	mutex_lock(&rings.lock);
-	ret = -EBUSY;
-	if (rings.consumer && rings.consumer != file)
+	ret = get_consumer(file);
+	if (ret < 0)
 		goto out;
+	taken = ret;
 
-	/* Read-only parts must stay read-only: no mprotect(PROT_WRITE) later. */
-	if (!(vma->vm_flags & VM_WRITE)) {
+	/*
+	 * A fork must not inherit the mapping: the child's copy would hold the
+	 * file, and with it the consumer slot, after the consumer is gone, and
+	 * a second writer of tail would break the single-consumer ordering.
+	 * Read-only parts must stay read-only: no mprotect(PROT_WRITE) later.
+	 */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, VM_DONTCOPY);
+	if (!(vma->vm_flags & VM_WRITE))
 		vm_flags_clear(vma, VM_MAYWRITE);
 #else
+	vma->vm_flags |= VM_DONTCOPY;
+	if (!(vma->vm_flags & VM_WRITE))
 		vma->vm_flags &= ~VM_MAYWRITE;
 #endif
-	}
 	ret = remap_vmalloc_range(vma, rings.region, vma->vm_pgoff);
-	if (ret)
-		goto out;
-	if (!rings.consumer)
-		become_consumer(file);
+	if (ret && taken)
+		put_consumer(file);
 out:
 	mutex_unlock(&rings.lock);
 	return ret;
@@ -242,10 +291,6 @@ out:
 void pl_ring_release(struct file *file)
 {
 	mutex_lock(&rings.lock);
-	if (rings.consumer == file) {
-		/* Producers stop writing; one already past the check finishes harmlessly. */
-		smp_store_release(&rings.active, false);
-		rings.consumer = NULL;
-	}
+	put_consumer(file);
 	mutex_unlock(&rings.lock);
 }

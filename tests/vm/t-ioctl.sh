@@ -1,4 +1,5 @@
-# Hostile ioctl and mmap arguments get -errno, never an oops; one consumer.
+# Hostile ioctl and mmap arguments get -errno, never an oops; one consumer,
+# open for writing, whose mappings a fork does not inherit.
 plioctl > /tmp/ioctl.out 2>&1
 rc=$?
 cat /tmp/ioctl.out

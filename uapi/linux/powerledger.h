@@ -182,11 +182,29 @@ struct pl_sample {
  *
  * Map the whole region PROT_READ and the consumer part PROT_READ|PROT_WRITE
  * with a second mmap at offset cons_offset (MAP_SHARED; a private writable
- * mapping fails with -EINVAL).  Only one open file may map the device at a
- * time; mmap from another one fails with -EBUSY.  Any writable mapping
- * outside the consumer part fails with -EPERM, and read-only mappings cannot
- * be made writable later (mprotect fails with -EACCES).  A mapping beyond
- * mmap_size fails with -EINVAL.
+ * mapping fails with -EINVAL).  Any writable mapping outside the consumer
+ * part fails with -EPERM, and read-only mappings cannot be made writable
+ * later (mprotect fails with -EACCES).  A mapping beyond mmap_size fails
+ * with -EINVAL.
+ *
+ * Consumer rule: every mapping is the consumer's.  The first mmap of an
+ * open file makes that file the consumer until its last reference is
+ * closed; mmap from another open file fails with -EBUSY meanwhile.  Only a
+ * file open for writing may become the consumer, since the consumer is
+ * whoever moves tail: open the device O_RDWR (any mapping also needs read
+ * access).  Any mmap of a file opened O_RDONLY fails and leaves the slot
+ * free: with -EPERM, unless an error above is found first (a shared
+ * writable one is refused by the mm core, with -EACCES; a private writable
+ * one of the consumer part with -EINVAL).  A read-only opener gets
+ * PL_IOC_GET_INFO and PL_IOC_GET_STATS, never the rings.  No ioctl moves
+ * tail.
+ *
+ * Mappings are not inherited across fork() (VM_DONTCOPY): in the child the
+ * addresses are unmapped (SIGSEGV on access), so a child cannot keep the
+ * consumer slot alive or write tail.  madvise(MADV_DOFORK) on them would
+ * undo that; don't.  The open file itself is inherited like any descriptor,
+ * and the slot with it: open the device with O_CLOEXEC, and close it in a
+ * child that does not exec.
  *
  * head and tail are free-running record counters (never wrapped); the slot
  * of record n is n & (slots - 1), slots being a power of two.
@@ -391,7 +409,8 @@ enum pl_event_kind {
 /*
  * ioctls on /dev/powerledger.  Unknown ioctls give -ENOTTY, bad pointers
  * -EFAULT.  GET_INFO and GET_STATS work on any open file; START, STOP,
- * SET_PERIOD and SET_WATERMARK need the file open for writing (-EPERM).
+ * SET_PERIOD and SET_WATERMARK need the file open for writing (-EPERM), as
+ * does mmap (-EPERM, see the consumer rule above).
  */
 #define PL_IOC_MAGIC		0xb7
 #define PL_IOC_GET_INFO		_IOR(PL_IOC_MAGIC, 0x00, struct pl_info)

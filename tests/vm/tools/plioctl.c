@@ -7,7 +7,8 @@
  * and "plioctl: N passed, N failed".  Exit 0 if all passed, 1 if one
  * failed, 2 on usage or system errors.  Sampling settings it touches
  * (period of one device, watermark) are put back; it never starts or stops
- * a device.
+ * a device.  The cases about records (a consumer receives them, a bogus
+ * tail drops them) need a bound device that is sampling, and fail without.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +33,8 @@
 #define PROG		"plioctl"
 #define MAX_PROBE_ID	4096
 #define NO_SUCH_DEV	0x7ffffffeU	/* no idr hands out ids this high */
+#define RECORD_WAIT_NS	(2 * NSEC_PER_SEC)	/* for a record, or a drop, to happen */
+#define CHILD_FAULTED	77	/* a forked child's exit status after SIGSEGV */
 
 struct ctx {
 	const char *path;
@@ -43,6 +48,7 @@ struct ctx {
 	bool have_dev;
 	uint32_t dev_id;	/* a bound device, if have_dev */
 	uint64_t dev_period_ns;
+	bool dev_sampling;	/* it was sampling when found */
 	unsigned int passed, failed;
 };
 
@@ -61,13 +67,15 @@ static const char *errname(int e)
 }
 
 /*
- * Records a case whose syscall returned @rc (0 or -1 with errno @err).
+ * Records a case whose syscall returned @rc (0 or -1 with errno set).
  * @want is the errno expected, 0 for success; @alt, if nonzero, is also
- * accepted (the mm core may refuse before the driver is asked).
+ * accepted (the mm core may refuse before the driver is asked).  errno is
+ * read here, once @rc is known: an errno argument next to the syscall
+ * could be evaluated before it and pass on a stale value.
  */
-static void expect2(struct ctx *c, const char *name, int rc, int err, int want, int alt)
+static void expect2(struct ctx *c, const char *name, int rc, int want, int alt)
 {
-	int got = rc < 0 ? err : 0;
+	int got = rc < 0 ? errno : 0;
 
 	if (got == want || (alt && got == alt)) {
 		c->passed++;
@@ -81,7 +89,7 @@ static void expect2(struct ctx *c, const char *name, int rc, int err, int want, 
 
 static void expect(struct ctx *c, const char *name, int rc, int want)
 {
-	expect2(c, name, rc, errno, want, 0);
+	expect2(c, name, rc, want, 0);
 }
 
 static void fail(struct ctx *c, const char *name, const char *fmt, ...)
@@ -305,7 +313,33 @@ static void test_mmap_refused(struct ctx *c)
 	/* pgoff + pages overflows: the mm core may say EOVERFLOW first */
 	expect2(c, "mmap_max_offset",
 		try_mmap(c->fd, 2 * pg, PROT_READ, MAP_SHARED, (off_t)(INT64_MAX & ~(int64_t)(pg - 1))),
-		errno, EINVAL, EOVERFLOW);
+		EINVAL, EOVERFLOW);
+}
+
+/*
+ * Consumer rule: a file open read-only never maps the device, so it cannot
+ * take the consumer slot.  fd_ro stays open afterwards: with the slot taken
+ * by it (the bug this guards against) test_mapped()'s writer would get
+ * EBUSY and no record.
+ */
+static void test_consumer_rule(struct ctx *c)
+{
+	const struct pl_info *in = &c->info;
+	size_t cons_len = in->data_offset - in->cons_offset;
+
+	expect(c, "mmap_readonly_fd_all",
+	       try_mmap(c->fd_ro, in->mmap_size, PROT_READ, MAP_SHARED, 0), EPERM);
+	expect(c, "mmap_readonly_fd_meta",
+	       try_mmap(c->fd_ro, c->page, PROT_READ, MAP_SHARED, 0), EPERM);
+	expect(c, "mmap_readonly_fd_data",
+	       try_mmap(c->fd_ro, in->ring_size, PROT_READ, MAP_SHARED, (off_t)in->data_offset),
+	       EPERM);
+	expect(c, "mmap_readonly_fd_private",
+	       try_mmap(c->fd_ro, in->mmap_size, PROT_READ, MAP_PRIVATE, 0), EPERM);
+	/* the mm core refuses a shared writable mapping of an O_RDONLY file first */
+	expect2(c, "mmap_readonly_fd_cons_rw",
+		try_mmap(c->fd_ro, cons_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 (off_t)in->cons_offset), EACCES, EPERM);
 }
 
 /* Returns the first bound device id, probing upward; false if none. */
@@ -322,25 +356,167 @@ static bool find_device(struct ctx *c)
 		if (!ioc(c->fd, PL_IOC_GET_STATS, &st)) {
 			c->dev_id = id;
 			c->dev_period_ns = st.period_ns;
+			c->dev_sampling = st.flags & PL_DEV_F_ENABLED;
 			return true;
 		}
 	}
 	return false;
 }
 
+static uint64_t sum_heads(const struct pl_ring_prod *prod, uint32_t nr)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < nr; i++)
+		sum += __atomic_load_n(&prod[i].head, __ATOMIC_ACQUIRE);
+	return sum;
+}
+
+static uint64_t sum_lost(const struct pl_ring_prod *prod, uint32_t nr)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < nr; i++)
+		sum += __atomic_load_n(&prod[i].lost, __ATOMIC_RELAXED);
+	return sum;
+}
+
+/* Waits up to RECORD_WAIT_NS for @sum over the rings to exceed @from. */
+static uint64_t wait_sum_above(uint64_t (*sum)(const struct pl_ring_prod *, uint32_t),
+			       const struct pl_ring_prod *prod, uint32_t nr, uint64_t from)
+{
+	uint64_t end = mono_ns() + RECORD_WAIT_NS, now;
+
+	while ((now = sum(prod, nr)) <= from && mono_ns() < end)
+		usleep(10000);
+	return now;
+}
+
+/* true if one of the lines of /proc/self/maps covers @addr */
+static bool maps_cover(const void *addr)
+{
+	unsigned long a = (unsigned long)addr, lo, hi;
+	char line[512];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return true;	/* cannot tell: count as inherited */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%lx-%lx", &lo, &hi) == 2 && a >= lo && a < hi;
+	fclose(f);
+	return found;
+}
+
+static void child_segv(int sig)
+{
+	(void)sig;
+	_exit(CHILD_FAULTED);
+}
+
 /*
- * Once mapped: mprotect cannot make the read-only part writable, another
- * open file cannot map, and a nonsensical tail makes the producer drop
- * records instead of writing anywhere.
+ * Runs @fn(@arg) in a forked child and returns its wait status (-1 if fork
+ * failed).  The child turns SIGSEGV into exit status CHILD_FAULTED, so an
+ * expected fault leaves no "segfault" line in the kernel log.
+ */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	struct sigaction sa = { .sa_handler = child_segv };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		sigaction(SIGSEGV, &sa, NULL);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+struct fork_maps {
+	const void *ro;
+	struct pl_ring_cons *cons;
+};
+
+static int child_maps(void *arg)
+{
+	const struct fork_maps *m = arg;
+
+	return maps_cover(m->ro) || maps_cover(m->cons) ? 1 : 0;
+}
+
+static int child_read_ro(void *arg)
+{
+	const struct fork_maps *m = arg;
+
+	return *(const volatile uint32_t *)m->ro == PL_MMAP_MAGIC ? 0 : 2;
+}
+
+/* writes back the tail it reads: harmless even where it reaches the kernel */
+static int child_write_tail(void *arg)
+{
+	const struct fork_maps *m = arg;
+
+	__atomic_store_n(&m->cons[0].tail, __atomic_load_n(&m->cons[0].tail, __ATOMIC_ACQUIRE),
+			 __ATOMIC_RELEASE);
+	return 0;
+}
+
+static void expect_child(struct ctx *c, const char *name, int status, int want_exit)
+{
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == want_exit) {
+		expect(c, name, 0, 0);
+		return;
+	}
+	if (status == -1)
+		fail(c, name, "fork/waitpid: %s", strerror(errno));
+	else if (WIFEXITED(status))
+		fail(c, name, "child exited %d, want %d", WEXITSTATUS(status), want_exit);
+	else
+		fail(c, name, "child killed by signal %d", WTERMSIG(status));
+}
+
+/*
+ * A fork must not inherit the consumer's mappings (VM_DONTCOPY): the child
+ * has neither in its /proc/self/maps, and reading the meta part or writing
+ * a tail faults there.
+ */
+static void test_fork(struct ctx *c, const void *ro, struct pl_ring_cons *cons)
+{
+	struct fork_maps m = { .ro = ro, .cons = cons };
+
+	expect_child(c, "fork_child_has_no_mapping", in_child(child_maps, &m), 0);
+	expect_child(c, "fork_child_read_meta_faults", in_child(child_read_ro, &m),
+		     CHILD_FAULTED);
+	expect_child(c, "fork_child_write_tail_faults", in_child(child_write_tail, &m),
+		     CHILD_FAULTED);
+}
+
+/*
+ * Once mapped: the writer is the consumer and receives records (also while
+ * a read-only opener is around), a fork inherits no mapping, mprotect cannot
+ * make the read-only part writable, another open file cannot map, and a
+ * nonsensical tail makes the producer drop and count records instead of
+ * writing anywhere.
  */
 static void test_mapped(struct ctx *c)
 {
 	const struct pl_info *in = &c->info;
 	const struct pl_ring_prod *prod;
 	struct pl_ring_cons *cons;
-	uint64_t *heads = NULL;
+	uint64_t *heads = NULL, lost0, lost, dev_lost0 = 0, h0, h;
 	void *ro, *cons_map = MAP_FAILED;
 	size_t cons_len = in->data_offset - in->cons_offset;
+	struct pl_stats st;
 	uint32_t i;
 	int fd2, rc;
 
@@ -370,6 +546,19 @@ static void test_mapped(struct ctx *c)
 		goto cleanup;
 	prod = (const void *)((const char *)ro + ((const struct pl_mmap_meta *)ro)->prod_offset);
 	cons = cons_map;
+
+	if (!c->dev_sampling) {
+		fail(c, "consumer_receives_records", "no bound device is sampling");
+	} else {
+		h0 = sum_heads(prod, in->nr_rings);
+		h = wait_sum_above(sum_heads, prod, in->nr_rings, h0);
+		if (h > h0)
+			expect(c, "consumer_receives_records", 0, 0);
+		else
+			fail(c, "consumer_receives_records", "no record in %llu ms (heads at %llu)",
+			     RECORD_WAIT_NS / 1000000, (unsigned long long)h0);
+	}
+	test_fork(c, ro, cons);
 	heads = calloc(in->nr_rings, sizeof(*heads));
 	if (!heads) {
 		fail(c, "bogus_tail_drops", "out of memory");
@@ -377,8 +566,9 @@ static void test_mapped(struct ctx *c)
 	}
 	/*
 	 * Tail ahead of head: the ring looks over-full, so the producer must
-	 * drop.  Snapshot heads only after a producer that read the old tail
-	 * has had time to publish.
+	 * drop, and count: with no drop counted (no device sampling, say) the
+	 * unmoved heads would prove nothing.  Snapshot heads only after a
+	 * producer that read the old tail has had time to publish.
 	 */
 	for (i = 0; i < in->nr_rings; i++)
 		__atomic_store_n(&cons[i].tail,
@@ -387,7 +577,29 @@ static void test_mapped(struct ctx *c)
 	usleep(10000);
 	for (i = 0; i < in->nr_rings; i++)
 		heads[i] = __atomic_load_n(&prod[i].head, __ATOMIC_ACQUIRE);
+	lost0 = sum_lost(prod, in->nr_rings);
+	memset(&st, 0, sizeof(st));
+	st.dev_id = c->dev_id;
+	if (c->have_dev && !ioc(c->fd, PL_IOC_GET_STATS, &st))
+		dev_lost0 = st.lost;
+	lost = wait_sum_above(sum_lost, prod, in->nr_rings, lost0);
 	usleep(50000);
+	if (lost <= lost0)
+		fail(c, "bogus_tail_counts_lost", "rings' lost stayed at %llu for %llu ms%s",
+		     (unsigned long long)lost0, RECORD_WAIT_NS / 1000000,
+		     c->dev_sampling ? "" : " (no bound device is sampling)");
+	else
+		expect(c, "bogus_tail_counts_lost", 0, 0);
+	st.dev_id = c->dev_id;
+	if (!c->have_dev)
+		fail(c, "bogus_tail_counts_dev_lost", "no bound device");
+	else if (ioc(c->fd, PL_IOC_GET_STATS, &st))
+		fail(c, "bogus_tail_counts_dev_lost", "PL_IOC_GET_STATS: %s", strerror(errno));
+	else if (st.lost <= dev_lost0)
+		fail(c, "bogus_tail_counts_dev_lost", "device %u lost stayed at %llu", c->dev_id,
+		     (unsigned long long)dev_lost0);
+	else
+		expect(c, "bogus_tail_counts_dev_lost", 0, 0);
 	for (i = 0; i < in->nr_rings; i++) {
 		uint64_t h = __atomic_load_n(&prod[i].head, __ATOMIC_ACQUIRE);
 
@@ -484,6 +696,7 @@ int main(int argc, char **argv)
 	test_stats(&c);
 	test_watermark(&c);
 	test_mmap_refused(&c);
+	test_consumer_rule(&c);
 	test_mapped(&c);
 
 	printf(PROG ": %u passed, %u failed\n", c.passed, c.failed);
