@@ -119,8 +119,8 @@ static void linear11_encode_roundtrip_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pl_linear11_encode(450000000, PL_SCALE_MICRO), 0xfb84);
 	/* 1 W: e=-9, m=512, not e=15, m=0 */
 	KUNIT_EXPECT_EQ(test, pl_linear11_encode(1000000, PL_SCALE_MICRO), 0xba00);
-	/* 1 uW: e=-16, m=65 (65 / 65536 W = 0.99 uW, truncated) */
-	KUNIT_EXPECT_EQ(test, pl_linear11_encode(1, PL_SCALE_MICRO), 0x8041);
+	/* 100 uW: e=-16 (the finest LSB, 15.26 uW), m=6 (6.55 truncated) */
+	KUNIT_EXPECT_EQ(test, pl_linear11_encode(100, PL_SCALE_MICRO), 0x8006);
 	/* saturation */
 	KUNIT_EXPECT_EQ(test, pl_linear11_encode(S64_MAX / 4, PL_SCALE_MICRO), 0x7bff);
 	/* LINEAR16 */
