@@ -173,7 +173,9 @@ pl_assert_ge "netlink: 7 rails at 400 kHz take the whole period (read ns)" $read
 pl_assert_ge "netlink: 7 rails at 400 kHz overrun (per 1000 samples)" $over_0x7f 20
 pl_assert_ge "netlink: 2 rails at 400 kHz take their bus time (read ns)" $read_0x21 285000
 pl_assert_le "netlink: 2 rails at 400 kHz fit the period (read ns)" $read_0x21 900000
-pl_assert_le "netlink: 2 rails at 400 kHz overrun a quarter as often or less" $((over_0x21 * 4)) $over_0x7f
+# (3 transfers against 8 with the PAGE check: where both overrun, as in the
+# debug kernel, 2 rails overrun about 3/8 as often)
+pl_assert_le "netlink: 2 rails at 400 kHz overrun half as often or less" $((over_0x21 * 2)) $over_0x7f
 
 # The rails module parameter: what every PSU bound after load reads; a mask
 # selecting none of the PSU's rails is warned about and reads them all.
