@@ -57,7 +57,7 @@ pl_assert_ge "faults: attempts during the backoff flagged PL_SF_BACKOFF" "$(kv /
 pl_assert_eq "faults: seq contiguous through the backoff" "$(kv /tmp/stuck.out seq_gaps)" 0
 plread -d 1 > /tmp/after-stuck.out
 pl_assert_ge "faults: sampling resumed after stuck bus" "$(kv /tmp/after-stuck.out records)" 950
-pl_assert_ge "faults: ... at the normal period (>= 990 Hz)" "$(kv /tmp/after-stuck.out rate_mhz)" 990000
+pl_assert_ge "faults: ... at the normal period (>= 950 Hz)" "$(kv /tmp/after-stuck.out rate_mhz)" 950000
 pl_assert_eq "faults: ... without backoff" "$(kv /tmp/after-stuck.out backoff_flags)" 0
 
 # slow transfers: 7 reads x 300 us > 1 ms period -> missed periods, flagged
