@@ -8,8 +8,10 @@
  * timeout (25 ms to 1 s on real controllers), so retrying every period
  * would keep the segment locked nearly all the time and starve every other
  * client of it -- for no reading at all.  Doubling the skip bounds that to
- * a few attempts per PL_BACKOFF_MAX_NS while the fault lasts; the bound
- * keeps recovery within PL_BACKOFF_MAX_NS of the bus coming back.
+ * a few attempts per PL_BACKOFF_MAX_NS while the fault lasts (the sampler
+ * counts each skip from the end of the stuck attempt, so the bus is free
+ * for all of it); the bound keeps recovery within PL_BACKOFF_MAX_NS of the
+ * bus coming back.
  */
 #include <linux/math64.h>
 

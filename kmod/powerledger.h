@@ -64,6 +64,7 @@ struct pl_dev {
 	atomic_t pending;	/* timer ticks not yet served */
 	atomic_t resumed;	/* flag the next sample PL_SF_RESUMED */
 	u64 skip_planned;	/* periods the armed expiry skips (backoff); timer_lock */
+	u64 missed_planned;	/* periods a stuck sample outlasted before that; timer_lock */
 	u64 backoff;		/* periods the last backoff skipped, 0 when not backing off */
 	bool backing_off;
 	u64 seq;

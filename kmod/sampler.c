@@ -56,21 +56,29 @@ static u64 advance(struct pl_dev *pd, ktime_t now, u64 *skipped)
 	unsigned long flags;
 	u64 n = 1;
 
+	u64 more = 0;
+
 	*skipped = 0;
 	spin_lock_irqsave(&pd->timer_lock, flags);
 	/* Queued: start, resume or a period change re-armed it; nothing was missed. */
 	if (pd->enabled && !hrtimer_is_queued(&pd->timer)) {
 		n = hrtimer_forward(&pd->timer, now, ns_to_ktime(pd->period_ns));
 		*skipped = pd->skip_planned;
+		more = pd->missed_planned;
 	}
 	pd->skip_planned = 0;
+	pd->missed_planned = 0;
 	spin_unlock_irqrestore(&pd->timer_lock, flags);
-	return n ? n - 1 : 0;
+	return (n ? n - 1 : 0) + more;
 }
 
 /*
- * Arm for the deadline advance() chose, @skip periods later when backing
- * off; pd->timer_lock orders this against stop and re-arming.
+ * Arm for the deadline advance() chose, or when backing off for the one
+ * @skip periods after the first deadline after now: the stuck transfer
+ * held the bus for the adapter's timeout, which may be longer than the
+ * skip, and the skip is time the bus gets free of us.  Deadlines the
+ * stuck sample outlasted are plain overruns of the next sample.
+ * pd->timer_lock orders this against stop and re-arming.
  */
 static void arm(struct pl_dev *pd, u64 skip)
 {
@@ -79,6 +87,8 @@ static void arm(struct pl_dev *pd, u64 skip)
 	spin_lock_irqsave(&pd->timer_lock, flags);
 	if (pd->enabled && !hrtimer_is_queued(&pd->timer)) {
 		if (skip) {
+			pd->missed_planned = hrtimer_forward(&pd->timer, ktime_get(),
+							     ns_to_ktime(pd->period_ns));
 			hrtimer_add_expires_ns(&pd->timer, skip * pd->period_ns);
 			pd->skip_planned = skip;
 		}
@@ -286,6 +296,7 @@ static void arm_from_now(struct pl_dev *pd)
 	WRITE_ONCE(pd->enabled, true);
 	pd->last_ts_ns = 0;
 	pd->skip_planned = 0;
+	pd->missed_planned = 0;
 	hrtimer_start(&pd->timer, ktime_add_ns(ktime_get(), pd->period_ns),
 		      HRTIMER_MODE_ABS_PINNED);
 	spin_unlock_irqrestore(&pd->timer_lock, flags);

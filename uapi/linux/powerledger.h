@@ -146,8 +146,8 @@ enum pl_dev_flag {
  * arbitration for good (-EAGAIN) -- a stuck bus, each attempt holding the
  * bus segment for the adapter's timeout -- the sampler skips the next 1
  * period, then 2, 4, ... after each further stuck sample, at most
- * PL_BACKOFF_MAX_NS worth of periods (and at least one), touching the bus
- * once per skip.  The first sample that gets through ends the backoff and
+ * PL_BACKOFF_MAX_NS worth of periods (and at least one), counted from the
+ * end of the stuck attempt, touching the bus once per skip.  The first sample that gets through ends the backoff and
  * the normal period resumes at once.  Skipped periods are counted in
  * overruns and backoffs and flagged on the next sample (PL_SF_OVERRUN |
  * PL_SF_BACKOFF).
