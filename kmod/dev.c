@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The i2c client driver and the registry of bound PSUs.
+ * The i2c client driver: probe, remove and system sleep of a bound PSU.
  *
  * Bind:   echo powerledger 0x58 > /sys/bus/i2c/devices/i2c-N/new_device
  * Unbind: echo 0x58 > /sys/bus/i2c/devices/i2c-N/delete_device
  *
- * ioctl and netlink find devices through the registry under pl_devs_lock;
- * remove() takes the device out of it before stopping the sampler, so once
- * remove() holds the lock nobody else can reach the pl_dev any more.
+ * The devices it binds go into the registry (registry.c) once set up and
+ * out of it before their sampler stops.
  */
 #include <linux/i2c.h>
-#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pm.h>
 #include <linux/slab.h>
 #include <linux/version.h>
 
@@ -33,44 +32,6 @@ MODULE_PARM_DESC(period_ns, "initial sampling period in ns (100000..1000000000, 
 static unsigned int rails = __PL_RAIL_ALL;
 module_param(rails, uint, 0444);
 MODULE_PARM_DESC(rails, "PL_RAIL_* mask of the rails each sample reads, of those the PSU answers (default 0x7f: all)");
-
-DEFINE_MUTEX(pl_devs_lock);
-static DEFINE_IDR(pl_devs);
-
-struct pl_dev *pl_dev_find(u32 id)
-{
-	lockdep_assert_held(&pl_devs_lock);
-	if (id > INT_MAX)
-		return NULL;
-	return idr_find(&pl_devs, id);
-}
-
-/* Next device with id >= *id, advancing *id past it; NULL at the end. */
-struct pl_dev *pl_dev_next(u32 *id)
-{
-	struct pl_dev *pd;
-	int i = *id;
-
-	lockdep_assert_held(&pl_devs_lock);
-	if (*id > INT_MAX)
-		return NULL;
-	pd = idr_get_next(&pl_devs, &i);
-	if (pd)
-		*id = i + 1;
-	return pd;
-}
-
-u32 pl_dev_count(void)
-{
-	struct pl_dev *pd;
-	u32 n = 0;
-	int i;
-
-	lockdep_assert_held(&pl_devs_lock);
-	idr_for_each_entry(&pl_devs, pd, i)
-		n++;
-	return n;
-}
 
 static int pl_probe(struct i2c_client *client)
 {
@@ -105,12 +66,9 @@ static int pl_probe(struct i2c_client *client)
 		pd->read_rails = pd->rails;
 	}
 
-	mutex_lock(&pl_devs_lock);
-	ret = idr_alloc(&pl_devs, NULL, 0, 0, GFP_KERNEL);
-	mutex_unlock(&pl_devs_lock);
-	if (ret < 0)
+	ret = pl_registry_add(pd);
+	if (ret)
 		return ret;
-	pd->id = ret;
 
 	ret = pl_sampler_init(pd);
 	if (ret)
@@ -121,13 +79,8 @@ static int pl_probe(struct i2c_client *client)
 		goto err_uninit_sampler;
 
 	/* Visible to ioctl/netlink only once fully set up. */
-	mutex_lock(&pl_devs_lock);
-	idr_replace(&pl_devs, pd, pd->id);
-	mutex_unlock(&pl_devs_lock);
-
-	if (autostart)
-		pl_sampler_start(pd);
-	pl_genl_event(pd, PL_EVENT_DEVICE_ADDED, 0, 0);
+	pl_registry_publish(pd);
+	pl_sampler_bound(pd, autostart);
 	dev_info(&client->dev, "powerledger device %u, period %llu ns, reading rails 0x%02x\n",
 		 pd->id, pd->period_ns, pd->read_rails);
 	return 0;
@@ -135,9 +88,7 @@ static int pl_probe(struct i2c_client *client)
 err_uninit_sampler:
 	pl_sampler_uninit(pd);
 err_free_id:
-	mutex_lock(&pl_devs_lock);
-	idr_remove(&pl_devs, pd->id);
-	mutex_unlock(&pl_devs_lock);
+	pl_registry_del(pd);
 	return ret;
 }
 
@@ -145,12 +96,8 @@ static void pl_remove_dev(struct i2c_client *client)
 {
 	struct pl_dev *pd = i2c_get_clientdata(client);
 
-	mutex_lock(&pl_devs_lock);
-	idr_remove(&pl_devs, pd->id);
-	mutex_unlock(&pl_devs_lock);
-
+	pl_registry_del(pd);
 	pl_sampler_uninit(pd);
-	pl_genl_event(pd, PL_EVENT_DEVICE_REMOVED, pd->samples, 0);
 	/* hwmon and pd itself are devm-managed: freed after we return. */
 }
 
@@ -167,6 +114,26 @@ static int pl_remove(struct i2c_client *client)
 }
 #endif
 
+/*
+ * System sleep: the sampler stops before the adapter (our parent) suspends
+ * and restarts after it resumed, so no transfer reaches a suspended
+ * controller; the thread is also freezable (sampler.c).  Runtime PM is not
+ * used: a sampling PSU is never idle.
+ */
+static int pl_suspend(struct device *dev)
+{
+	pl_sampler_suspend(i2c_get_clientdata(to_i2c_client(dev)));
+	return 0;
+}
+
+static int pl_resume(struct device *dev)
+{
+	pl_sampler_resume(i2c_get_clientdata(to_i2c_client(dev)));
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(pl_pm_ops, pl_suspend, pl_resume);
+
 static const struct i2c_device_id pl_id[] = {
 	{ "powerledger", 0 },
 	{ }
@@ -176,6 +143,7 @@ MODULE_DEVICE_TABLE(i2c, pl_id);
 static struct i2c_driver pl_driver = {
 	.driver = {
 		.name = "powerledger",
+		.pm = pm_sleep_ptr(&pl_pm_ops),
 	},
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
 	.probe = pl_probe,
@@ -194,5 +162,4 @@ int pl_dev_init(void)
 void pl_dev_uninit(void)
 {
 	i2c_del_driver(&pl_driver);
-	idr_destroy(&pl_devs);
 }

@@ -31,8 +31,7 @@ static int put_dev(struct sk_buff *skb, struct pl_dev *pd)
 	    nla_put_u8(skb, PL_A_DEV_ENABLED, READ_ONCE(pd->enabled)) ||
 	    nla_put_u32(skb, PL_A_DEV_RAILS, READ_ONCE(pd->read_rails)) ||
 	    nla_put_u32(skb, PL_A_DEV_RAILS_AVAIL, pd->rails) ||
-	    nla_put_u32(skb, PL_A_DEV_FLAGS, pd->flags |
-			(READ_ONCE(pd->enabled) ? PL_DEV_F_ENABLED : 0)) ||
+	    nla_put_u32(skb, PL_A_DEV_FLAGS, pl_sampler_dev_flags(pd)) ||
 	    nla_put_u8(skb, PL_A_DEV_PAGE, pd->page))
 		return -EMSGSIZE;
 	return 0;
@@ -49,7 +48,10 @@ static int put_stats(struct sk_buff *skb, struct pl_dev *pd)
 	    nla_put_u64_64bit(skb, PL_A_STATS_OVERRUNS, st.overruns, PL_A_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_STATS_I2C_ERRORS, st.i2c_errors, PL_A_PAD) ||
 	    nla_put_u64_64bit(skb, PL_A_STATS_PEC_ERRORS, st.pec_errors, PL_A_PAD) ||
-	    nla_put(skb, PL_A_STATS_JITTER, sizeof(st.jitter_hist), st.jitter_hist))
+	    nla_put(skb, PL_A_STATS_JITTER, sizeof(st.jitter_hist), st.jitter_hist) ||
+	    nla_put_u64_64bit(skb, PL_A_STATS_PAGE_REPAIRS, st.page_repairs, PL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_STATS_BACKOFFS, st.backoffs, PL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PL_A_STATS_SUSPENDS, st.suspends, PL_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -236,7 +238,11 @@ static struct genl_family pl_genl_family __ro_after_init = {
 	.netnsok = false,
 };
 
-/* Rate limit per device and kind; the counters themselves stay exact. */
+/*
+ * Rate limit per device and kind; the counters themselves stay exact.
+ * Only the sampler thread gets past the first test (added/removed come
+ * from probe and remove, with the thread not yet or no longer sampling).
+ */
 static bool event_allowed(struct pl_dev *pd, u32 kind)
 {
 	u64 now = ktime_get_ns();
@@ -251,8 +257,9 @@ static bool event_allowed(struct pl_dev *pd, u32 kind)
 }
 
 /*
- * Announce a fault, overrun, loss or (un)bind to the "events" group.
- * Process context (sampler thread, probe, remove); never fails the caller.
+ * Announce a fault, overrun, loss, backoff, PAGE repair or (un)bind to the
+ * "events" group.  Called by sampler.c only (its thread, and probe/remove
+ * through it): process context; never fails the caller.
  */
 void pl_genl_event(struct pl_dev *pd, u32 kind, u64 count, int err)
 {

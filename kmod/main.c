@@ -37,6 +37,7 @@ err_ring:
 static void __exit pl_exit(void)
 {
 	pl_dev_uninit();
+	pl_registry_uninit();
 	pl_genl_uninit();
 	pl_chardev_uninit();
 	pl_ring_uninit();

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PMBus: what the PSU is and which rails it reads (probe time), and the
- * bus reads of one sample (sampler thread).
+ * bus transaction of one sample (sampler thread).  Bus access only: every
+ * error goes back to the caller, which counts, traces and announces it;
+ * nothing here depends on the rest of the module but sample.c, so the
+ * KUnit module links this file as it is.
  */
 #include <linux/ctype.h>
 #include <linux/i2c.h>
@@ -11,7 +14,6 @@
 #include "powerledger.h"
 #include "pmbus_linear.h"
 #include "smbus_pec.h"
-#include "trace.h"
 
 const struct pl_rail_desc pl_rails[PL_NR_RAILS] = {
 	{ PL_RAIL_VIN,  PMBUS_READ_VIN,  "vin" },
@@ -80,6 +82,27 @@ static int read_word_locked(struct pl_dev *pd, u8 reg)
 	return buf[0] | buf[1] << 8;
 }
 
+/* SMBus Read Byte / Write Byte, bus lock held by the caller: the byte, 0 or -errno. */
+static int read_byte_locked(struct pl_dev *pd, u8 reg)
+{
+	struct i2c_client *client = pd->client;
+	union i2c_smbus_data data;
+	int ret;
+
+	ret = __i2c_smbus_xfer(client->adapter, client->addr, client->flags, I2C_SMBUS_READ, reg,
+			       I2C_SMBUS_BYTE_DATA, &data);
+	return ret < 0 ? ret : data.byte;
+}
+
+static int write_byte_locked(struct pl_dev *pd, u8 reg, u8 val)
+{
+	struct i2c_client *client = pd->client;
+	union i2c_smbus_data data = { .byte = val };
+
+	return __i2c_smbus_xfer(client->adapter, client->addr, client->flags, I2C_SMBUS_WRITE, reg,
+				I2C_SMBUS_BYTE_DATA, &data);
+}
+
 /* Block-read an MFR_* string; keeps printable characters only. */
 static void read_mfr_string(struct pl_dev *pd, u8 reg, char *out)
 {
@@ -101,8 +124,11 @@ static void read_mfr_string(struct pl_dev *pd, u8 reg, char *out)
 /*
  * Identify the PSU: revision, capability (PEC), VOUT_MODE, MFR strings and
  * which READ_* commands answer.  Selects pd->page first so every later read
- * is on that page; the sampler never writes PAGE.  Returns -ENODEV when no
- * rail answers (not a PMBus PSU), other -errno for bus failures.
+ * is on that page.  A PSU that takes the PAGE write and reads it back gets
+ * PL_DEV_F_PAGE_CHECK: every sample then checks PAGE (see
+ * pl_pmbus_read_sample()); one without PAGE (the write fails, page 0) has
+ * no page to lose.  Returns -ENODEV when no rail answers (not a PMBus PSU),
+ * other -errno for bus failures.
  */
 int pl_pmbus_identify(struct pl_dev *pd)
 {
@@ -118,6 +144,8 @@ int pl_pmbus_identify(struct pl_dev *pd)
 		dev_err(&client->dev, "cannot select PAGE %u: %d\n", pd->page, ret);
 		return ret;
 	}
+	if (!ret && i2c_smbus_read_byte_data(client, PMBUS_PAGE) == pd->page)
+		pd->flags |= PL_DEV_F_PAGE_CHECK;
 
 	ret = i2c_smbus_read_byte_data(client, PMBUS_CAPABILITY);
 	if (ret >= 0) {
@@ -164,64 +192,121 @@ int pl_pmbus_identify(struct pl_dev *pd)
 	return 0;
 }
 
-static void count_error(struct pl_dev *pd, struct pl_sample *s, u8 reg, int err)
+/*
+ * What to do about PAGE, given what it read back (@got: the byte or
+ * -errno) and the page we sample (@want).
+ */
+enum pl_page_action pl_pmbus_page_action(int got, u8 want)
 {
-	u32 kind;
-	u64 count;
-
-	if (err == -EBADMSG) {
-		s->flags |= PL_SF_PEC_ERROR;
-		count = ++pd->pec_errors;
-		kind = PL_EVENT_PEC_ERROR;
-	} else {
-		s->flags |= PL_SF_I2C_ERROR;
-		count = ++pd->i2c_errors;
-		kind = PL_EVENT_I2C_ERROR;
-	}
-	trace_i2c_error(pd->id, s->seq, reg, err);
-	pl_genl_event(pd, kind, count, err);
+	if (got < 0)
+		return PL_PAGE_RESELECT;
+	return got == want ? PL_PAGE_OK : PL_PAGE_RESTORE;
 }
 
 /*
- * Read every selected rail (pd->read_rails) once into @s (sampler thread,
- * may sleep).  A failed read
- * leaves its rail bit clear and flags the sample; a timeout abandons the
- * rest of this sample so a stuck bus cannot stretch it by 7 timeouts.
- *
- * The bus is locked once for the sample's reads, not once per read: the
- * rails are read back to back as one measurement, and another client of
- * the segment waits at most one sample's reads (7 words, under 1 ms at
- * 400 kHz).
+ * -ETIMEDOUT: the adapter gave up waiting for the bus (SDA or SCL held
+ * low, a slave stretching the clock); -EAGAIN: arbitration lost on every
+ * retry.  Either way the next transfer would wait as long again.
  */
-void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
+bool pl_pmbus_err_stuck(int err)
+{
+	return err == -ETIMEDOUT || err == -EAGAIN;
+}
+
+static void add_err(struct pl_pmbus_result *res, u8 reg, int err)
+{
+	if (res->nerr < ARRAY_SIZE(res->errs)) {
+		res->errs[res->nerr].reg = reg;
+		res->errs[res->nerr++].err = err;
+	}
+	if (pl_pmbus_err_stuck(err))
+		res->stuck = true;
+}
+
+/*
+ * Keep PAGE ours (bus lock held): PAGE is one register per device, and a
+ * BMC, an i2c-dev user or another driver may write it between our samples;
+ * every later read would then silently come from their page.  Reading it
+ * back within the same locked segment as the rails costs one Read Byte
+ * per sample (4 bytes, 5 with PEC: about 0.8 of a rail's Read Word) and is
+ * exact for every client of this host's adapter, which can only write PAGE
+ * between our segments: no sample is ever read on a wrong page, and each
+ * repair is counted.  (Checking only every N samples would be cheaper but
+ * sign up to N - 1 samples of the wrong page.)  A bus master outside this
+ * host (a BMC on a multi-master bus) could still switch PAGE in the middle
+ * of a segment; only PAGE_PLUS_READ could close that, which few PSUs have.
+ * Returns false when PAGE could not be made ours: the sample reads nothing.
+ */
+static bool page_check_locked(struct pl_dev *pd, struct pl_pmbus_result *res)
+{
+	int got, ret;
+
+	got = read_byte_locked(pd, PMBUS_PAGE);
+	if (got < 0) {
+		add_err(res, PMBUS_PAGE, got);
+		if (res->stuck)
+			return false;
+	}
+	switch (pl_pmbus_page_action(got, pd->page)) {
+	case PL_PAGE_OK:
+		return true;
+	case PL_PAGE_RESTORE:
+		res->page_restored = true;
+		fallthrough;
+	case PL_PAGE_RESELECT:
+		break;
+	}
+	ret = write_byte_locked(pd, PMBUS_PAGE, pd->page);
+	if (ret < 0) {
+		add_err(res, PMBUS_PAGE, ret);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * One sample (sampler thread, may sleep): holding the bus segment, check
+ * PAGE (devices with PL_DEV_F_PAGE_CHECK), take s->ts_ns, then read every
+ * selected rail (pd->read_rails) into @s, and STATUS_WORD every
+ * PL_STATUS_EVERY samples.  A failed read leaves its rail bit clear and is
+ * reported in @res; a stuck bus (pl_pmbus_err_stuck()) abandons the rest of
+ * the sample so it cannot stretch it by 8 timeouts, and sets res->stuck.
+ *
+ * The bus is locked once for the sample, not once per transfer: the rails
+ * are read back to back as one measurement on a page no other client of
+ * this adapter can change meanwhile, and another client of the segment
+ * waits at most one sample's transfers (8 with the PAGE check, about 1 ms
+ * at 400 kHz).  s->ts_ns is read once the lock is held, so the time spent
+ * waiting for the bus is not in the sample's timestamp nor in read_ns.
+ */
+void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s, struct pl_pmbus_result *res)
 {
 	struct i2c_adapter *adap = pd->client->adapter;
 	u32 want = READ_ONCE(pd->read_rails);
-	struct {
-		u8 reg;
-		int err;
-	} errs[PL_NR_RAILS + 1];	/* every rail and STATUS_WORD at most */
-	int i, ret, nerr = 0;
-	u64 t_end;
+	bool ok = true;
+	int i, ret;
 
+	memset(res, 0, sizeof(*res));
 	i2c_lock_bus(adap, I2C_LOCK_SEGMENT);
-	for (i = 0; i < PL_NR_RAILS; i++) {
+	s->ts_ns = ktime_get_ns();
+	if (pd->flags & PL_DEV_F_PAGE_CHECK)
+		ok = page_check_locked(pd, res);
+	for (i = 0; ok && i < PL_NR_RAILS; i++) {
 		const struct pl_rail_desc *r = &pl_rails[i];
 
 		if (!(want & r->rail))
 			continue;
 		ret = read_word_locked(pd, r->reg);
 		if (ret < 0) {
-			errs[nerr].reg = r->reg;
-			errs[nerr++].err = ret;
-			if (ret == -ETIMEDOUT || ret == -EAGAIN)
+			add_err(res, r->reg, ret);
+			if (res->stuck)
 				break;
 			continue;
 		}
 		pl_sample_set_rail(s, r->rail, ret, pd->vout_mode);
 	}
 
-	if (!nerr && !(s->seq % PL_STATUS_EVERY)) {
+	if (ok && !res->nerr && !(s->seq % PL_STATUS_EVERY)) {
 		ret = read_word_locked(pd, PMBUS_STATUS_WORD);
 		if (ret >= 0) {
 			s->status_word = ret;
@@ -229,17 +314,12 @@ void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s)
 			if (ret & PB_STATUS_FAULT_MASK)
 				s->flags |= PL_SF_FAULT;
 		} else {
-			errs[nerr].reg = PMBUS_STATUS_WORD;
-			errs[nerr++].err = ret;
+			add_err(res, PMBUS_STATUS_WORD, ret);
 		}
 	}
-
+	s->read_ns = (u32)min_t(u64, ktime_get_ns() - s->ts_ns, U32_MAX);
 	i2c_unlock_bus(adap, I2C_LOCK_SEGMENT);
 
-	/* Counting and netlink events after the bus is free for its other clients. */
-	for (i = 0; i < nerr; i++)
-		count_error(pd, s, errs[i].reg, errs[i].err);
-
-	t_end = ktime_get_ns();
-	s->read_ns = (u32)min_t(u64, t_end - s->ts_ns, U32_MAX);
+	if (res->page_restored)
+		s->flags |= PL_SF_PAGE_RESTORED;
 }

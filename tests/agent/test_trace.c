@@ -188,7 +188,8 @@ static void test_corruption_names_offset(void **state)
 	CORRUPT(32, 9, "truncated at offset 640 (header says 9 records, 3 complete");
 	CORRUPT(32, 1, "trailing data at offset 384");
 	CORRUPT(256 + 128 + 31, 2, "record 1 at offset 415: version 2");
-	CORRUPT(256 + 2 * 128 + 20, 0x40, "record 2 at offset 532: unknown flag bits 0x40");
+	/* flags bits 0..8 are defined (PL_SF_*): bit 9 is the first unknown one */
+	CORRUPT(256 + 2 * 128 + 21, 0x02, "record 2 at offset 532: unknown flag bits 0x200");
 	CORRUPT(256 + 2 * 128 + 27, 0x01, "record 2 at offset 536: unknown rail bits");
 	CORRUPT(256 + 127, 1, "record 0 at offset 383: reserved byte is not zero");
 	c.len = 0;

@@ -556,10 +556,27 @@ static void test_faults(void)
 	CHECK(read_word(PMBUS_READ_PIN) >= 0, "PIN back");
 	CHECK(!smbus(I2C_SMBUS_WRITE, PMBUS_CLEAR_FAULTS, I2C_SMBUS_BYTE, NULL), "clear the latched CML");
 
+	/* other_delay_us: another address holds the bus that long, then NACKs; not the PSU's xfer */
+	CHECK(dbg_set("other_delay_us", 100001) == -EINVAL, "other_delay_us range");
+	CHECK(!dbg_set("other_delay_us", 3000), "other_delay_us");
+	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
+	CHECK(!ioctl(fd, I2C_SLAVE, (unsigned long)(ADDR + 1)), "I2C_SLAVE 0x%02x", ADDR + 1);
+	a = now_ns();
+	ret = read_word(PMBUS_READ_PIN);
+	b = now_ns();
+	CHECK(!ioctl(fd, I2C_SLAVE, (unsigned long)ADDR), "I2C_SLAVE 0x%02x", ADDR);
+	CHECK(ret == -ENXIO && b - a >= 3000000, "other address: %d in %llu ns", ret,
+	      (unsigned long long)(b - a));
+	CHECK(dbg_get("other_xfers") == 1 && dbg_get("xfers") == 0, "other_xfers %llu, xfers %llu",
+	      dbg_get("other_xfers"), dbg_get("xfers"));
+	CHECK(!dbg_set("other_delay_us", 0), "other_delay_us 0");
+	/* the PSU's controller is not suspended outside a system sleep */
+	CHECK(dbg_get("xfers_suspended") == 0 && dbg_get("suspends") == 0, "not suspended");
+
 	CHECK(!dbg_set("reset_counters", 1), "reset_counters");
 	CHECK(dbg_get("xfers") == 0 && dbg_get("nacks_injected") == 0 &&
 	      dbg_get("pec_injected") == 0 && dbg_get("timeouts_injected") == 0 &&
-	      dbg_get("device_ns") == 0, "counters zero");
+	      dbg_get("device_ns") == 0 && dbg_get("other_xfers") == 0, "counters zero");
 	CHECK(!dbg_set("seed", 0), "seed 0");
 }
 

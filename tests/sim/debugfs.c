@@ -23,6 +23,9 @@
  *                         the PSU does not have: reads NACK (-ENXIO) and
  *                         latch "unsupported command", as on a PSU without
  *                         that sensor; a driver bound afterwards skips it
+ *   other_delay_us    rw  0..100000: transfers to any other address hold
+ *                         the bus this long before they NACK (a slow
+ *                         device elsewhere on the segment)
  *   xfers             ro  transfers addressed to the PSU
  *   nacks_injected    ro  of which failed -ENXIO by injection
  *   pec_injected      ro  of which had their PEC byte corrupted
@@ -31,7 +34,11 @@
  *                         (decoding, waveform, PEC; not injected sleeps):
  *                         work a real PSU does in silicon, which benchmarks
  *                         take out of the caller's CPU time
- *   reset_counters    wo  write 1: zero the five counters and restart the
+ *   xfers_suspended   ro  transfers that arrived while the controller was
+ *                         suspended (system sleep) and failed -ESHUTDOWN
+ *   suspends          ro  system sleeps the controller went through
+ *   other_xfers       ro  transfers to other addresses (NACKed)
+ *   reset_counters    wo  write 1: zero the counters and restart the
  *                         fault sequence from seed
  *
  * Out-of-range values give -EINVAL and change nothing.  Every file may be
@@ -155,6 +162,7 @@ static const char *const knob_names[__PL_SIM_K_MAX] = {
 	[PL_SIM_K_STATUS_WORD]		= "status_word",
 	[PL_SIM_K_BUS_KHZ]		= "bus_khz",
 	[PL_SIM_K_ABSENT_RAILS]		= "absent_rails",
+	[PL_SIM_K_OTHER_DELAY_US]	= "other_delay_us",
 };
 
 static const char *const counter_names[__PL_SIM_C_MAX] = {
@@ -163,6 +171,9 @@ static const char *const counter_names[__PL_SIM_C_MAX] = {
 	[PL_SIM_C_PEC]		= "pec_injected",
 	[PL_SIM_C_TIMEOUTS]	= "timeouts_injected",
 	[PL_SIM_C_DEVICE_NS]	= "device_ns",
+	[PL_SIM_C_SUSPENDED]	= "xfers_suspended",
+	[PL_SIM_C_SUSPENDS]	= "suspends",
+	[PL_SIM_C_OTHER]	= "other_xfers",
 };
 
 /*

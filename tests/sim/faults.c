@@ -97,6 +97,12 @@ int pl_sim_cfg_set(struct pl_sim *sim, enum pl_sim_knob knob, u64 val)
 		else
 			cfg->absent_rails = val;
 		break;
+	case PL_SIM_K_OTHER_DELAY_US:
+		if (val > PL_SIM_DELAY_MAX_US)
+			ret = -EINVAL;
+		else
+			cfg->other_delay_us = val;
+		break;
 	default:
 		ret = -EINVAL;
 		break;
@@ -138,6 +144,9 @@ u64 pl_sim_cfg_get(struct pl_sim *sim, enum pl_sim_knob knob)
 		break;
 	case PL_SIM_K_ABSENT_RAILS:
 		val = cfg->absent_rails;
+		break;
+	case PL_SIM_K_OTHER_DELAY_US:
+		val = cfg->other_delay_us;
 		break;
 	default:
 		val = 0;
@@ -191,6 +200,32 @@ void pl_sim_counters_reset(struct pl_sim *sim)
 	for (i = 0; i < __PL_SIM_C_MAX; i++)
 		atomic64_set(&sim->counters[i], 0);
 	spin_unlock(&sim->lock);
+}
+
+/*
+ * Whether the adapter is suspended, and if it is, count a transfer that
+ * came anyway (a real controller would be powered down: the i2c core's
+ * i2c_mark_adapter_suspended() fails such transfers with -ESHUTDOWN).
+ */
+bool pl_sim_suspended_xfer(struct pl_sim *sim)
+{
+	bool suspended;
+
+	spin_lock(&sim->lock);
+	suspended = sim->suspended;
+	spin_unlock(&sim->lock);
+	if (suspended)
+		atomic64_inc(&sim->counters[PL_SIM_C_SUSPENDED]);
+	return suspended;
+}
+
+void pl_sim_set_suspended(struct pl_sim *sim, bool suspended)
+{
+	spin_lock(&sim->lock);
+	sim->suspended = suspended;
+	spin_unlock(&sim->lock);
+	if (suspended)
+		atomic64_inc(&sim->counters[PL_SIM_C_SUSPENDS]);
 }
 
 /* Starts a transfer to the PSU: snapshot the configuration, count it. */

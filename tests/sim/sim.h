@@ -50,6 +50,7 @@ struct pl_sim_cfg {
 	u32 stuck_delay_us;	/* with @stuck: sleep, then -ETIMEDOUT */
 	u32 bus_khz;		/* 0: instant; else the transfer takes its bit time */
 	u32 absent_rails;	/* PL_RAIL_* bits whose READ_* the PSU does not answer */
+	u32 other_delay_us;	/* transfers to other addresses hold the bus this long */
 	bool stuck;
 	u16 status_word;	/* bits forced into STATUS_WORD */
 };
@@ -65,6 +66,7 @@ enum pl_sim_knob {
 	PL_SIM_K_STATUS_WORD,
 	PL_SIM_K_BUS_KHZ,
 	PL_SIM_K_ABSENT_RAILS,
+	PL_SIM_K_OTHER_DELAY_US,
 	__PL_SIM_K_MAX
 };
 
@@ -74,6 +76,9 @@ enum pl_sim_counter {
 	PL_SIM_C_PEC,			/* of which carried a corrupted PEC byte */
 	PL_SIM_C_TIMEOUTS,		/* of which failed -ETIMEDOUT (stuck) */
 	PL_SIM_C_DEVICE_NS,		/* ns spent emulating the device (no sleeps) */
+	PL_SIM_C_SUSPENDED,		/* transfers refused because the adapter was suspended */
+	PL_SIM_C_SUSPENDS,		/* system sleeps the adapter went through */
+	PL_SIM_C_OTHER,			/* transfers to other addresses (NACKed) */
 	__PL_SIM_C_MAX
 };
 
@@ -118,8 +123,10 @@ struct pl_sim_knob_ref {
 };
 
 struct pl_sim {
+	struct device *parent;		/* the adapter's parent: the controller's PM */
 	struct i2c_adapter adap;
 	u16 addr;			/* the one address that answers */
+	bool suspended;			/* between the parent's suspend and resume (lock) */
 
 	spinlock_t lock;		/* protects cfg and draws */
 	struct pl_sim_cfg cfg;
@@ -139,6 +146,8 @@ u64 pl_sim_cfg_get(struct pl_sim *sim, enum pl_sim_knob knob);
 int pl_sim_wave_select(struct pl_sim *sim, const char *name);
 void pl_sim_wave_current(struct pl_sim *sim, enum pl_sim_wave_id *wave, u64 *t0_ns);
 void pl_sim_counters_reset(struct pl_sim *sim);
+bool pl_sim_suspended_xfer(struct pl_sim *sim);
+void pl_sim_set_suspended(struct pl_sim *sim, bool suspended);
 void pl_sim_fault_begin(struct pl_sim *sim, struct pl_sim_xfer *x);
 int pl_sim_fault_inject(struct pl_sim *sim, const struct pl_sim_xfer *x);
 void pl_sim_fault_pec(struct pl_sim *sim, const struct pl_sim_xfer *x, u8 *pec);

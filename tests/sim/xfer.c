@@ -22,13 +22,23 @@
  * asks for one byte more than the register has.  I2C_M_RECV_LEN reads
  * (SMBus block read) take the count from the first byte and grow the
  * message by it, as i2c-algo-bit does.  Other shapes get -EOPNOTSUPP;
- * messages to any address but the PSU's get -ENXIO and touch nothing.
+ * messages to any address but the PSU's get -ENXIO (after other_delay_us:
+ * a slow device elsewhere on the segment, holding the bus) and touch
+ * nothing.
+ *
+ * The adapter's parent device stands for the controller in system sleep:
+ * between its suspend and resume callbacks every transfer fails with
+ * -ESHUTDOWN and is counted (xfers_suspended), as the i2c core fails
+ * transfers to an adapter marked suspended.  Being the parent, it suspends
+ * after its clients and resumes before them.
  */
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/math64.h>
 #include <linux/i2c.h>
 #include <linux/module.h>
+#include <linux/pm.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/version.h>
 
@@ -154,9 +164,18 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	u8 *pec = NULL;
 	int i, ret;
 
-	for (i = 0; i < num; i++)
-		if (msgs[i].addr != sim->addr || (msgs[i].flags & I2C_M_TEN))
+	if (pl_sim_suspended_xfer(sim))
+		return -ESHUTDOWN;
+	for (i = 0; i < num; i++) {
+		if (msgs[i].addr != sim->addr || (msgs[i].flags & I2C_M_TEN)) {
+			u32 us = pl_sim_cfg_get(sim, PL_SIM_K_OTHER_DELAY_US);
+
+			atomic64_inc(&sim->counters[PL_SIM_C_OTHER]);
+			if (us)
+				usleep_range(us, us + us / 16 + 1);
 			return -ENXIO;
+		}
+	}
 
 	pl_sim_fault_begin(sim, &x);
 	ret = pl_sim_fault_inject(sim, &x);
@@ -197,31 +216,89 @@ static const struct i2c_algorithm sim_algo = {
 	.functionality	= sim_func,
 };
 
+static int sim_suspend(struct device *dev)
+{
+	pl_sim_set_suspended(dev_get_drvdata(dev), true);
+	return 0;
+}
+
+static int sim_resume(struct device *dev)
+{
+	pl_sim_set_suspended(dev_get_drvdata(dev), false);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(sim_pm_ops, sim_suspend, sim_resume);
+
+static const struct device_type sim_parent_type = {
+	.name	= "powerledger-sim-controller",
+	.pm	= pm_sleep_ptr(&sim_pm_ops),
+};
+
+static void sim_parent_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+/* The controller the adapter hangs off: /sys/devices/powerledger-sim. */
+static struct device *sim_parent_new(struct pl_sim *sim)
+{
+	struct device *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	device_initialize(dev);
+	dev->type = &sim_parent_type;
+	dev->release = sim_parent_release;
+	dev_set_drvdata(dev, sim);
+	ret = dev_set_name(dev, "%s", PL_SIM_NAME);
+	if (!ret)
+		ret = device_add(dev);
+	if (ret) {
+		put_device(dev);
+		return ERR_PTR(ret);
+	}
+	return dev;
+}
+
 /*
- * Registers the adapter (dynamic bus number).  No adapter class: no
- * driver's detect() probes it, so every transfer a test counts is one it
- * caused; bind the device with .../i2c-N/new_device.
+ * Registers the controller device and the adapter under it (dynamic bus
+ * number).  No adapter class: no driver's detect() probes it, so every
+ * transfer a test counts is one it caused; bind the device with
+ * .../i2c-N/new_device.
  */
 int pl_sim_adapter_init(struct pl_sim *sim)
 {
 	struct i2c_adapter *adap = &sim->adap;
 	int ret;
 
+	sim->parent = sim_parent_new(sim);
+	if (IS_ERR(sim->parent))
+		return PTR_ERR(sim->parent);
+
 	adap->owner = THIS_MODULE;
 	adap->algo = &sim_algo;
+	adap->dev.parent = sim->parent;
 	strscpy(adap->name, PL_SIM_NAME, sizeof(adap->name));
 	i2c_set_adapdata(adap, sim);
 
 	ret = i2c_add_adapter(adap);
 	if (ret)
-		return ret;
+		goto err_del_parent;
 	dev_info(&adap->dev, "%s: PMBus PSU at 0x%02x on i2c bus %d\n",
 		 adap->name, sim->addr, adap->nr);
 	return 0;
+
+err_del_parent:
+	device_unregister(sim->parent);
+	return ret;
 }
 
-/* Unbinds the clients on the adapter and removes it. */
+/* Unbinds the clients on the adapter and removes it, then its controller. */
 void pl_sim_adapter_uninit(struct pl_sim *sim)
 {
 	i2c_del_adapter(&sim->adap);
+	device_unregister(sim->parent);
 }

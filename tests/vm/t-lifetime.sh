@@ -5,6 +5,13 @@ i=0
 while [ $i -lt 20 ]; do
 	plread -d 0 --hold 30 > /dev/null 2>&1 &
 	rpid=$!
+	# until plread holds the device (its open file holds the module): a
+	# fixed sleep lost that race in the debug kernel
+	w=0
+	while [ "$(cat /sys/module/powerledger/refcnt)" = 0 ] && [ $w -lt 200 ]; do
+		sleep 0.05
+		w=$((w + 1))
+	done
 	sleep 0.3
 	case $((i % 4)) in
 	0|2)	pl_unbind $SIM_BUS

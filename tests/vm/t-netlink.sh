@@ -1,4 +1,23 @@
 # Generic netlink: dump, get, set (validated, all-or-nothing), stats, events.
+
+# nl_rejected NAME ERRNO EXTACK PLNL-ARGS...: the request is refused (exit 1)
+# with that errno and exactly that extack message ("" for none), as plnl
+# reports it: "plnl: VERB: <strerror> (errno N)[: <extack>]".
+nl_rejected()
+{
+	local name="$1" errno="$2" msg="$3" rc=0 got
+	shift 3
+
+	plnl "$@" > /tmp/nl-err.out 2>&1 || rc=$?
+	cat /tmp/nl-err.out
+	pl_assert_eq "$name: exit" $rc 1
+	got=$(sed -n 's/^plnl: [a-z]*: .* (errno \([0-9]*\)).*/\1/p' /tmp/nl-err.out)
+	pl_assert_eq "$name: errno" "$got" "$errno"
+	got=$(sed -n 's/^plnl: [a-z]*: .* (errno [0-9]*)\(: \)\{0,1\}//p' /tmp/nl-err.out)
+	pl_assert_eq "$name: extack" "$got" "$msg"
+}
+ERANGE=34 EINVAL=22 ENODEV=19 EPERM=1
+RAILS_MSG="rails: not a non-empty subset of the PSU's PL_A_DEV_RAILS_AVAIL"
 plnl list > /tmp/nl.out
 rc=$?
 cat /tmp/nl.out
@@ -16,14 +35,24 @@ plread -d 2 > /tmp/nl-rate.out
 pl_assert_ge "netlink: rate follows (>= 490 Hz)" "$(kv /tmp/nl-rate.out rate_mhz)" 490000
 pl_assert_le "netlink: rate follows (<= 510 Hz)" "$(kv /tmp/nl-rate.out rate_mhz)" 510000
 
-plnl set 0 period_ns=50000 enabled=0 > /tmp/nl-err.out 2>&1
-pl_assert_eq "netlink: out-of-range period rejected" $? 1
-cat /tmp/nl-err.out
+nl_rejected "netlink: out-of-range period rejected" $ERANGE "integer out of range" \
+	set 0 period_ns=50000 enabled=0
 plnl get 0 > /tmp/nl.out
 pl_assert_eq "netlink: rejected set changed nothing (period)" "$(grep -c 'period_ns=2000000 ' /tmp/nl.out)" 1
 pl_assert_eq "netlink: rejected set changed nothing (enabled)" "$(grep -c 'enabled=1' /tmp/nl.out)" 1
-plnl set 7 enabled=1 > /dev/null 2>&1
-pl_assert_eq "netlink: unknown device rejected" $? 1
+nl_rejected "netlink: period above 1 s rejected" $ERANGE "integer out of range" \
+	set 0 period_ns=1000000001
+nl_rejected "netlink: enabled=2 rejected" $ERANGE "integer out of range" set 0 enabled=2
+nl_rejected "netlink: unknown device rejected" $ENODEV "no such powerledger device" set 7 enabled=1
+nl_rejected "netlink: unknown device's stats" $ENODEV "no such powerledger device" stats 7
+
+# Unprivileged: SET needs CAP_NET_ADMIN (the genetlink core refuses it before
+# our handler, without an extack message); GET and stats do not.
+nl_rejected "netlink: SET without CAP_NET_ADMIN" $EPERM "" --no-net-admin set 0 enabled=0
+plnl --no-net-admin get 0 > /tmp/nl.out
+pl_assert_eq "netlink: GET without CAP_NET_ADMIN" $? 0
+pl_assert_eq "netlink: ... and the refused SET changed nothing" "$(grep -c 'period_ns=2000000 enabled=1' /tmp/nl.out)" 1
+pl_assert_ok "netlink: stats without CAP_NET_ADMIN" plnl --no-net-admin stats 0
 plnl set 0 period_ns=1000000
 
 plnl set 0 enabled=0
@@ -79,8 +108,8 @@ pl_assert_eq "netlink: records carry no other rail" "$(kv /tmp/nl-rails.out rail
 pl_assert_eq "netlink: every record carries both" "$(kv /tmp/nl-rails.out rails_all)" 0x21
 per=$(xfers_per_sample)
 echo "bus transfers per sample x1000: $per"
-pl_assert_ge "netlink: 2 rails, 2 word reads per sample" $per 2000
-pl_assert_le "netlink: 2 rails, no more than 2 (+ STATUS_WORD / 64)" $per 2050
+pl_assert_ge "netlink: 2 rails, PAGE check + 2 word reads per sample" $per 3000
+pl_assert_le "netlink: 2 rails, no more than 3 (+ STATUS_WORD / 64)" $per 3050
 h=$(pl_hwmon)
 pl_assert_ok "netlink: hwmon still shows a read rail" cat $h/in1_input
 cat $h/in2_input > /dev/null 2> /tmp/nl-hwmon.err
@@ -89,15 +118,14 @@ pl_assert_eq "netlink: ... with ENODATA (the channel is still there)" "$(grep -c
 plnl set 0 rails=0x7f
 pl_assert_eq "netlink: set rails back to all" $? 0
 per=$(xfers_per_sample)
-pl_assert_ge "netlink: 7 rails, 7 word reads per sample" $per 7000
-pl_assert_le "netlink: 7 rails, no more than 7 (+ STATUS_WORD / 64)" $per 7050
-for bad in 0 0x80 0xff; do
-	plnl set 0 rails=$bad > /tmp/nl-err.out 2>&1
-	pl_assert_eq "netlink: rails=$bad rejected" $? 1
+pl_assert_ge "netlink: 7 rails, PAGE check + 7 word reads per sample" $per 8000
+pl_assert_le "netlink: 7 rails, no more than 8 (+ STATUS_WORD / 64)" $per 8050
+nl_rejected "netlink: rails=0 rejected" $EINVAL "$RAILS_MSG" set 0 rails=0
+for bad in 0x80 0xff; do
+	nl_rejected "netlink: rails=$bad rejected" $EINVAL "reserved bit set" set 0 rails=$bad
 done
-cat /tmp/nl-err.out
-plnl set 0 rails=0x21 period_ns=50000 > /dev/null 2>&1
-pl_assert_eq "netlink: rails with a bad period rejected" $? 1
+nl_rejected "netlink: rails with a bad period rejected" $ERANGE "integer out of range" \
+	set 0 rails=0x21 period_ns=50000
 plnl get 0 > /tmp/nl.out
 pl_assert_eq "netlink: rejected rails changed nothing" "$(grep -c ' period_ns=1000000 .* rails=0x7f ' /tmp/nl.out)" 1
 
@@ -111,10 +139,9 @@ sleep 0.2
 plnl get 0 > /tmp/nl.out
 cat /tmp/nl.out
 pl_assert_eq "netlink: rails of a PSU without IOUT and TEMP" "$(grep -c ' rails=0x37 .* rails_avail=0x37$' /tmp/nl.out)" 1
-plnl set 0 rails=0x08 > /dev/null 2>&1
-pl_assert_eq "netlink: a rail the PSU lacks rejected" $? 1
-plnl set 0 rails=0x7f period_ns=2000000 > /dev/null 2>&1
-pl_assert_eq "netlink: more rails than the PSU has rejected" $? 1
+nl_rejected "netlink: a rail the PSU lacks rejected" $EINVAL "$RAILS_MSG" set 0 rails=0x08
+nl_rejected "netlink: more rails than the PSU has rejected" $EINVAL "$RAILS_MSG" \
+	set 0 rails=0x7f period_ns=2000000
 plnl get 0 > /tmp/nl.out
 pl_assert_eq "netlink: ... and its valid period not applied" "$(grep -c ' period_ns=1000000 .* rails=0x37 ' /tmp/nl.out)" 1
 plread -d 1 > /tmp/nl-rails.out
@@ -126,9 +153,9 @@ pl_bind $SIM_BUS
 sleep 0.2
 
 # Why rails are a setting: on a 400 kHz bus (the simulator sleeps each
-# transfer's bit time) a PEC word read takes 57 bit times, 142.5 us; seven
-# take longer than the 1 ms period and the sampler overruns (counted), two
-# fit.  (Under TCG each sleep also costs its wake-up, ~80 us: that is why
+# transfer's bit time) a PEC word read takes 57 bit times, 142.5 us, and the
+# PAGE check's PEC byte read 48, 120 us; seven rails take longer than the
+# 1 ms period and the sampler overruns (counted), two fit.  (Under TCG each sleep also costs its wake-up, ~80 us: that is why
 # the test does not try four.)
 echo 400 > $SIM/bus_khz
 for r in 0x7f 0x21; do
@@ -145,8 +172,10 @@ plnl set 0 rails=0x7f
 pl_assert_ge "netlink: 7 rails at 400 kHz take the whole period (read ns)" $read_0x7f 997500
 pl_assert_ge "netlink: 7 rails at 400 kHz overrun (per 1000 samples)" $over_0x7f 20
 pl_assert_ge "netlink: 2 rails at 400 kHz take their bus time (read ns)" $read_0x21 285000
-pl_assert_le "netlink: 2 rails at 400 kHz fit the period (read ns)" $read_0x21 800000
-pl_assert_le "netlink: 2 rails at 400 kHz overrun a quarter as often or less" $((over_0x21 * 4)) $over_0x7f
+pl_assert_le "netlink: 2 rails at 400 kHz fit the period (read ns)" $read_0x21 900000
+# (3 transfers against 8 with the PAGE check: where both overrun, as in the
+# debug kernel, 2 rails overrun about 3/8 as often)
+pl_assert_le "netlink: 2 rails at 400 kHz overrun half as often or less" $((over_0x21 * 2)) $over_0x7f
 
 # The rails module parameter: what every PSU bound after load reads; a mask
 # selecting none of the PSU's rails is warned about and reads them all.

@@ -28,7 +28,8 @@
  *     PL_A_DEV_RAILS_AVAIL NLA_U32   PL_RAIL_* mask of the rails the PSU answers
  *                                    (until rails became selectable, both were
  *                                    this mask; PL_A_DEV_RAILS was always "read")
- *     PL_A_DEV_FLAGS       NLA_U32   PL_DEV_F_* (PEC in use, ...)
+ *     PL_A_DEV_FLAGS       NLA_U32   PL_DEV_F_* (PEC in use, PAGE checked,
+ *                                    backing off, ...)
  *     PL_A_DEV_PAGE        NLA_U8    PMBus PAGE sampled
  *
  * PL_CMD_SET_DEVICE (requires CAP_NET_ADMIN)
@@ -37,10 +38,13 @@
  *   PL_A_DEV_RAILS (a non-empty subset of PL_A_DEV_RAILS_AVAIL: the rails
  *   each sample reads from the next one on; a sample reads one SMBus word
  *   per rail, so fewer rails take less bus time, see README "Bus time").
- *   Anything invalid fails the whole request with -EINVAL and changes
- *   nothing.
- *   Values outside their range are rejected with -ERANGE/-EINVAL and an
- *   extack message; nothing is changed unless every attribute is valid.
+ *   Anything invalid fails the whole request and changes nothing: a period
+ *   or PL_A_DEV_ENABLED out of range gives -ERANGE ("integer out of
+ *   range"), rail bits outside __PL_RAIL_ALL -EINVAL ("reserved bit set"),
+ *   rails the PSU does not answer (or none) -EINVAL ("rails: not a
+ *   non-empty subset of the PSU's PL_A_DEV_RAILS_AVAIL"), each with that
+ *   extack message and the offending attribute; without CAP_NET_ADMIN the
+ *   genetlink core answers -EPERM (no message).
  *
  * PL_CMD_GET_STATS
  *   PL_A_DEV_ID (required).  The reply carries PL_A_DEV_ID and
@@ -51,15 +55,22 @@
  *     PL_A_STATS_PEC_ERRORS  NLA_U64  transfers rejected for a bad PEC byte
  *     PL_A_STATS_JITTER      NLA_BINARY  PL_JITTER_BUCKETS x __u64, see
  *                                        struct pl_stats.jitter_hist
+ *     PL_A_STATS_PAGE_REPAIRS NLA_U64 samples that found PAGE changed by
+ *                                     someone else and selected it again
+ *     PL_A_STATS_BACKOFFS    NLA_U64  periods skipped on purpose because the
+ *                                     bus was stuck (a subset of OVERRUNS)
+ *     PL_A_STATS_SUSPENDS    NLA_U64  system sleeps the device sampled across
+ *   (the last three came later: older modules do not send them; struct
+ *   pl_stats documents each counter)
  *
  * Multicast group "events": PL_CMD_EVENT messages carrying PL_A_DEV_ID,
  *   PL_A_EVENT_KIND (NLA_U32, enum pl_event_kind), PL_A_EVENT_COUNT (NLA_U64,
  *   the matching counter after the event) and PL_A_EVENT_ERRNO (NLA_S32,
- *   negative errno for I2C faults, 0 otherwise).  Events are rate limited to
+ *   negative errno for I2C faults and PL_EVENT_BACKOFF, 0 otherwise).  Events are rate limited to
  *   PL_EVENT_MAX_PER_SEC per device and kind; the counters are exact.
  *
  * Errors come back as netlink error messages with a negative errno; unknown
- * device ids give -ENODEV.
+ * device ids give -ENODEV ("no such powerledger device").
  */
 #ifndef _UAPI_LINUX_POWERLEDGER_H
 #define _UAPI_LINUX_POWERLEDGER_H
@@ -98,7 +109,26 @@ enum pl_sample_flag {
 	PL_SF_STATUS	= 1U << 3,	/* status_word is valid */
 	PL_SF_FAULT	= 1U << 4,	/* STATUS_WORD reported a fault bit */
 	PL_SF_GPU_CTX	= 1U << 5,	/* gpu_ctx/gpu_pid were filled in (by bpf/ or the agent) */
-	__PL_SF_ALL	= (1U << 6) - 1,
+	/*
+	 * PAGE read back as another page before this sample's reads (someone
+	 * else wrote it) and was selected again: the rails are from @page all
+	 * the same.  Set only on devices with PL_DEV_F_PAGE_CHECK.
+	 */
+	PL_SF_PAGE_RESTORED = 1U << 6,
+	/*
+	 * The periods in overruns (PL_SF_OVERRUN is set too) were skipped on
+	 * purpose: the bus was stuck and the sampler backed off (see
+	 * PL_BACKOFF_MAX_NS).  This sample is the first attempt after them.
+	 */
+	PL_SF_BACKOFF	= 1U << 7,
+	/*
+	 * First sample after a system sleep (suspend, s2idle, hibernation):
+	 * sampling stopped before the devices were suspended and restarted on
+	 * resume, on a new period grid; the gap in ts_ns is the sleep, not
+	 * lost or missed samples (no PL_SF_OVERRUN for it).
+	 */
+	PL_SF_RESUMED	= 1U << 8,
+	__PL_SF_ALL	= (1U << 9) - 1,
 };
 
 /* Device flags, PL_A_DEV_FLAGS and struct pl_dev_info.flags. */
@@ -106,13 +136,32 @@ enum pl_dev_flag {
 	PL_DEV_F_PEC		= 1U << 0,	/* packet error checking in use */
 	PL_DEV_F_BLOCK_READ	= 1U << 1,	/* adapter does SMBus block reads */
 	PL_DEV_F_ENABLED	= 1U << 2,	/* sampling */
-	__PL_DEV_F_ALL		= (1U << 3) - 1,
+	PL_DEV_F_BACKOFF	= 1U << 3,	/* the bus is stuck: backing off, see PL_SF_BACKOFF */
+	PL_DEV_F_PAGE_CHECK	= 1U << 4,	/* PAGE is read back before every sample's reads */
+	__PL_DEV_F_ALL		= (1U << 5) - 1,
 };
+
+/*
+ * Bus backoff: after a sample whose transfer timed out (-ETIMEDOUT) or lost
+ * arbitration for good (-EAGAIN) -- a stuck bus, each attempt holding the
+ * bus segment for the adapter's timeout -- the sampler skips the next 1
+ * period, then 2, 4, ... after each further stuck sample, at most
+ * PL_BACKOFF_MAX_NS worth of periods (and at least one), counted from the
+ * end of the stuck attempt, touching the bus once per skip.  The first sample that gets through ends the backoff and
+ * the normal period resumes at once.  Skipped periods are counted in
+ * overruns and backoffs and flagged on the next sample (PL_SF_OVERRUN |
+ * PL_SF_BACKOFF).
+ */
+#define PL_BACKOFF_MAX_NS	1000000000ULL	/* 1 s */
 
 /**
  * struct pl_sample - one ring record: every rail of one PSU read once.
- * @ts_ns:	CLOCK_MONOTONIC time, ns, taken right before the first bus
- *		read of this sample.
+ * @ts_ns:	CLOCK_MONOTONIC time, ns, of this sample's measurement: read
+ *		once the sampler holds the bus segment, right before the
+ *		sample's first transfer (the PAGE check, else the first rail
+ *		read).  Time spent waking up and waiting for other clients of
+ *		the bus is before it; the readings were latched in
+ *		[@ts_ns, @ts_ns + @read_ns].
  * @seq:	per-device sequence number; starts at 0 when the device is
  *		bound and grows by one per sample taken, whether or not the
  *		record reached a ring (a gap means lost records).
@@ -120,7 +169,7 @@ enum pl_dev_flag {
  * @flags:	PL_SF_* bits.
  * @rails:	PL_RAIL_* bits of the fields below holding a valid reading.
  * @status_word: PMBus STATUS_WORD when PL_SF_STATUS is set, else 0.
- * @page:	PMBus PAGE the rails were read on.
+ * @page:	PMBus PAGE the rails were read on (see PL_SF_PAGE_RESTORED).
  * @version:	record layout version, PL_SAMPLE_VERSION.
  * @vin_uv:	input voltage, uV.
  * @iin_ua:	input current, uA.
@@ -129,8 +178,9 @@ enum pl_dev_flag {
  * @pout_uw:	output power, uW.
  * @pin_uw:	input power, uW.
  * @temp_mc:	temperature sensor 1, millidegree Celsius.
- * @read_ns:	time the bus reads of this sample took, ns.
- * @overruns:	periods missed right before this sample (0 normally).
+ * @read_ns:	time from @ts_ns to the end of this sample's last transfer, ns.
+ * @overruns:	periods missed right before this sample (0 normally), including
+ *		those skipped by a backoff (PL_SF_BACKOFF).
  * @gpu_pid:	GPU context tag: pid (tgid) of the process owning the GPU
  *		context active at @ts_ns, 0 if unknown.  The module writes 0.
  * @gpu_ctx:	GPU context tag: opaque context id (CUDA context handle or
@@ -343,6 +393,13 @@ struct pl_period {
  * @jitter_hist: histogram of |interval - period| between consecutive samples:
  *		bucket 0 counts deviations below 1 us, bucket b (b >= 1) those in
  *		[2^(b-1), 2^b) us, the last bucket everything above.
+ * @page_repairs: samples before whose reads PAGE read back as another page
+ *		(written by a BMC, an i2c-dev user or another driver) and was
+ *		selected again (PL_SF_PAGE_RESTORED).
+ * @backoffs:	periods skipped because the bus was stuck (PL_SF_BACKOFF);
+ *		included in @overruns.
+ * @suspends:	system sleeps during which sampling was stopped and after
+ *		which it restarted (PL_SF_RESUMED).
  * @reserved:	zero.
  */
 struct pl_stats {
@@ -355,7 +412,10 @@ struct pl_stats {
 	__aligned_u64	pec_errors;
 	__aligned_u64	period_ns;
 	__aligned_u64	jitter_hist[PL_JITTER_BUCKETS];
-	__aligned_u64	reserved[4];
+	__aligned_u64	page_repairs;
+	__aligned_u64	backoffs;
+	__aligned_u64	suspends;
+	__aligned_u64	reserved[1];
 };
 
 /* Generic netlink commands, attributes and events. */
@@ -392,6 +452,9 @@ enum pl_attr {
 	PL_A_EVENT_ERRNO,
 	PL_A_PAD,
 	PL_A_DEV_RAILS_AVAIL,
+	PL_A_STATS_PAGE_REPAIRS,
+	PL_A_STATS_BACKOFFS,
+	PL_A_STATS_SUSPENDS,
 	__PL_A_LAST
 };
 #define PL_A_MAX (__PL_A_LAST - 1)
@@ -403,8 +466,11 @@ enum pl_event_kind {
 	PL_EVENT_LOST,
 	PL_EVENT_DEVICE_ADDED,
 	PL_EVENT_DEVICE_REMOVED,
+	PL_EVENT_PAGE_RESTORED,	/* count: page_repairs */
+	PL_EVENT_BACKOFF,	/* count: backoffs; errno: the transfer's error */
 	__PL_EVENT_LAST
 };
+#define PL_EVENT_MAX (__PL_EVENT_LAST - 1)
 
 /*
  * ioctls on /dev/powerledger.  Unknown ioctls give -ENOTTY, bad pointers

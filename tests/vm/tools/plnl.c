@@ -2,12 +2,14 @@
 /*
  * plnl: talk to the "powerledger" generic netlink family with libnl-genl-3.
  *
- *	plnl list | get DEV | set DEV [period_ns=N] [enabled=0|1] [rails=MASK] | stats DEV
- *	     | listen SECONDS
+ *	plnl [--no-net-admin] list | get DEV | set DEV [period_ns=N] [enabled=0|1]
+ *	     [rails=MASK] | stats DEV | listen SECONDS
  *
  * Output is key=value for the shell tests.  Exit 0 ok, 1 when the kernel
- * refused the request (its errno and extack message go to stderr), 2 on
- * usage or system errors.
+ * refused the request (its errno and extack message go to stderr as
+ * "plnl: VERB: <strerror> (errno N): <extack>"), 2 on usage or system
+ * errors.  --no-net-admin drops CAP_NET_ADMIN first, to try privileged
+ * commands as an unprivileged caller would.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/netlink.h>
 #include <linux/powerledger.h>
 #include <netlink/genl/ctrl.h>
@@ -60,6 +65,9 @@ static const struct nla_policy pl_policy[PL_A_MAX + 1] = {
 	[PL_A_EVENT_KIND]	= { .type = NLA_U32 },
 	[PL_A_EVENT_COUNT]	= { .type = NLA_U64 },
 	[PL_A_EVENT_ERRNO]	= { .type = NLA_S32 },
+	[PL_A_STATS_PAGE_REPAIRS] = { .type = NLA_U64 },
+	[PL_A_STATS_BACKOFFS]	= { .type = NLA_U64 },
+	[PL_A_STATS_SUSPENDS]	= { .type = NLA_U64 },
 };
 
 /* One request and the answers to it; the callbacks below fill it. */
@@ -220,8 +228,8 @@ static int request(struct conn *nl, struct req *r, uint8_t cmd, int flags, put_f
 		}
 	}
 	if (r->err) {
-		fprintf(stderr, PROG ": %s: %s%s%s\n", r->verb, strerror(-r->err),
-			r->extack[0] ? ": " : "", r->extack);
+		fprintf(stderr, PROG ": %s: %s (errno %d)%s%s\n", r->verb, strerror(-r->err),
+			-r->err, r->extack[0] ? ": " : "", r->extack);
 		ret = 1;
 		goto cleanup;
 	}
@@ -293,6 +301,13 @@ static int print_stats(struct nlattr **tb, void *arg)
 	    u64_attr(tb, PL_A_STATS_I2C_ERRORS, &st.i2c_errors) ||
 	    u64_attr(tb, PL_A_STATS_PEC_ERRORS, &st.pec_errors))
 		return -EBADMSG;
+	/* newer counters: absent from older modules, printed as 0 then */
+	if (tb[PL_A_STATS_PAGE_REPAIRS])
+		st.page_repairs = nla_get_u64(tb[PL_A_STATS_PAGE_REPAIRS]);
+	if (tb[PL_A_STATS_BACKOFFS])
+		st.backoffs = nla_get_u64(tb[PL_A_STATS_BACKOFFS]);
+	if (tb[PL_A_STATS_SUSPENDS])
+		st.suspends = nla_get_u64(tb[PL_A_STATS_SUSPENDS]);
 	memcpy(st.jitter_hist, nla_data(tb[PL_A_STATS_JITTER]), sizeof(st.jitter_hist));
 	stats_print_pl_stats(stdout, &st);
 	return 0;
@@ -413,6 +428,8 @@ static const char *event_kind_name(uint32_t kind)
 		[PL_EVENT_LOST]			= "lost",
 		[PL_EVENT_DEVICE_ADDED]		= "device_added",
 		[PL_EVENT_DEVICE_REMOVED]	= "device_removed",
+		[PL_EVENT_PAGE_RESTORED]	= "page_restored",
+		[PL_EVENT_BACKOFF]		= "backoff",
 	};
 
 	return kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : NULL;
@@ -562,11 +579,32 @@ static const struct {
 	{ "listen", cmd_listen, 1, 1, " SECONDS", "print events of the \"events\" group" },
 };
 
+/* Drops CAP_NET_ADMIN from the effective and permitted sets, for good. */
+static int drop_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	unsigned int i = CAP_TO_INDEX(CAP_NET_ADMIN);
+
+	if (syscall(SYS_capget, &hdr, data)) {
+		fprintf(stderr, PROG ": capget: %s\n", strerror(errno));
+		return 2;
+	}
+	data[i].effective &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	data[i].permitted &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	data[i].inheritable &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	if (syscall(SYS_capset, &hdr, data)) {
+		fprintf(stderr, PROG ": capset: %s\n", strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: " PROG " VERB [ARGS]\n\n");
+	fprintf(f, "usage: " PROG " [--no-net-admin] VERB [ARGS]\n\n");
 	for (i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  " PROG " %s%s\n      %s\n", verbs[i].name, verbs[i].args,
 			verbs[i].summary);
@@ -574,6 +612,8 @@ static void usage(FILE *f)
 		"\nlist/get print: dev=ID name= mfr_id= model= serial= period_ns= enabled=0|1\n"
 		"rails=0x.. flags=0x.. page=N rails_avail=0x.. (blanks in strings become '_').\n"
 		"listen prints: event kind=NAME dev=ID count=N errno=E, then events=N.\n"
+		"A refused request prints \"" PROG ": VERB: <strerror> (errno N): <extack>\" on stderr.\n"
+		"--no-net-admin: drop CAP_NET_ADMIN first (SET then fails with EPERM).\n"
 		"Exit 0 ok, 1 the kernel refused the request, 2 usage or system error.\n");
 }
 
@@ -584,6 +624,13 @@ int main(int argc, char **argv)
 	size_t i;
 	int ret;
 
+	if (argc >= 2 && !strcmp(argv[1], "--no-net-admin")) {
+		if (drop_net_admin())
+			return 2;
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -94,6 +94,8 @@ struct run {
 	uint64_t seq_missing;	/* sequence numbers skipped in all */
 	uint64_t ts_nonmono;
 	uint64_t i2c_error_flags, pec_error_flags, overrun_flags;
+	uint64_t page_restored_flags, backoff_flags, resumed_flags;
+	uint64_t ts_gap_max_ns;	/* largest ts_ns step between neighbours of a device */
 	uint32_t rails_any, rails_all;	/* union and intersection of the records' rails */
 	struct u64_series jitter_ns;
 	uint64_t read_ns_sum, read_ns_n;	/* the module's time from ts_ns to the last read */
@@ -133,9 +135,11 @@ static void usage(FILE *f)
 		"every record and prints key=value lines: records devices seq_gaps\n"
 		"seq_missing ts_nonmono bad_records ring_errors lost wave_checked\n"
 		"wave_mismatch rate_hz rate_mhz span_ns first_seq last_seq\n"
-		"i2c_error_flags pec_error_flags overrun_flags rails_any rails_all jitter_p50_ns\n"
+		"i2c_error_flags pec_error_flags overrun_flags page_restored_flags backoff_flags\n"
+		"resumed_flags ts_gap_max_ns rails_any rails_all jitter_p50_ns\n"
 		"jitter_p99_ns jitter_max_ns read_ns_mean, dev.<id>.{records,first_seq,last_seq}, then\n"
-		"stats.<id>.{samples,lost,overruns,i2c_errors,pec_errors,jitter_hist.<b>,\n"
+		"stats.<id>.{samples,lost,overruns,i2c_errors,pec_errors,page_repairs,backoffs,\n"
+		"suspends,jitter_hist.<b>,\n"
 		"jitter_p50_bucket,jitter_p99_bucket,period_ns,flags} from PL_IOC_GET_STATS;\n"
 		"with --hold also hold_records hold_lost hold_meta_ok.  Jitter is\n"
 		"|interval - period| between neighbouring records of a device, not across\n"
@@ -295,6 +299,12 @@ static int run_add(struct run *run, const struct pl_sample *s)
 		run->pec_error_flags++;
 	if (s->flags & PL_SF_OVERRUN)
 		run->overrun_flags++;
+	if (s->flags & PL_SF_PAGE_RESTORED)
+		run->page_restored_flags++;
+	if (s->flags & PL_SF_BACKOFF)
+		run->backoff_flags++;
+	if (s->flags & PL_SF_RESUMED)
+		run->resumed_flags++;
 	run->rails_any |= s->rails;
 	run->rails_all &= s->rails;
 	check_record(run, s);
@@ -574,6 +584,8 @@ static int check_sequences(struct run *run)
 		}
 		run->read_ns_sum += r->read_ns;
 		run->read_ns_n++;
+		if (r->ts_ns - prev->ts_ns > run->ts_gap_max_ns)
+			run->ts_gap_max_ns = r->ts_ns - prev->ts_ns;
 		/*
 		 * Jitter only between neighbours, and, like the module's histogram,
 		 * not across missed periods: those are counted as overruns.
@@ -630,6 +642,10 @@ static void print_results(struct run *run, uint64_t lost)
 	printf("i2c_error_flags=%" PRIu64 "\n", run->i2c_error_flags);
 	printf("pec_error_flags=%" PRIu64 "\n", run->pec_error_flags);
 	printf("overrun_flags=%" PRIu64 "\n", run->overrun_flags);
+	printf("page_restored_flags=%" PRIu64 "\n", run->page_restored_flags);
+	printf("backoff_flags=%" PRIu64 "\n", run->backoff_flags);
+	printf("resumed_flags=%" PRIu64 "\n", run->resumed_flags);
+	printf("ts_gap_max_ns=%" PRIu64 "\n", run->ts_gap_max_ns);
 	printf("rails_any=0x%x\n", run->rails_any);
 	printf("rails_all=0x%x\n", run->n ? run->rails_all : 0);
 	jitter_print(stdout, &j);

@@ -126,6 +126,9 @@ void stats_print_pl_stats(FILE *f, const struct pl_stats *s)
 	fprintf(f, "stats.%u.overruns=%llu\n", d, (unsigned long long)s->overruns);
 	fprintf(f, "stats.%u.i2c_errors=%llu\n", d, (unsigned long long)s->i2c_errors);
 	fprintf(f, "stats.%u.pec_errors=%llu\n", d, (unsigned long long)s->pec_errors);
+	fprintf(f, "stats.%u.page_repairs=%llu\n", d, (unsigned long long)s->page_repairs);
+	fprintf(f, "stats.%u.backoffs=%llu\n", d, (unsigned long long)s->backoffs);
+	fprintf(f, "stats.%u.suspends=%llu\n", d, (unsigned long long)s->suspends);
 	/* bucket 0: < 1 us; bucket b: [2^(b-1), 2^b) us; the last: above */
 	for (b = 0; b < PL_JITTER_BUCKETS; b++)
 		fprintf(f, "stats.%u.jitter_hist.%u=%llu\n", d, b,

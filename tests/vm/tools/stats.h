@@ -65,7 +65,7 @@ uint64_t stats_rate_mhz(uint64_t intervals, uint64_t span_ns);
 int stats_hist_percentile(const __u64 *hist, size_t n, unsigned int pct);
 
 /*
- * Prints the per-device counters of struct pl_stats (dev_id and the five
+ * Prints the per-device counters of struct pl_stats (dev_id and the eight
  * counters, the jitter histogram and its p50/p99 buckets) as
  * stats.<dev>.<key>=<value> lines.  period_ns and flags are left to the
  * caller: the netlink GET_STATS reply does not carry them.
