@@ -482,7 +482,7 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 			ts_back++;
 			BAD(s[i].ts_ns);
 		} else if (s[i].ts_ns - s[i - 1].ts_ns > (uint64_t)p->gap_periods * t->period_ns &&
-			   s[i].seq == s[i - 1].seq + 1 && !(s[i].flags & PL_SF_OVERRUN)) {
+			   s[i].seq == s[i - 1].seq + 1 && !(s[i].flags & (PL_SF_OVERRUN | PL_SF_RESUMED))) {
 			ts_gaps++;
 			BAD(s[i].ts_ns);
 		}

@@ -396,6 +396,9 @@ static void test_rail_tamper(void **state)
 	t.s[700].ts_ns = t.s[699].ts_ns + 1000000;
 	t.s[800].flags |= PL_SF_OVERRUN;
 	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	/* So is the first sample after a system sleep (the module flags it, without OVERRUN). */
+	t.s[800].flags = PL_SF_RESUMED;
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
 
 	/* Sequence gaps: 5 missing records are tamper unless the header declares them lost. */
