@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0 OR MIT
-"""The agent's window features (agent/features.h) in Python with NumPy.
+"""The agent's window features (agent/science/features.h) in Python with NumPy.
 
-The yardstick for scripts/bench-agent: the same definitions as features.c,
+The yardstick for scripts/bench-agent: the same definitions as agent/science/features.c,
 written as a data scientist would with NumPy (vectorized; np.correlate for
 the autocorrelation, np.fft.rfft for the spectrum), on the same .pltr file.
 

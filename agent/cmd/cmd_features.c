@@ -36,7 +36,7 @@ const char cmd_features_help[] =
 "       longest high and low runs and the two power levels they alternate\n"
 "       between; and |POUT - VOUT*IOUT| / POUT when the DC output rails are\n"
 "       present.  Windows holding fewer than half the samples their\n"
-"       length implies are skipped.  Exact definitions: agent/features.h.\n"
+"       length implies are skipped.  Exact definitions: agent/science/features.h.\n"
 "\n"
 "OPTIONS\n"
 "       --window D   Window length: 500ms, 1s, 10s ... (default 1s).\n"
