@@ -18,6 +18,20 @@ pid=
 trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T"
 
+# run_for SECONDS EVENTS STDERR ARG...: `powerledger run ARG...` for SECONDS, then
+# SIGTERM; $rc is its exit status.
+run_for()
+{
+	local secs=$1 ev=$2 er=$3
+
+	shift 3
+	"$BIN" run "$@" >"$ev" 2>"$er" &
+	pid=$!
+	sleep "$secs"
+	kill -TERM "$pid"
+	set +e; wait "$pid"; rc=$?; set -e; pid=
+}
+
 
 "$BIN" demo -o demo >/dev/null
 mkdir claims
@@ -61,12 +75,8 @@ expect 2 "a --baseline commissioned on other hardware" "$BIN" run --claims claim
 	--key demo/operator.key --reader-key demo/reader.key --keydir demo -o o6 --source synth
 has "commissioned on other hardware" "says why"
 mkdir foreign && cp other.baseline.dsse.json foreign/
-"$BIN" run --claims claims --baseline-dir foreign --key demo/operator.key --reader-key demo/reader.key --keydir demo \
-	-o o7 --source synth --segment 1s --json >events7.json 2>/dev/null &
-pid=$!
-sleep 1.5
-kill -TERM "$pid"
-set +e; wait "$pid"; rc=$?; set -e; pid=
+run_for 1.5 events7.json /dev/null --claims claims --baseline-dir foreign --key demo/operator.key \
+	--reader-key demo/reader.key --keydir demo -o o7 --source synth --segment 1s --json
 is "$rc" 0 "only a foreign baseline in --baseline-dir: runs, exit 0"
 grep -q '"event":"error".*no baseline for model.*commissioned on this host.*c1.dsse.json' events7.json \
 	&& pass "the claim is rejected: no baseline of this host" || fail "claim not rejected" "$(grep claim events7.json)"
@@ -108,12 +118,7 @@ samples=$(awk -F'\t' '$1=="samples"{print $2}' <<<"$out")
 
 # --- a segment over the memory budget is cut, with a warning at start ----------
 # 10 s segments at 1 kHz need 10564 records; 64 KiB holds 512: cut every ~0.5 s.
-"$BIN" run "${common[@]}" -o out4 --source synth --segment 10s --segment-memory 64KiB --json \
-	>events4.json 2>stderr4.txt &
-pid=$!
-sleep 2
-kill -TERM "$pid"
-set +e; wait "$pid"; rc=$?; set -e; pid=
+run_for 2 events4.json stderr4.txt "${common[@]}" -o out4 --source synth --segment 10s --segment-memory 64KiB --json
 is "$rc" 0 "over budget: exit 0"
 grep -q "segments will be cut when it fills" stderr4.txt && pass "over budget: a warning at start" \
 	|| fail "no budget warning" "$(cat stderr4.txt)"
@@ -155,13 +160,9 @@ grep -q '"reason":"SIGINT"' events2.json && pass "exit event says SIGINT" || fai
 mkdir claims5
 cp claims/c2.dsse.json claims5/
 head -c 17825792 /dev/zero >claims5/huge.dsse.json
-"$BIN" run --claims claims5 --baseline demo/gpt4-class.baseline.dsse.json --key demo/operator.key \
-	--reader-key demo/reader.key --keydir demo -o out5 --source synth --segment 1s --status-interval 500ms \
-	--json >events5.json 2>/dev/null &
-pid=$!
-sleep 6.5
-kill -TERM "$pid"
-set +e; wait "$pid"; rc=$?; set -e; pid=
+run_for 6.5 events5.json /dev/null --claims claims5 --baseline demo/gpt4-class.baseline.dsse.json \
+	--key demo/operator.key --reader-key demo/reader.key --keydir demo -o out5 --source synth --segment 1s \
+	--status-interval 500ms --json
 is "$rc" 0 "oversized claim: exit 0"
 grep -q '"event":"error".*huge.dsse.json.*larger than' events5.json && pass "oversized claim: an error naming it" \
 	|| fail "no error for the oversized claim" "$(grep error events5.json | head -3)"

@@ -97,29 +97,38 @@ static void test_excl_and_force(void **state)
 	tu_rmdir(dir);
 }
 
+/* seckey__load(path) with stderr captured into err (the permission warning goes there). */
+static int load_capturing_stderr(const char *dir, const char *path, struct pl_seckey *back, struct plerr *e,
+				 struct buf *err)
+{
+	int saved, fd, ret;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(tu_path(dir, "stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	ret = seckey__load(back, path, e);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(fd);
+	close(saved);
+	tu_read(tu_path(dir, "stderr"), err);
+	return ret;
+}
+
 static void test_warns_group_readable(void **state)
 {
 	char *dir = tu_tmpdir();
 	struct pl_seckey sk, back;
 	struct plerr e = { "" };
 	struct buf err = { 0 };
-	int saved, fd;
 
 	(void)state;
 	assert_int_equal(seckey__generate(&sk, &e), 0);
 	assert_int_equal(seckey__save(&sk, tu_path(dir, "k.key"), tu_path(dir, "k.pub"), false, &e), 0);
 	assert_int_equal(chmod(tu_path(dir, "k.key"), 0644), 0);
-	fflush(stderr);
-	saved = dup(2);
-	fd = open(tu_path(dir, "stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	dup2(fd, 2);
-	assert_int_equal(seckey__load(&back, tu_path(dir, "k.key"), &e), 0);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(fd);
-	close(saved);
-	tu_read(tu_path(dir, "stderr"), &err);
+	assert_int_equal(load_capturing_stderr(dir, tu_path(dir, "k.key"), &back, &e, &err), 0);
 	assert_non_null(strstr((char *)err.p, "accessible by group or others (mode 0644)"));
 	seckey__free(&back);
 	seckey__free(&sk);
@@ -248,23 +257,12 @@ static void test_public_key_as_private(void **state)
 	struct pl_seckey sk, back;
 	struct plerr e = { "" };
 	struct buf err = { 0 };
-	int saved, fd;
 
 	(void)state;
 	assert_int_equal(seckey__generate(&sk, &e), 0);
 	assert_int_equal(seckey__save(&sk, tu_path(dir, "k.key"), tu_path(dir, "k.pub"), false, &e), 0);
-	fflush(stderr);
-	saved = dup(2);
-	fd = open(tu_path(dir, "stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	dup2(fd, 2);
-	assert_int_equal(seckey__load(&back, tu_path(dir, "k.pub"), &e), -EINVAL);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(fd);
-	close(saved);
+	assert_int_equal(load_capturing_stderr(dir, tu_path(dir, "k.pub"), &back, &e, &err), -EINVAL);
 	assert_non_null(strstr(e.msg, "a public key, not a private key"));
-	tu_read(tu_path(dir, "stderr"), &err);
 	assert_null(strstr(err.p ? (char *)err.p : "", "accessible by group or others"));
 	seckey__free(&sk);
 	buf_free(&err);
