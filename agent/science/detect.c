@@ -496,16 +496,28 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 	emax = emax_dev / emax_den;
 	runs++; /* the last one */
 	/*
-	 * A source polled faster than its sensor refreshes (NVML: every
-	 * 100 ms) repeats each reading for a whole refresh.  Only a hold far
-	 * longer than the source's own typical one is stuck: at least
-	 * stuck_hold_factor x the median run of identical readings, measured
-	 * when there are runs enough to tell (a trace frozen throughout has
-	 * one run, and then the plain minimum applies).  The factor only
-	 * raises stuck_min: if no run reaches the minimum, nothing is stuck.
+	 * Stuck readings are evidence only where the sensor must change.
+	 *
+	 * An imported log (nvidia-smi, a logger) repeats readings honestly --
+	 * NVML holds a value for 1-4 s on an idle GPU or between training
+	 * steps -- and nothing in it says how often the sensor refreshes or
+	 * how noisy it is: never judged there.
+	 *
+	 * A kernel capture polls the PSU faster than some PSUs refresh, so a
+	 * reading is held for h samples (the median run).  A run is stuck only
+	 * if it lasts stuck_min_ns, stuck_hold_factor x h, and longer than the
+	 * sensor's own behaviour around it makes likely: in the W samples
+	 * either side (W = the run's length, at least 20 h) the readings
+	 * changed at a fraction q of their refreshes; k refreshes without a
+	 * change happen with probability (1 - q)^(k-1) per start, and over the
+	 * range's n / h starts that must stay below STUCK_FALSE_ALARM.  A quiet
+	 * neighbourhood (an idle PSU whose readings sit on one quantization
+	 * step) therefore never makes a stuck run, nor does a range that never
+	 * changed at all: a frozen sensor cannot be told from a quiet one.
 	 */
-	if (stuck_longest >= stuck_min) {
-		size_t run = 1, hold;
+	if (kernel_timing && stuck_longest >= stuck_min && runs > 1) {
+		size_t run = 1, hold = 1, start, end, w, lo, hi, j, changes, seen, side;
+		double q;
 
 		if (runs >= 20) {
 			scratch = malloc(runs * sizeof(*scratch));
@@ -524,13 +536,45 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 			hold = (size_t)median_d(scratch, runs);
 			free(scratch);
 			scratch = NULL;
+			if (hold < 1)
+				hold = 1;
 			if (hold * p->stuck_hold_factor > stuck_min)
 				stuck_min = hold * p->stuck_hold_factor;
 		}
-		for (i = 1, run = 1; i < n; i++) {
-			run = same[i] ? run + 1 : 1;
-			if (run >= stuck_min)
-				BAD(s[i].ts_ns);
+		for (start = 0; start < n; start = end) {
+			for (end = start + 1; end < n && same[end]; end++)
+				;
+			if (end - start < stuck_min)
+				continue;
+			/*
+			 * Samples [start, end) hold one reading.  The sensor's
+			 * change rate is taken on each side over W samples, and
+			 * the quieter side counts: a run that continues a quiet
+			 * regime (an idle stretch) is judged by that regime.
+			 */
+			w = end - start > 20 * hold ? end - start : 20 * hold;
+			lo = start > w ? start - w : 0;
+			hi = end + w < n ? end + w : n;
+			q = 2;
+			for (side = 0; side < 2; side++) {
+				size_t from = side ? end : lo + 1, to = side ? hi : start;
+
+				for (j = from, changes = 0, seen = 0; j < to; j++, seen++)
+					changes += !same[j];
+				/* changes per refresh, at most one */
+				if (seen >= 2 * hold)
+					q = fmin(q, fmin(1, (double)changes * (double)hold / (double)seen));
+			}
+			/* no side to judge by, or a side that never changed: not judged */
+			if (q > 1 || q <= 0)
+				continue;
+			/* (1 - q)^(k-1) x n/h starts < alpha, k = the run in refreshes; q = 1: any run of 2 */
+			if (q >= 1 || ((double)(end - start) / (double)hold - 1) * log1p(-q) +
+						  log((double)n / (double)hold) <
+					  log(STUCK_FALSE_ALARM)) {
+				BAD(s[start + stuck_min - 1].ts_ns);
+				BAD(s[end - 1].ts_ns);
+			}
 		}
 	}
 	if (seq_missing > t->lost)

@@ -27,11 +27,14 @@
  *                 physics and the capture path do not allow: POUT differing
  *                 from VOUT * IOUT by more than 3 % for pvi_min_run (5)
  *                 consecutive samples (a single sample may straddle a load
- *                 step: the PSU reads rails one after the other); all rails
- *                 bit-identical for 50 ms or more (real ADCs are noisy) and
+ *                 step: the PSU reads rails one after the other); on kernel
+ *                 captures only, all rails bit-identical for 50 ms or more,
  *                 for at least 10x the source's median hold (a sensor
- *                 polled faster than it refreshes, like NVML's 100 ms,
- *                 repeats readings honestly); a
+ *                 polled faster than it refreshes repeats readings
+ *                 honestly) and for longer than the sensor's own change
+ *                 rate makes likely (false-alarm probability below
+ *                 STUCK_FALSE_ALARM over the range; never judged for an
+ *                 imported log, nor for a range with no change at all); a
  *                 VOUT level shift above 3 % (regulated output); and, for
  *                 traces captured from the kernel (not CSV imports),
  *                 timestamps going backwards, time gaps over 3 periods
@@ -56,6 +59,13 @@
 #include "science/series.h"
 
 #define DETECTOR_VERSION 1
+
+/*
+ * rail-tamper: the probability, over a whole checked range, that an honest
+ * sensor with the change rate measured in that range shows a run of
+ * identical readings as long as the one called stuck.
+ */
+#define STUCK_FALSE_ALARM 1e-6
 
 enum detector { DET_MODEL_MISMATCH, DET_MINER, DET_RAIL_TAMPER, __DET_MAX };
 

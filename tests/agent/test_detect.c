@@ -378,8 +378,53 @@ static void test_rail_tamper(void **state)
 		t.s[i].pout_uw = t.s[499].pout_uw;
 		t.s[i].iout_ua = t.s[499].iout_ua;
 	}
+	/* An imported log never yields stuck evidence: NVML holds readings for seconds, honestly. */
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "no stuck values"));
+	finding__free(&f);
+	/*
+	 * A kernel capture of the same sensor: around the frozen stretch it
+	 * changed at nearly every refresh, so 13 refreshes without a change
+	 * are far beyond chance: stuck.
+	 */
+	t.info.source = PLTR_SRC_KMOD;
 	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
 	assert_true(ev(&f, "stuck_longest_run") >= 260);
+	finding__free(&f);
+	trace__free(&t);
+	/*
+	 * A sensor that changes every sample under load, and at idle sits on
+	 * one quantization step, moving once in 50 samples: 260 samples
+	 * without a change in the middle of that idle stretch are what such a
+	 * sensor does (the neighbourhood says so), not a stuck one.  The same
+	 * 260 in the middle of the busy part are.
+	 */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	for (i = 200; i < 1000; i++) {
+		t.s[i].pout_uw = 2000000000 + (int64_t)((i / 50) % 2) * 2000000;
+		t.s[i].iout_ua = t.s[i].pout_uw / 50;
+	}
+	for (i = 500; i < 760; i++) {
+		t.s[i].pout_uw = t.s[499].pout_uw;
+		t.s[i].iout_ua = t.s[499].iout_ua;
+	}
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "no stuck values"));
+	finding__free(&f);
+	trace__free(&t);
+	clean_trace(&t, PLTR_SRC_KMOD);
+	for (i = 500; i < 760; i++) {
+		t.s[i].pout_uw = t.s[499].pout_uw;
+		t.s[i].iout_ua = t.s[499].iout_ua;
+	}
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
+	finding__free(&f);
+	/* A kernel range that never changed at all: a frozen sensor or a quiet one? Not judged. */
+	for (i = 1; i < t.n; i++) {
+		t.s[i].pout_uw = t.s[0].pout_uw;
+		t.s[i].iout_ua = t.s[0].iout_ua;
+	}
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	finding__free(&f);
 	trace__free(&t);
 
