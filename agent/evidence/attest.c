@@ -23,10 +23,13 @@ json_t *attest_trace_predicate(const struct trace *t)
 int attest_trace(const char *path, const struct pl_seckey *k, struct buf *env, char digest[SHA256_HEX_LEN],
 		 struct plerr *e)
 {
+	char local[SHA256_HEX_LEN];
 	struct trace t;
 	json_t *stmt;
 	int ret;
 
+	if (!digest)
+		digest = local; /* the subject needs it whether or not the caller does */
 	ret = trace_load_digest(path, &t, digest, e);
 	if (ret)
 		return ret;

@@ -20,8 +20,8 @@ json_t *attest_trace_predicate(const struct trace *t);
 
 /*
  * Signs a Trace statement over the file at path (subject name: its base
- * name) and appends the envelope to env; digest receives the SHA-256 it
- * signed.  The file is parsed first, and hashed in that same read: we do not
+ * name) and appends the envelope to env; digest (if not NULL) receives the
+ * SHA-256 it signed.  The file is parsed first, and hashed in that same read: we do not
  * attest to something that is not a valid trace, nor to bytes we did not
  * parse.
  */

@@ -378,6 +378,28 @@ static bool same_readings(const struct pl_sample *a, const struct pl_sample *b)
 	return d == 0;
 }
 
+/*
+ * Is the time gap before sample i one sample taken late (its bus lock or its
+ * thread delayed: ts_ns is taken right before the reads), rather than time
+ * cut out of the trace?  A late sample leaves the grid where it was: within
+ * the next GAP_LOOKAHEAD samples the timestamps are back on it, or the
+ * module flagged the periods it missed.  Removed time shifts everything
+ * after it for good.
+ */
+#define GAP_LOOKAHEAD 8
+static bool late_sample(const struct pl_sample *s, size_t n, size_t i, uint64_t period_ns, uint32_t gap_periods)
+{
+	size_t j, last = i + GAP_LOOKAHEAD < n - 1 ? i + GAP_LOOKAHEAD : n - 1;
+
+	if (last <= i)
+		return false; /* nothing after it to tell: counted */
+	for (j = i + 1; j <= last; j++)
+		if (s[j].flags & (PL_SF_OVERRUN | PL_SF_RESUMED) || s[j].seq <= s[j - 1].seq ||
+		    s[j].ts_ns <= s[j - 1].ts_ns)
+			return s[j].flags & (PL_SF_OVERRUN | PL_SF_RESUMED);
+	return s[last].ts_ns - s[i - 1].ts_ns < ((s[last].seq - s[i - 1].seq) + gap_periods) * period_ns;
+}
+
 int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,
 		       struct finding *f)
 {
@@ -482,7 +504,8 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 			ts_back++;
 			BAD(s[i].ts_ns);
 		} else if (s[i].ts_ns - s[i - 1].ts_ns > (uint64_t)p->gap_periods * t->period_ns &&
-			   s[i].seq == s[i - 1].seq + 1 && !(s[i].flags & (PL_SF_OVERRUN | PL_SF_RESUMED))) {
+			   s[i].seq == s[i - 1].seq + 1 && !(s[i].flags & (PL_SF_OVERRUN | PL_SF_RESUMED)) &&
+			   !late_sample(s, n, i, t->period_ns, p->gap_periods)) {
 			ts_gaps++;
 			BAD(s[i].ts_ns);
 		}

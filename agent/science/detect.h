@@ -38,7 +38,10 @@
  *                 VOUT level shift above 3 % (regulated output); and, for
  *                 traces captured from the kernel (not CSV imports),
  *                 timestamps going backwards, time gaps over 3 periods
- *                 without a sequence gap, overrun or resumed flag, and sequence gaps
+ *                 without a sequence gap, overrun or resumed flag that
+ *                 leave the timestamps off their grid (one sample taken
+ *                 late, its grid regained within 8 samples, is not a gap),
+ *                 and sequence gaps
  *                 beyond the records the header says were lost.  The
  *                 discontinuity magnitude is the largest level shift of the
  *                 residual POUT - VOUT * IOUT (medians of 20 samples either

@@ -445,6 +445,29 @@ static void test_rail_tamper(void **state)
 	t.s[800].flags = PL_SF_RESUMED;
 	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
+	/*
+	 * One sample taken 4.5 ms late (another bus master held the bus: ts_ns
+	 * is taken right before the reads); the ticks that passed meanwhile
+	 * are coalesced and flagged on the next sample, not on the late one,
+	 * and the grid goes on from there.  Not time cut out of the trace.
+	 */
+	clean_trace(&t, PLTR_SRC_KMOD);
+	t.s[500].ts_ns = t.s[499].ts_ns + 4500000;
+	t.s[501].ts_ns = t.s[500].ts_ns + 100000;
+	t.s[501].flags |= PL_SF_OVERRUN;
+	for (i = 502; i < t.n; i++)
+		t.s[i].ts_ns += 2000000;
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	finding__free(&f);
+	trace__free(&t);
+	clean_trace(&t, PLTR_SRC_KMOD);
+	/* ... while 4 ms cut out for good, with nothing flagged, is. */
+	for (i = 500; i < t.n; i++)
+		t.s[i].ts_ns += 4000000;
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "ts_gaps"), 1);
+	finding__free(&f);
+	trace__free(&t);
 
 	/* Sequence gaps: 5 missing records are tamper unless the header declares them lost. */
 	clean_trace(&t, PLTR_SRC_KMOD);

@@ -15,6 +15,7 @@
 #include "testutil.h"
 
 #include "capture/trace.h"
+#include "evidence/attest.h"
 #include "evidence/keys.h"
 
 /* n samples at 1 kHz of 1 W on PIN. */
@@ -284,6 +285,17 @@ static void test_record_size_field(void **state)
 		trace__free(&back);
 		sha_of(tu_path(dir, "t.pltr"), d2);
 		assert_string_equal(d1, d2);
+	}
+	{
+		/* attest without wanting the digest back (record does that) still signs a subject. */
+		struct pl_seckey k = { 0 };
+		struct buf env = { 0 };
+
+		assert_int_equal(seckey__generate(&k, &e), 0);
+		assert_int_equal(attest_trace(tu_path(dir, "t.pltr"), &k, &env, NULL, &e), 0);
+		assert_true(env.len > 0);
+		buf_free(&env);
+		seckey__free(&k);
 	}
 	/* record_size (offset 12, le32) 128 -> 256 */
 	assert_int_equal(tu_sh("printf '\\000\\001' | dd of='%s' bs=1 seek=12 conv=notrunc status=none",
