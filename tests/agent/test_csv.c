@@ -320,6 +320,18 @@ static void test_several_gpus_without_index(void **state)
 	assert_true(rep.mixed);
 	assert_non_null(strstr(e.msg, "groups of 3 rows (2ms apart inside a group, 96ms between groups"));
 	buf_free(&b);
+	/* 8 GPUs read one after another, 10 ms each, every 100 ms: gaps only 3 times the steps. */
+	buf_put(&b, "time_ms,watts\n", 14);
+	for (int i = 0; i < 10; i++) {
+		for (int k = 0; k < 8; k++) {
+			snprintf(row, sizeof(row), "%d,%d\n", 100 * i + 10 * k, 100 + k);
+			buf_put(&b, row, strlen(row));
+		}
+	}
+	buf_put(&b, "", 1);
+	assert_int_equal(import((const char *)b.p, &o, &t, &rep, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "groups of 8 rows (10ms apart inside a group, 30ms between groups"));
+	buf_free(&b);
 	/* Not several GPUs: a 1.5 ms logger stamping in ms (1, 2, 1, 2 ms), a jittery 100 ms one. */
 	o.skip_bad = false;
 	buf_put(&b, "time_ms,watts\n", 14);
