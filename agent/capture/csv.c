@@ -721,7 +721,9 @@ int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trac
 			if (synth) {
 				synth_period_ns = o->rate_uhz ? (1000000000000000ULL + o->rate_uhz / 2) / o->rate_uhz
 							      : o->period_ns;
-				if (synth_period_ns == 0 || synth_period_ns > PLTR_MAX_PERIOD_NS) {
+				/* Above 1 GHz two samples could round to one ns. */
+				if (o->rate_uhz > 1000000000000000ULL || synth_period_ns == 0 ||
+				    synth_period_ns > PLTR_MAX_PERIOD_NS) {
 					ret = plerr_set(e, -EINVAL, "--rate out of range (a period of 1 ns .. 3600 s)");
 					goto fail;
 				}

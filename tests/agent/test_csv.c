@@ -445,6 +445,16 @@ static void test_headerless_counts(void **state)
 	o = (struct csv_opts){ .rate_uhz = 1000000000ULL };
 	assert_int_equal(import("512\n600\n", &o, &t, &rep, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "--scale"));
+	/* Rates whose samples would share a ns, or a period over an hour. */
+	o = (struct csv_opts){ .rate_uhz = 2000000000000000ULL, .scale_pw = 1000000000000LL };
+	assert_int_equal(import("1\n2\n3\n", &o, &t, &rep, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "--rate out of range"));
+	o.rate_uhz = 100;
+	assert_int_equal(import("1\n2\n3\n", &o, &t, &rep, &e), -EINVAL);
+	o.rate_uhz = 1000000000000000ULL; /* 1 GHz: t_i = i ns */
+	assert_int_equal(import("1\n2\n3\n", &o, &t, &rep, &e), 0);
+	assert_int_equal(t.s[2].ts_ns, 2);
+	trace__free(&t);
 	/* --scale is for counts, --rate for logs without times. */
 	o = (struct csv_opts){ .rate_uhz = 1000000000ULL, .scale_pw = 1000000000000LL };
 	assert_int_equal(import("time_s,watts\n0,1\n1,2\n", &o, &t, &rep, &e), -EINVAL);
