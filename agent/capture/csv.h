@@ -15,6 +15,16 @@
  * semicolon or tab when the header has no comma; fields may be quoted.
  * Without a power column, power is volts * amps.  Rows must have strictly
  * increasing timestamps; a bad row is reported with its line number.
+ *
+ * One trace is one series.  A GPU column (index, gpu, gpu_id, gpu_index,
+ * pci.bus_id, uuid, ...) holding several ids is refused unless gpu selects
+ * one; without one, rows sharing timestamps or coming in groups of k close
+ * rows (nvidia-smi's rows of GPUs 0..N-1) are refused, skip_bad or not.
+ * An unterminated last line that does not parse is a logger killed
+ * mid-write: ignored, and said in the report.  A headerless log of one
+ * number a line holds ADC counts: power_W = (count - offset) * scale, the
+ * time t_i = i / rate (or i * period) on a monotonic clock from 0.  A given
+ * period more than 10 % off the timestamps' median interval is refused.
  */
 #ifndef PL_CSV_H
 #define PL_CSV_H
@@ -40,6 +50,10 @@ struct csv_opts {
 	uint64_t period_ns; /* 0: median interval */
 	bool skip_bad;	    /* drop bad rows instead of failing */
 	bool output_rails;  /* readings are the PSU output (POUT/VOUT/IOUT), else input (PIN/VIN/IIN) */
+	const char *gpu;       /* import only the rows whose GPU column holds this; NULL: one GPU only */
+	uint64_t rate_uhz;     /* uHz, for a log without a time column (or period_ns); 0: none */
+	int64_t scale_pw;      /* pW per count, > 0, for headerless counts; 0: not headerless */
+	int64_t offset_ucount; /* counts/1e6 subtracted before scaling */
 	uint32_t dev_id;
 	const char *mfr_id, *mfr_model, *mfr_serial, *host; /* NULL: "" */
 };
@@ -54,6 +68,11 @@ struct csv_report {
 	bool no_zone;			 /* ISO times without a zone were taken as UTC */
 	enum csv_time_unit unit;	 /* the unit used */
 	uint64_t period_ns;		 /* the period used */
+	size_t truncated_line;		 /* unterminated last line that did not parse, ignored; 0: none */
+	char truncated_why[160];	 /* what did not parse */
+	size_t other_gpu;		 /* rows of GPUs other than opts.gpu, left out */
+	bool mixed;			 /* refused: several series (GPUs) in one log */
+	bool synthetic_time;		 /* no time column: t_i = i * period_ns */
 };
 
 /* csv.c APIs: */
@@ -61,7 +80,10 @@ struct csv_report {
 /*
  * Parses n bytes of CSV into a new trace (t is initialized here).  Returns
  * 0, or -EINVAL with e set: no usable header, no rows, bad rows (unless
- * skip_bad), period not inferable.  rep lists bad rows either way.
+ * skip_bad), period not inferable or contradicted by the times, several
+ * GPUs (rep->mixed), options that do not fit the file (gpu without a GPU
+ * column, rate with a time column, scale with a header).  rep lists bad
+ * rows either way.
  */
 int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trace *t, struct csv_report *rep,
 	       struct plerr *e);

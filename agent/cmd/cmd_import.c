@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* powerledger import CSV -o TRACE [options] */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ const char cmd_import_help[] =
 "SYNOPSIS\n"
 "       powerledger import CSV -o TRACE [--time-unit s|ms|us|ns|iso]\n"
 "                          [--period DURATION] [--rail in|out] [--skip-bad]\n"
+"                          [--gpu ID] [--rate HZ --scale S [--offset O]]\n"
 "                          [--host NAME] [--mfr-id S] [--mfr-model S]\n"
 "                          [--mfr-serial S] [--dev-id N] [--force]\n"
 "\n"
@@ -33,18 +35,45 @@ const char cmd_import_help[] =
 "         power   power, watts, w, p, power.draw, pin, pout (W, mW, kW)\n"
 "         volts   volts, voltage, v, vin, vout (V, mV), optional\n"
 "         amps    amps, current, a, i, iin, iout (A, mA), optional\n"
+"         gpu     index, gpu, gpu_id, gpu_index, pci.bus_id, uuid, optional\n"
 "       Other columns are ignored.  Values may carry their unit (\"250.45 W\").\n"
 "       Numbers are converted exactly in decimal (no rounding through binary\n"
 "       floating point) to uW, uV, uA and ns.  Without a power column, power\n"
 "       is volts * amps.  Any sample rate works; the period is the median\n"
-"       interval unless --period is given.  Timestamps must increase strictly.\n"
+"       interval unless --period is given, and a --period more than 10 %\n"
+"       off the median interval is refused (both are named; a wrong\n"
+"       --time-unit is the usual cause).  Timestamps must increase strictly.\n"
 "       A time column without a unit holds seconds, or ISO-8601 dates when the\n"
 "       values look like dates; ISO times without a zone are taken as UTC (a\n"
 "       warning says so).  ISO times and epoch seconds make a realtime-clock\n"
 "       trace; small relative times a monotonic one.\n"
 "\n"
 "       Every bad row is reported with its line number.  Without --skip-bad\n"
-"       any bad row fails the import and no trace is written.\n"
+"       any bad row fails the import and no trace is written.  A last line\n"
+"       without a newline that does not parse (fewer fields than the header,\n"
+"       a number or date cut short) is what a logger killed mid-write leaves:\n"
+"       it is ignored with a warning, \"last line truncated, ignored\", and\n"
+"       the rest imported.  An unterminated last line that parses is kept.\n"
+"\n"
+"       A trace is one series, so a log of several GPUs is never imported\n"
+"       as one, --skip-bad or not.  nvidia-smi writes the rows of GPUs\n"
+"       0..N-1 one after another for every sample; with --query-gpu=index,...\n"
+"       the gpu column tells them apart, and a gpu column holding several ids\n"
+"       is refused with the ids found unless --gpu picks one.  (A column whose\n"
+"       value differs on every row is a row number, not a GPU.)  Without a\n"
+"       gpu column, rows that share their timestamp (\"4 rows share timestamp\n"
+"       T\") or that come in groups of N close rows, one group per sample,\n"
+"       are refused as several GPUs; log the index column and give --gpu.\n"
+"\n"
+"       A headerless log of one number a line is read as ADC counts at a\n"
+"       known rate (a current clamp, a shunt monitor): --rate (or --period)\n"
+"       and --scale are required, and power_W = (count - O) * S, in exact\n"
+"       decimal as above (counts to 1e-6, S to 1e-12 W).  The time axis is\n"
+"       made, not read: sample i (counting every data line, bad ones too)\n"
+"       is at t = i / rate (i * period), rounded to ns, on a monotonic clock\n"
+"       from 0; the trace's period is 1/rate rounded to ns.  A header with a\n"
+"       power column but no time column takes --rate or --period the same\n"
+"       way.  A count below the offset (negative power) is a bad row.\n"
 "\n"
 "OPTIONS\n"
 "       -o, --out TRACE   Output trace (written atomically).  Required.\n"
@@ -57,6 +86,14 @@ const char cmd_import_help[] =
 "       --rail in|out     The readings are PSU input (PIN/VIN/IIN, default)\n"
 "                         or output (POUT/VOUT/IOUT) rails.\n"
 "       --skip-bad        Drop bad rows (still reported) instead of failing.\n"
+"       --gpu ID          Import only the rows whose gpu column is ID\n"
+"                         (compared as text: 0, or 00000000:17:00.0, or\n"
+"                         GPU-8c5d...).  One GPU per trace.\n"
+"       --rate HZ         Sample rate of a log without a time column, e.g.\n"
+"                         2350, 2350Hz, 2.35kHz.  Not with a time column\n"
+"                         (give --period there, which is checked).\n"
+"       --scale S         Watts per count of a headerless log (> 0).\n"
+"       --offset O        Count that reads 0 W (default 0).\n"
 "       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
 "                         Header strings (printable ASCII, at most 32\n"
 "                         bytes) that make the hardware fingerprint.  A\n"
@@ -67,14 +104,19 @@ const char cmd_import_help[] =
 "\n"
 "OUTPUT\n"
 "       Tab-separated: TRACE, rows written, bad rows, period_ns, time unit\n"
-"       used, fingerprint.  Bad rows go to stderr as\n"
-"       \"powerledger: CSV:LINE: reason\".\n"
+"       used (\"rate\" where the times were made from --rate/--period),\n"
+"       fingerprint.  Bad rows go to stderr as\n"
+"       \"powerledger: CSV:LINE: reason\".  A truncated last line draws\n"
+"       \"powerledger: CSV:LINE: last line truncated, ignored (reason)\".\n"
 "\n"
 "EXIT STATUS\n"
 "       0      trace written.\n"
 "       2      usage error, unreadable CSV, no usable header, bad rows\n"
 "              without --skip-bad, a negative power (also as volts x amps),\n"
-"              TRACE exists without --force, write error.\n"
+"              several GPUs without --gpu (or signs of them), --gpu without\n"
+"              a gpu column or with an ID it does not hold, --period off the\n"
+"              timestamps by more than 10 %, a headerless log without --rate\n"
+"              and --scale, TRACE exists without --force, write error.\n"
 "\n"
 "FILES\n"
 "       CSV    input; TRACE  output .pltr file.\n"
@@ -82,8 +124,38 @@ const char cmd_import_help[] =
 "EXAMPLES\n"
 "       nvidia-smi --query-gpu=timestamp,power.draw --format=csv -lms 100 > gpu.csv\n"
 "       powerledger import gpu.csv -o gpu.pltr --host $(hostname)\n"
-"       powerledger import psu.csv -o psu.pltr --rail out --period 1ms\n";
+"       powerledger import psu.csv -o psu.pltr --rail out --period 1ms\n"
+"       nvidia-smi --query-gpu=timestamp,index,power.draw --format=csv -lms 100 > gpus.csv\n"
+"       powerledger import gpus.csv -o gpu2.pltr --gpu 2\n"
+"       # 10-bit ADC clamp at 2.35 kHz, 512 counts = 0 A, 0.75 W per count:\n"
+"       powerledger import clamp.txt -o clamp.pltr --rate 2.35kHz --scale 0.75 --offset 512\n";
 /* clang-format on */
+
+/* "2350", "2350Hz", "2.35kHz", "1MHz" -> uHz, exactly. */
+static int parse_rate_uhz(const char *s, uint64_t *uhz)
+{
+	static const struct {
+		const char *suffix;
+		int scale;
+	} units[] = { { "MHz", 12 }, { "kHz", 9 }, { "khz", 9 }, { "Hz", 6 }, { "hz", 6 }, { "", 6 } };
+	char num[64];
+	int64_t v;
+	size_t l = strlen(s), k;
+
+	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+		size_t sl = strlen(units[k].suffix);
+
+		if (l > sl && l - sl < sizeof(num) && !strcmp(s + l - sl, units[k].suffix)) {
+			memcpy(num, s, l - sl);
+			num[l - sl] = 0;
+			if (parse_decimal_scaled(num, units[k].scale, &v) || v <= 0)
+				return -EINVAL;
+			*uhz = (uint64_t)v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
 
 int cmd_import(int argc, char **argv)
 {
@@ -99,6 +171,10 @@ int cmd_import(int argc, char **argv)
 		{ "mfr-serial", required_argument, NULL, 'S' },
 		{ "dev-id", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "gpu", required_argument, NULL, 'g' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "scale", required_argument, NULL, 'x' },
+		{ "offset", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const unit_names[] = { "auto", "s", "ms", "us", "ns", "iso" };
@@ -109,9 +185,10 @@ int cmd_import(int argc, char **argv)
 	struct trace t = { 0 };
 	const char *out = NULL, *csv;
 	uint64_t v;
+	int64_t sv;
 	size_t i;
 	int c, ret = PL_EXIT_ERR;
-	bool force = false;
+	bool force = false, have_offset = false;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -135,6 +212,25 @@ int cmd_import(int argc, char **argv)
 			o.output_rails = !strcmp(optarg, "out");
 			break;
 		case 's': o.skip_bad = true; break;
+		case 'g':
+			if (!*optarg)
+				return usage_error("import", "--gpu needs the GPU column's value, e.g. --gpu 0");
+			o.gpu = optarg;
+			break;
+		case 'R':
+			if (parse_rate_uhz(optarg, &o.rate_uhz))
+				return usage_error("import", "bad --rate '%s' (e.g. 2350, 2350Hz, 2.35kHz)", optarg);
+			break;
+		case 'x':
+			if (parse_decimal_scaled(optarg, 12, &sv) || sv <= 0)
+				return usage_error("import", "bad --scale '%s' (W per count, > 0, e.g. 0.0488)", optarg);
+			o.scale_pw = sv;
+			break;
+		case 'O':
+			if (parse_decimal_scaled(optarg, 6, &o.offset_ucount))
+				return usage_error("import", "bad --offset '%s' (counts, e.g. 512)", optarg);
+			have_offset = true;
+			break;
 		case 'H':
 		case 'I':
 		case 'M':
@@ -154,6 +250,10 @@ int cmd_import(int argc, char **argv)
 	}
 	if (!out)
 		return usage_error("import", "-o TRACE is required");
+	if (o.rate_uhz && o.period_ns)
+		return usage_error("import", "--rate or --period, not both");
+	if (have_offset && !o.scale_pw)
+		return usage_error("import", "--offset needs --scale");
 	if (optind + 1 != argc)
 		return usage_error("import", "exactly one CSV");
 	csv = argv[optind];
@@ -162,10 +262,13 @@ int cmd_import(int argc, char **argv)
 		goto cleanup;
 	}
 	if (csv_import(text.p ? (const char *)text.p : "", text.len, &o, &t, &rep, &e)) {
-		for (i = 0; i < rep.reported; i++)
+		/* Several GPUs: their rows' complaints about each other's times say nothing more. */
+		for (i = 0; i < rep.reported && !rep.mixed; i++)
 			pl_warn("%s:%s", csv, rep.msg[i] + 5); /* "line 17: x" -> "CSV:17: x" */
-		if (rep.bad > rep.reported)
+		if (rep.bad > rep.reported && !rep.mixed)
 			pl_warn("%s: %zu more bad row(s)", csv, rep.bad - rep.reported);
+		if (rep.truncated_line)
+			pl_warn("%s:%zu: last line truncated, ignored (%s)", csv, rep.truncated_line, rep.truncated_why);
 		pl_warn("%s: %s", csv, e.msg);
 		goto cleanup;
 	}
@@ -173,13 +276,16 @@ int cmd_import(int argc, char **argv)
 		pl_warn("%s:%s (skipped)", csv, rep.msg[i] + 5);
 	if (rep.bad > rep.reported)
 		pl_warn("%s: %zu more bad row(s) skipped", csv, rep.bad - rep.reported);
+	if (rep.truncated_line)
+		pl_warn("%s:%zu: last line truncated, ignored (%s)", csv, rep.truncated_line, rep.truncated_why);
 	if (rep.no_zone)
 		pl_warn("%s: ISO-8601 times without a zone were taken as UTC", csv);
 	if (trace_save(out, &t, afile_force(force), &e)) {
 		pl_error(&e);
 		goto cleanup;
 	}
-	printf("%s\t%zu\t%zu\t%" PRIu64 "\t%s\t%s\n", out, t.n, rep.bad, rep.period_ns, unit_names[rep.unit],
+	printf("%s\t%zu\t%zu\t%" PRIu64 "\t%s\t%s\n", out, t.n, rep.bad, rep.period_ns,
+	       rep.synthetic_time ? "rate" : unit_names[rep.unit],
 	       t.info.fingerprint);
 	ret = PL_EXIT_OK;
 cleanup:

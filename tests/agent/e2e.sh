@@ -164,6 +164,59 @@ expect 2 "a bad CSV row fails the import" "$BIN" import bad.csv -o bad.pltr
 has "bad.csv:3: bad power 'x'" "bad row reported with its line number"
 [ ! -e bad.pltr ] && pass "no trace written on failure" || fail "bad.pltr written"
 expect 0 "import --skip-bad" "$BIN" import --skip-bad bad.csv -o bad.pltr
+# Several GPUs in one nvidia-smi log: one series per trace, never a mix.
+cat >gpus.csv <<'CSV'
+timestamp, index, power.draw [W]
+2024/01/15 10:23:45.000, 0, 250.45 W
+2024/01/15 10:23:45.000, 1, 90.00 W
+2024/01/15 10:23:45.100, 0, 251.00 W
+2024/01/15 10:23:45.100, 1, 91.00 W
+2024/01/15 10:23:45.200, 0, 249.99 W
+2024/01/15 10:23:45.200, 1, 92.00 W
+CSV
+expect 2 "a log of two GPUs is refused" "$BIN" import gpus.csv -o gpus.pltr
+has "2 GPUs in column 'index' (0, 1)" "the refusal names the GPUs found"
+has "--gpu ID" "and how to pick one"
+expect 2 "--skip-bad does not make it one series" "$BIN" import --skip-bad gpus.csv -o gpus.pltr
+[ ! -e gpus.pltr ] && pass "no trace written for a mixed log" || fail "gpus.pltr written"
+expect 0 "--gpu 1 imports that GPU's rows" "$BIN" import gpus.csv -o gpu1.pltr --gpu 1
+is "$(cut -f2,3,4 <<<"$out")" "3	0	100000000" "--gpu 1: 3 rows, none bad, its own 100 ms period"
+expect 2 "--gpu with an id the log lacks" "$BIN" import gpus.csv -o gpu9.pltr --gpu 9
+has "it holds 0, 1" "says which ids there are"
+sed 's/, index,/,/; s/, [01], /, /' gpus.csv >noindex.csv
+expect 2 "without an index column: refused on its shared timestamps" "$BIN" import --skip-bad noindex.csv -o noindex.pltr
+has "2 rows share timestamp 2024/01/15 10:23:45.000 (lines 2-3): several GPUs in one log?" "says why, and --gpu"
+[ ! -e noindex.pltr ] && pass "no trace written" || fail "noindex.pltr written"
+# A logger killed mid-line: the last line is lost, not the file.
+printf 'time_s,watts\n0.0,10\n0.1,11\n0.2,12\n0.3,1' >cut.csv
+expect 0 "an unterminated last line that parses is kept" "$BIN" import cut.csv -o cut1.pltr
+is "$(cut -f2 <<<"$out")" 4 "4 rows"
+printf 'time_s,watts\n0.0,10\n0.1,11\n0.2,12\n0.3' >cut.csv
+expect 0 "a truncated last line does not fail the file" "$BIN" import cut.csv -o cut.pltr
+is "$(cut -f2,3 <<<"$out")" "3	0" "3 rows, none counted bad"
+has "cut.csv:5: last line truncated, ignored" "a warning with its line"
+printf 'time_s,watts\n0.0,10\n0.1\n0.2,12\n0.3,13\n' >mid.csv
+expect 2 "a short line elsewhere still fails" "$BIN" import mid.csv -o mid.pltr
+# Headerless ADC counts of a 10-bit current clamp at 2.35 kHz.
+printf '512\n600\n1023\n' >clamp.txt
+expect 2 "headerless counts need a rate and a scale" "$BIN" import clamp.txt -o clamp.pltr
+has "--rate HZ" "and says so"
+[ ! -e clamp.pltr ] && pass "no trace written" || fail "clamp.pltr written"
+expect 0 "headerless counts with --rate --scale --offset" "$BIN" import clamp.txt -o clamp.pltr --rate 2.35kHz --scale 0.75 --offset 512
+is "$(cut -f2,4,5 <<<"$out")" "3	425532	rate" "3 samples, period 1/2350 Hz rounded to ns, times made from the rate"
+expect 0 "info on it" "$BIN" info clamp.pltr
+has "clock	monotonic" "a monotonic clock"
+has "t_end_ns	851064" "t = i / rate"
+printf '512\n400\n' >neg.txt
+expect 2 "a count below the offset is a negative power" "$BIN" import neg.txt -o neg.pltr --rate 1kHz --scale 1 --offset 512
+has "negative power" "says so"
+expect 2 "--rate with a time column is refused" "$BIN" import cut.csv -o r.pltr --rate 10
+expect 2 "--offset without --scale" "$BIN" import clamp.txt -o r.pltr --rate 10 --offset 3
+# --period against the timestamps.
+expect 2 "--period 1ms on a 100 ms log is refused" "$BIN" import gpu.csv -o p.pltr --period 1ms
+has "--period 1ms differs from the timestamps' median interval 100ms" "both numbers given"
+[ ! -e p.pltr ] && pass "no trace written" || fail "p.pltr written"
+expect 0 "--period within 10 %" "$BIN" import gpu.csv -o p.pltr --period 105ms
 expect 0 "features of a trace" "$BIN" features demo/legit.pltr
 is "$(wc -l <<<"$out")" 31 "features: header + 30 windows"
 expect 0 "features --json" "$BIN" features --json --window 5s demo/legit.pltr

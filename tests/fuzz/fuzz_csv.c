@@ -19,6 +19,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	o.skip_bad = size && (data[0] & 1);
 	o.output_rails = size && (data[0] & 2);
+	/* The other paths: one GPU of several, headerless counts at a rate, a period to check. */
+	if (size && (data[0] & 4))
+		o.gpu = "0";
+	if (size && (data[0] & 8)) {
+		o.rate_uhz = 2350000000ULL;
+		o.scale_pw = 750000000000LL;
+		o.offset_ucount = 512000000;
+	} else if (size && (data[0] & 16)) {
+		o.period_ns = 1000000;
+	}
 	if (csv_import((const char *)data, size, &o, &t, &rep, &e))
 		return 0;
 	if (rep.reported > CSV_MAX_REPORTED || t.n == 0 || t.info.period_ns == 0)
