@@ -239,6 +239,14 @@ static int sampler_thread(void *data)
 			 */
 			now = ktime_get();
 			missed = advance(pd, now, &skipped);
+			/*
+			 * The first tick after a resume fires while this
+			 * thread is still frozen and is taken after the thaw:
+			 * that wait is the sleep (PL_SF_RESUMED), not missed
+			 * periods.
+			 */
+			if (atomic_read(&pd->resumed))
+				missed = 0;
 			skip = take_sample(pd, missed, skipped);
 			arm(pd, skip);
 		}

@@ -121,6 +121,8 @@ if [ -w /sys/power/pm_test ] && grep -qw freeze /sys/power/state; then
 	pl_assert_eq "sample: no transfer while it was suspended" "$(cat $SIM/xfers_suspended)" 0
 	pl_assert_eq "sample: the sleep counted" $(( $(stat_of 0 suspends) - su0 )) 1
 	pl_assert_eq "sample: first record after it flagged resumed" "$(kv /tmp/pm.out resumed_flags)" 1
+	# the wait for the thaw after the resume is the sleep too, not missed periods
+	pl_assert_eq "sample: ... and not flagged overrun" "$(kv /tmp/pm.out resumed_overrun_flags)" 0
 	pl_assert_ge "sample: no record inside the sleep (gap >= 1 s)" "$(kv /tmp/pm.out ts_gap_max_ns)" 1000000000
 	pl_assert_eq "sample: seq contiguous across the sleep" "$(kv /tmp/pm.out seq_gaps)" 0
 	pl_assert_ge "sample: sampling resumed (records in 1 s)" "$(kv /tmp/pm-after.out records)" 920

@@ -78,7 +78,13 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define PL_ABI_VERSION		1
+/*
+ * Bumped whenever a record, the mmap layout or an ioctl struct gains a
+ * meaning an older reader would misread or refuse.  2: sample flags
+ * PL_SF_PAGE_RESTORED, PL_SF_BACKOFF, PL_SF_RESUMED; pl_stats.page_repairs,
+ * backoffs and suspends in what was reserved.
+ */
+#define PL_ABI_VERSION		2
 #define PL_DEVICE_NAME		"powerledger"
 #define PL_GENL_NAME		"powerledger"
 #define PL_GENL_VERSION		1

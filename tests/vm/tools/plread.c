@@ -94,7 +94,7 @@ struct run {
 	uint64_t seq_missing;	/* sequence numbers skipped in all */
 	uint64_t ts_nonmono;
 	uint64_t i2c_error_flags, pec_error_flags, overrun_flags;
-	uint64_t page_restored_flags, backoff_flags, resumed_flags;
+	uint64_t page_restored_flags, backoff_flags, resumed_flags, resumed_overrun_flags;
 	uint64_t ts_gap_max_ns;	/* largest ts_ns step between neighbours of a device */
 	uint32_t rails_any, rails_all;	/* union and intersection of the records' rails */
 	struct u64_series jitter_ns;
@@ -136,7 +136,7 @@ static void usage(FILE *f)
 		"seq_missing ts_nonmono bad_records ring_errors lost wave_checked\n"
 		"wave_mismatch rate_hz rate_mhz span_ns first_seq last_seq\n"
 		"i2c_error_flags pec_error_flags overrun_flags page_restored_flags backoff_flags\n"
-		"resumed_flags ts_gap_max_ns rails_any rails_all jitter_p50_ns\n"
+		"resumed_flags resumed_overrun_flags ts_gap_max_ns rails_any rails_all jitter_p50_ns\n"
 		"jitter_p99_ns jitter_max_ns read_ns_mean, dev.<id>.{records,first_seq,last_seq}, then\n"
 		"stats.<id>.{samples,lost,overruns,i2c_errors,pec_errors,page_repairs,backoffs,\n"
 		"suspends,jitter_hist.<b>,\n"
@@ -305,6 +305,8 @@ static int run_add(struct run *run, const struct pl_sample *s)
 		run->backoff_flags++;
 	if (s->flags & PL_SF_RESUMED)
 		run->resumed_flags++;
+	if ((s->flags & PL_SF_RESUMED) && (s->flags & PL_SF_OVERRUN))
+		run->resumed_overrun_flags++;
 	run->rails_any |= s->rails;
 	run->rails_all &= s->rails;
 	check_record(run, s);
@@ -645,6 +647,7 @@ static void print_results(struct run *run, uint64_t lost)
 	printf("page_restored_flags=%" PRIu64 "\n", run->page_restored_flags);
 	printf("backoff_flags=%" PRIu64 "\n", run->backoff_flags);
 	printf("resumed_flags=%" PRIu64 "\n", run->resumed_flags);
+	printf("resumed_overrun_flags=%" PRIu64 "\n", run->resumed_overrun_flags);
 	printf("ts_gap_max_ns=%" PRIu64 "\n", run->ts_gap_max_ns);
 	printf("rails_any=0x%x\n", run->rails_any);
 	printf("rails_all=0x%x\n", run->n ? run->rails_all : 0);
