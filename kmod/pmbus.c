@@ -144,8 +144,21 @@ int pl_pmbus_identify(struct pl_dev *pd)
 		dev_err(&client->dev, "cannot select PAGE %u: %d\n", pd->page, ret);
 		return ret;
 	}
-	if (!ret && i2c_smbus_read_byte_data(client, PMBUS_PAGE) == pd->page)
-		pd->flags |= PL_DEV_F_PAGE_CHECK;
+	/*
+	 * Check PAGE per sample only where someone could move it: the PSU has
+	 * another page it accepts (written, read back, ours selected again).
+	 * A single-page PSU has no page to lose and saves the transfer.
+	 */
+	if (!ret && i2c_smbus_read_byte_data(client, PMBUS_PAGE) == pd->page &&
+	    !i2c_smbus_write_byte_data(client, PMBUS_PAGE, pd->page ^ 1)) {
+		if (i2c_smbus_read_byte_data(client, PMBUS_PAGE) == (pd->page ^ 1))
+			pd->flags |= PL_DEV_F_PAGE_CHECK;
+		ret = i2c_smbus_write_byte_data(client, PMBUS_PAGE, pd->page);
+		if (ret < 0) {
+			dev_err(&client->dev, "cannot select PAGE %u again: %d\n", pd->page, ret);
+			return ret;
+		}
+	}
 
 	ret = i2c_smbus_read_byte_data(client, PMBUS_CAPABILITY);
 	if (ret >= 0) {
@@ -237,10 +250,11 @@ static void add_err(struct pl_pmbus_result *res, u8 reg, int err)
  * of a segment; only PAGE_PLUS_READ could close that, which few PSUs have.
  * Returns false when PAGE could not be made ours: the sample reads nothing.
  */
-static bool page_check_locked(struct pl_dev *pd, struct pl_pmbus_result *res)
+static bool page_check_locked(struct pl_dev *pd, struct pl_pmbus_result *res, int *theirs)
 {
 	int got, ret;
 
+	*theirs = -1;
 	got = read_byte_locked(pd, PMBUS_PAGE);
 	if (got < 0) {
 		add_err(res, PMBUS_PAGE, got);
@@ -252,6 +266,7 @@ static bool page_check_locked(struct pl_dev *pd, struct pl_pmbus_result *res)
 		return true;
 	case PL_PAGE_RESTORE:
 		res->page_restored = true;
+		*theirs = got;
 		fallthrough;
 	case PL_PAGE_RESELECT:
 		break;
@@ -283,14 +298,14 @@ void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s, struct pl_pmbu
 {
 	struct i2c_adapter *adap = pd->client->adapter;
 	u32 want = READ_ONCE(pd->read_rails);
+	int i, ret, theirs = -1;
 	bool ok = true;
-	int i, ret;
 
 	memset(res, 0, sizeof(*res));
 	i2c_lock_bus(adap, I2C_LOCK_SEGMENT);
 	s->ts_ns = ktime_get_ns();
 	if (pd->flags & PL_DEV_F_PAGE_CHECK)
-		ok = page_check_locked(pd, res);
+		ok = page_check_locked(pd, res, &theirs);
 	for (i = 0; ok && i < PL_NR_RAILS; i++) {
 		const struct pl_rail_desc *r = &pl_rails[i];
 
@@ -318,6 +333,15 @@ void pl_pmbus_read_sample(struct pl_dev *pd, struct pl_sample *s, struct pl_pmbu
 		}
 	}
 	s->read_ns = (u32)min_t(u64, ktime_get_ns() - s->ts_ns, U32_MAX);
+	/*
+	 * Leave PAGE as its other user left it: they may select it in one
+	 * transaction and read in the next, and would otherwise read our page.
+	 */
+	if (theirs >= 0 && !res->stuck) {
+		ret = write_byte_locked(pd, PMBUS_PAGE, theirs);
+		if (ret < 0)
+			add_err(res, PMBUS_PAGE, ret);
+	}
 	i2c_unlock_bus(adap, I2C_LOCK_SEGMENT);
 
 	if (res->page_restored)
