@@ -36,5 +36,7 @@ while [ $i -lt 20 ]; do
 done
 plread -d 1 > /tmp/resume.out
 pl_assert_eq "lifetime: reading resumes (exit)" $? 0
-pl_assert_ge "lifetime: reading resumes (records)" "$(kv /tmp/resume.out records)" 900
+# records flow again (a broken resume gives none); the rate itself is
+# t-sample's: 1 s right after 20 cycles under TCG gave 840-1000
+pl_assert_ge "lifetime: reading resumes (records)" "$(kv /tmp/resume.out records)" 500
 pl_dmesg_clean
