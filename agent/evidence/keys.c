@@ -288,22 +288,15 @@ int seckey__load(struct pl_seckey *k, const char *path, struct plerr *e)
 		ret = plerr_set(e, -ENOMEM, "out of secure memory");
 		goto out;
 	}
-	for (;;) {
-		r = read(fd, text + len, PEM_MAX + 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > PEM_MAX) {
-			ret = plerr_set(e, -EINVAL, "%s: larger than %d bytes: not a single Ed25519 private key", path,
-					PEM_MAX);
-			goto out;
-		}
+	r = read_full(fd, text, PEM_MAX + 1);
+	if (r < 0) {
+		ret = plerr_set(e, (int)r, "%s: %s", path, strerror((int)-r));
+		goto out;
+	}
+	len = (size_t)r;
+	if (len > PEM_MAX) {
+		ret = plerr_set(e, -EINVAL, "%s: larger than %d bytes: not a single Ed25519 private key", path, PEM_MAX);
+		goto out;
 	}
 	ret = seckey_parse_pem(text, len, k, e);
 	if (ret) {

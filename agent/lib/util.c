@@ -135,6 +135,24 @@ void buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+ssize_t read_full(int fd, void *p, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < cap) {
+		r = read(fd, (char *)p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	return (ssize_t)n;
+}
+
 static const char *file_kind(mode_t m)
 {
 	if (S_ISDIR(m))
@@ -204,16 +222,14 @@ int file_read(const char *path, size_t max, struct buf *out, struct plerr *e)
 			ret = plerr_set(e, -ENOMEM, "%s: out of memory", path);
 			goto out;
 		}
-		r = read(fd, out->p + out->len, 65536);
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = read_full(fd, out->p + out->len, 65536);
 		if (r < 0) {
-			ret = plerr_set(e, -errno, "%s: %s", path, strerror(errno));
+			ret = plerr_set(e, (int)r, "%s: %s", path, strerror((int)-r));
 			goto out;
 		}
-		if (r == 0)
-			break;
 		out->len += (size_t)r;
+		if (r < 65536)
+			break; /* end of file */
 	}
 	if (out->len - start > max) {
 		ret = plerr_set(e, -EFBIG, "%s: larger than %zu bytes", path, max);

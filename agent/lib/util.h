@@ -64,6 +64,8 @@ void buf_free(struct buf *b);
  * directory, -ELOOP for a symbolic link loop.
  */
 int file_open_regular(const char *path, struct plerr *e);
+/* Reads fd until end of file or cap bytes (EINTR retried): the count, or -errno. */
+ssize_t read_full(int fd, void *p, size_t cap);
 
 /*
  * Reads a whole regular file (at most max bytes) into out (appended), through
