@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lib/sample.h"
+#include "science/sensor.h"
 
 struct series {
 	const struct pl_sample *s; /* ordered as captured; ts_ns may go backwards in a tampered trace */
@@ -19,6 +20,7 @@ struct series {
 	uint64_t period_ns;  /* nominal sampling period */
 	uint64_t lost;	     /* records the capture declared lost (ring overflows) */
 	bool kernel_timing;  /* ts_ns taken by the module's sampler (not an imported log's clock) */
+	struct sensor_model sensor; /* what the sensor can show (science/sensor.h) */
 };
 
 #endif /* PL_SERIES_H */
