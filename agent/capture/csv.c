@@ -593,6 +593,7 @@ int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trac
 {
 	struct column cols[MAX_FIELDS];
 	char line[MAX_LINE], *f[MAX_FIELDS], delim = ',', why[160], gname[64] = "", ids[160] = "", b1[32], b2[32];
+	bool nvml = false;
 	int ncols = -1, ti = -1, pi = -1, vi = -1, ai = -1, gi = -1, nf, i, time_scale = 9, ret;
 	size_t pos = 0, lineno = 0, len, niv = 0, iv_cap = 0, nrt = 0, rt_cap = 0, row_i;
 	uint64_t *iv = NULL, last_ts = 0, synth_period_ns = 0;
@@ -662,8 +663,10 @@ int csv_import(const char *text, size_t n, const struct csv_opts *o, struct trac
 				classify(f[i], &cols[i]);
 				if (cols[i].kind == COL_TIME && ti < 0)
 					ti = i;
-				else if (cols[i].kind == COL_POWER && pi < 0)
+				else if (cols[i].kind == COL_POWER && pi < 0) {
 					pi = i;
+					nvml = !strncasecmp(f[i], "power.draw", 10);
+				}
 				else if (cols[i].kind == COL_VOLTS && vi < 0)
 					vi = i;
 				else if (cols[i].kind == COL_AMPS && ai < 0)
@@ -970,6 +973,10 @@ reject:
 	realtime = !synth && (time_iso || t->s[0].ts_ns >= 1000000000000000000ULL);
 	if (realtime)
 		t->info.flags |= PLTR_F_REALTIME;
+	t->info.sensor = o->sensor;
+	if (o->sensor.kind == SENSOR_UNKNOWN)
+		t->info.sensor.kind = headerless ? SENSOR_ADC : nvml ? SENSOR_NVML : SENSOR_UNKNOWN;
+	trace_measure_sensor(t);
 	free(iv);
 	free(rt);
 	free(g);

@@ -25,6 +25,8 @@
  * number a line holds ADC counts: power_W = (count - offset) * scale, the
  * time t_i = i / rate (or i * period) on a monotonic clock from 0.  A given
  * period more than 10 % off the timestamps' median interval is refused.
+ * The trace's sensor model is measured from the readings (sensor_measure())
+ * except for what opts.sensor gives.
  */
 #ifndef PL_CSV_H
 #define PL_CSV_H
@@ -54,6 +56,13 @@ struct csv_opts {
 	uint64_t rate_uhz;     /* uHz, for a log without a time column (or period_ns); 0: none */
 	int64_t scale_pw;      /* pW per count, > 0, for headerless counts; 0: not headerless */
 	int64_t offset_ucount; /* counts/1e6 subtracted before scaling */
+	/*
+	 * The sensor model (science/sensor.h): fields with their origin bit set
+	 * are given and kept; the others are measured from the data.  kind:
+	 * SENSOR_UNKNOWN lets the header decide (nvidia-smi's power.draw is
+	 * NVML; headerless counts are an ADC).
+	 */
+	struct sensor_model sensor;
 	uint32_t dev_id;
 	const char *mfr_id, *mfr_model, *mfr_serial, *host; /* NULL: "" */
 };

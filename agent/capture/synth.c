@@ -288,6 +288,7 @@ int synth_trace(const struct synth_params *sp, struct trace *t, struct plerr *e)
 			goto out;
 		}
 	}
+	trace_measure_sensor(t);
 out:
 	free(p);
 	free(tag);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capture/trace.h"
+#include "science/sensor.h"
 
 /* Header offsets, see TRACE-FORMAT.md. */
 #define H_MAGIC	      0
@@ -34,6 +35,13 @@
 #define H_HOST	      152
 #define H_FINGERPRINT 184
 #define H_LOST	      248
+/* Version 2: the sensor model. */
+#define H_REFRESH     256
+#define H_QUANTUM     264
+#define H_AVERAGING   272
+#define H_SENSOR_KIND 280
+#define H_SENSOR_ORIG 281
+#define H_RESERVED1   282
 
 /* Record offsets: those of struct pl_sample. */
 #define R_TS	       0
@@ -60,7 +68,12 @@
 
 _Static_assert(sizeof(struct pl_sample) == PL_SAMPLE_SIZE, "pl_sample is 128 bytes");
 _Static_assert(R_RESERVED + R_RESERVED_LEN == PL_SAMPLE_SIZE, "record layout covers pl_sample");
-_Static_assert(H_LOST + 8 == PLTR_HEADER_SIZE, "header layout covers 256 bytes");
+_Static_assert(H_LOST + 8 == PLTR_HEADER_SIZE_V1, "version 1 header layout covers 256 bytes");
+_Static_assert(H_RESERVED1 + 6 == PLTR_HEADER_SIZE, "version 2 header layout covers 288 bytes");
+
+/* Bounds of the sensor model fields: an hour, like the period; 1 MW. */
+#define MAX_SENSOR_NS	 PLTR_MAX_PERIOD_NS
+#define MAX_QUANTUM_UW	 1000000000000ULL
 
 static const char *const source_names[__PLTR_SRC_MAX] = { "kmod", "csv", "synthetic" };
 
@@ -130,7 +143,9 @@ void trace_init(struct trace *t, uint64_t period_ns, uint32_t dev_id, uint32_t r
 {
 	memset(t, 0, sizeof(*t));
 	t->info.record_size = PLTR_RECORD_SIZE;
+	t->info.version = PLTR_VERSION;
 	t->info.record_version = PL_SAMPLE_VERSION;
+	t->info.sensor.kind = source == PLTR_SRC_CSV ? SENSOR_UNKNOWN : SENSOR_PMBUS;
 	t->info.period_ns = period_ns;
 	t->info.dev_id = dev_id;
 	t->info.rails = rails;
@@ -251,6 +266,18 @@ static void encode_header(const struct trace *t, uint8_t h[PLTR_HEADER_SIZE])
 	memcpy(h + H_HOST, t->info.host, strlen(t->info.host));
 	memcpy(h + H_FINGERPRINT, t->info.fingerprint, 64);
 	put64(h + H_LOST, t->info.lost);
+	put64(h + H_REFRESH, t->info.sensor.refresh_ns);
+	put64(h + H_QUANTUM, t->info.sensor.quantum_uw);
+	put64(h + H_AVERAGING, t->info.sensor.averaging_ns);
+	h[H_SENSOR_KIND] = t->info.sensor.kind;
+	h[H_SENSOR_ORIG] = t->info.sensor.origin;
+}
+
+void trace_measure_sensor(struct trace *t)
+{
+	struct series v;
+
+	sensor_measure(trace_series(t, &v), &t->info.sensor);
 }
 
 int trace_encode(const struct trace *t, struct buf *out)
@@ -331,6 +358,7 @@ static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint1
 {
 	char fp[SHA256_HEX_LEN];
 	uint16_t version;
+	size_t min;
 
 	if (n < 12)
 		return plerr_set(e, -EINVAL, "truncated at offset %zu (the header needs %d bytes)", n,
@@ -338,16 +366,18 @@ static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint1
 	if (memcmp(h + H_MAGIC, PLTR_MAGIC, 8))
 		return plerr_set(e, -EINVAL, "bad magic at offset 0: not a powerledger trace");
 	version = get16(h + H_VERSION);
-	if (version != PLTR_VERSION)
-		return plerr_set(e, -EINVAL, "unsupported version %u at offset %d (this agent reads version %d)",
+	if (version != 1 && version != PLTR_VERSION)
+		return plerr_set(e, -EINVAL, "unsupported version %u at offset %d (this agent reads versions 1 and %d)",
 				 version, H_VERSION, PLTR_VERSION);
+	min = version == 1 ? PLTR_HEADER_SIZE_V1 : PLTR_HEADER_SIZE;
 	*hsize = get16(h + H_HEADER_SIZE);
-	if (*hsize < PLTR_HEADER_SIZE)
-		return plerr_set(e, -EINVAL, "corrupt header at offset %d: header size %u < %d", H_HEADER_SIZE, *hsize,
-				 PLTR_HEADER_SIZE);
+	if (*hsize < min)
+		return plerr_set(e, -EINVAL, "corrupt header at offset %d: header size %u < %zu", H_HEADER_SIZE, *hsize,
+				 min);
 	if (n < *hsize)
 		return plerr_set(e, -EINVAL, "truncated at offset %zu (the header needs %u bytes)", n, *hsize);
 	memset(ti, 0, sizeof(*ti));
+	ti->version = version;
 	ti->record_size = get32(h + H_RECORD_SIZE);
 	if (ti->record_size < PLTR_RECORD_SIZE || ti->record_size > PLTR_MAX_RECORD)
 		return plerr_set(e, -EINVAL, "corrupt header at offset %d: record size %u outside %d..%d",
@@ -387,10 +417,35 @@ static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint1
 				 "corrupt header at offset %d: fingerprint does not match the MFR strings and host",
 				 H_FINGERPRINT);
 	ti->lost = get64(h + H_LOST);
-	for (size_t i = PLTR_HEADER_SIZE; i < *hsize; i++)
+	if (version >= 2) {
+		struct sensor_model *m = &ti->sensor;
+
+		m->refresh_ns = get64(h + H_REFRESH);
+		m->quantum_uw = get64(h + H_QUANTUM);
+		m->averaging_ns = get64(h + H_AVERAGING);
+		m->kind = h[H_SENSOR_KIND];
+		m->origin = h[H_SENSOR_ORIG];
+		if (m->refresh_ns > MAX_SENSOR_NS)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: sensor refresh %" PRIu64 " ns",
+					 H_REFRESH, m->refresh_ns);
+		if (m->quantum_uw > MAX_QUANTUM_UW)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: sensor quantum %" PRIu64 " uW",
+					 H_QUANTUM, m->quantum_uw);
+		if (m->averaging_ns > MAX_SENSOR_NS)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: sensor averaging %" PRIu64 " ns",
+					 H_AVERAGING, m->averaging_ns);
+		if (m->kind >= __SENSOR_KIND_MAX)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown sensor kind %u",
+					 H_SENSOR_KIND, m->kind);
+		if (m->origin & ~__SENSOR_O_ALL)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown sensor origin bits 0x%x",
+					 H_SENSOR_ORIG, m->origin & ~__SENSOR_O_ALL);
+	}
+	for (size_t i = version >= 2 ? H_RESERVED1 : PLTR_HEADER_SIZE_V1; i < *hsize; i++)
 		if (h[i])
 			return plerr_set(e, -EINVAL,
-					 "corrupt header at offset %zu: bytes past the v1 header must be zero", i);
+					 "corrupt header at offset %zu: bytes past the version %u header must be zero", i,
+					 version);
 	return 0;
 }
 
@@ -544,6 +599,11 @@ static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct ple
 	if (!count && t->info.t0_ns) {
 		ret = plerr_set(e, -EINVAL, "corrupt header at offset %d: t0_ns set in an empty trace", H_T0);
 		goto fail;
+	}
+	if (t->info.version == 1) {
+		/* Predates the sensor model: what the data shows of it. */
+		t->info.sensor.kind = t->info.source == PLTR_SRC_CSV ? SENSOR_UNKNOWN : SENSOR_PMBUS;
+		trace_measure_sensor(t);
 	}
 	return 0;
 fail:

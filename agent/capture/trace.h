@@ -19,8 +19,9 @@
 #include "science/series.h"
 
 #define PLTR_MAGIC	   "PLTRACE\0"
-#define PLTR_VERSION	   1
-#define PLTR_HEADER_SIZE   256
+#define PLTR_VERSION	   2   /* written; version 1 is read too */
+#define PLTR_HEADER_SIZE   288 /* version 2; version 1's was 256 */
+#define PLTR_HEADER_SIZE_V1 256
 #define PLTR_RECORD_SIZE   PL_SAMPLE_SIZE
 #define PLTR_MAX_HEADER	   65536
 #define PLTR_MAX_RECORD	   4096
@@ -39,6 +40,7 @@ enum pltr_source {
 };
 
 struct trace_info {
+	uint16_t version;     /* of the file read (PLTR_VERSION for a trace made here) */
 	uint32_t record_size; /* bytes per record in the file; >= PL_SAMPLE_SIZE */
 	uint64_t period_ns;   /* nominal sampling period */
 	uint64_t t0_ns;	      /* ts_ns of the first record (0 for an empty trace) */
@@ -53,6 +55,7 @@ struct trace_info {
 	char mfr_serial[PLTR_STR_LEN + 1];
 	char host[PLTR_STR_LEN + 1];
 	char fingerprint[SHA256_HEX_LEN]; /* trace_fingerprint() of the four strings */
+	struct sensor_model sensor;	  /* version 2; measured on reading a version 1 trace */
 };
 
 struct trace {
@@ -86,6 +89,12 @@ int trace_str_check(const char *s, struct plerr *e);
  */
 void trace_init(struct trace *t, uint64_t period_ns, uint32_t dev_id, uint32_t rails, uint8_t source, uint32_t flags,
 		const char *mfr_id, const char *mfr_model, const char *mfr_serial, const char *host);
+/*
+ * Fills the sensor model fields of t->info.sensor that were not given
+ * (origin bit clear) from t's readings: sensor_measure().  Every writer
+ * calls it before saving, so a trace states what its sensor can show.
+ */
+void trace_measure_sensor(struct trace *t);
 /* Appends a record (t0_ns follows the first one).  -ENOMEM. */
 int trace_push(struct trace *t, const struct pl_sample *s);
 void trace__free(struct trace *t);
@@ -130,6 +139,7 @@ static inline const struct series *trace_series(const struct trace *t, struct se
 	v->period_ns = t->info.period_ns;
 	v->lost = t->info.lost;
 	v->kernel_timing = t->info.source != PLTR_SRC_CSV;
+	v->sensor = t->info.sensor;
 	return v;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capture/csv.h"
+#include "science/sensor.h"
 #include "cmd/cli.h"
 #include "cmd/cli_opts.h"
 
@@ -20,6 +21,8 @@ const char cmd_import_help[] =
 "       powerledger import CSV -o TRACE [--time-unit s|ms|us|ns|iso]\n"
 "                          [--period DURATION] [--rail in|out] [--skip-bad]\n"
 "                          [--gpu ID] [--rate HZ --scale S [--offset O]]\n"
+"                          [--sensor pmbus|nvml|adc|unknown] [--refresh D]\n"
+"                          [--quantum W] [--averaging D]\n"
 "                          [--host NAME] [--mfr-id S] [--mfr-model S]\n"
 "                          [--mfr-serial S] [--dev-id N] [--force]\n"
 "\n"
@@ -75,6 +78,21 @@ const char cmd_import_help[] =
 "       power column but no time column takes --rate or --period the same\n"
 "       way.  A count below the offset (negative power) is a bad row.\n"
 "\n"
+"       Every trace states what its sensor can show, because every detector\n"
+"       needs it (science/sensor.h): the refresh interval (the time between\n"
+"       changes of the reading: nvidia-smi polled every 5 ms still shows a\n"
+"       new power value only every ~100 ms), the quantization step (what\n"
+"       the printed decimals or the ADC count allow) and the averaging\n"
+"       window (how long a step takes to show in full).  import measures\n"
+"       them from the readings: the refresh is the typical time between\n"
+"       changes, the quantum the largest step dividing nearly every change,\n"
+"       the averaging the 10-90 % rise time of the largest steps (0 when\n"
+"       steps show within one refresh).  --refresh, --quantum and\n"
+"       --averaging give a value instead, from the sensor's data sheet; the\n"
+"       trace records which values were given.  The sensor kind is nvml\n"
+"       for nvidia-smi's power.draw columns, adc for a headerless log, else\n"
+"       unknown, unless --sensor says.\n"
+"\n"
 "OPTIONS\n"
 "       -o, --out TRACE   Output trace (written atomically).  Required.\n"
 "       --force           Replace TRACE if it exists; without it an existing\n"
@@ -101,11 +119,21 @@ const char cmd_import_help[] =
 "                         rather than cut or mended (two hosts must never\n"
 "                         share a fingerprint).\n"
 "       --dev-id N        Device id stored in the trace (default 0).\n"
+"       --sensor KIND     The sensor: pmbus (a PSU's PMBus telemetry), nvml\n"
+"                         (a GPU board sensor read through NVML), adc (an\n"
+"                         external meter or clamp), unknown.\n"
+"       --refresh D       The sensor's refresh interval, e.g. 100ms (not\n"
+"                         shorter than the log's period).\n"
+"       --quantum W       The reading's quantization step in W, e.g. 0.01,\n"
+"                         10mW, 0.25W (> 0).\n"
+"       --averaging D     The sensor's averaging window, e.g. 1s; 0 for\n"
+"                         instantaneous readings.\n"
 "\n"
 "OUTPUT\n"
 "       Tab-separated: TRACE, rows written, bad rows, period_ns, time unit\n"
 "       used (\"rate\" where the times were made from --rate/--period),\n"
-"       fingerprint.  Bad rows go to stderr as\n"
+"       fingerprint, sensor kind, refresh_ns, quantum_uw, averaging_ns (0:\n"
+"       unknown, or none for averaging; `info` says which were given).  Bad rows go to stderr as\n"
 "       \"powerledger: CSV:LINE: reason\".  A truncated last line draws\n"
 "       \"powerledger: CSV:LINE: last line truncated, ignored (reason)\".\n"
 "\n"
@@ -130,6 +158,28 @@ const char cmd_import_help[] =
 "       # 10-bit ADC clamp at 2.35 kHz, 512 counts = 0 A, 0.75 W per count:\n"
 "       powerledger import clamp.txt -o clamp.pltr --rate 2.35kHz --scale 0.75 --offset 512\n";
 /* clang-format on */
+
+/* "0.01", "0.01W", "10mW", "1kW" -> uW, exactly. */
+static int parse_power_uw(const char *s, int64_t *uw)
+{
+	static const struct {
+		const char *suffix;
+		int scale;
+	} units[] = { { "mW", 3 }, { "kW", 9 }, { "W", 6 }, { "", 6 } };
+	size_t l = strlen(s);
+	char num[64];
+
+	for (size_t k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+		size_t sl = strlen(units[k].suffix);
+
+		if (l > sl && l - sl < sizeof(num) && !strcmp(s + l - sl, units[k].suffix)) {
+			memcpy(num, s, l - sl);
+			num[l - sl] = 0;
+			return parse_decimal_scaled(num, units[k].scale, uw);
+		}
+	}
+	return -EINVAL;
+}
 
 /* "2350", "2350Hz", "2.35kHz", "1MHz" -> uHz, exactly. */
 static int parse_rate_uhz(const char *s, uint64_t *uhz)
@@ -175,6 +225,10 @@ int cmd_import(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'R' },
 		{ "scale", required_argument, NULL, 'x' },
 		{ "offset", required_argument, NULL, 'O' },
+		{ "sensor", required_argument, NULL, 'K' },
+		{ "refresh", required_argument, NULL, 'F' },
+		{ "quantum", required_argument, NULL, 'Q' },
+		{ "averaging", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const unit_names[] = { "auto", "s", "ms", "us", "ns", "iso" };
@@ -240,6 +294,31 @@ int cmd_import(int argc, char **argv)
 				return PL_EXIT_ERR;
 			*(c == 'H' ? &o.host : c == 'I' ? &o.mfr_id : c == 'M' ? &o.mfr_model : &o.mfr_serial) = optarg;
 			break;
+		case 'K':
+			for (i = 0; i < __SENSOR_KIND_MAX && strcmp(optarg, sensor_kind_name((uint8_t)i)); i++)
+				;
+			if (i == __SENSOR_KIND_MAX)
+				return usage_error("import", "bad --sensor '%s' (pmbus, nvml, adc or unknown)", optarg);
+			o.sensor.kind = (uint8_t)i;
+			break;
+		case 'F':
+			if (parse_duration_ns(optarg, &v) || !v || v > PLTR_MAX_PERIOD_NS)
+				return usage_error("import", "bad --refresh '%s' (e.g. 100ms, 1s)", optarg);
+			o.sensor.refresh_ns = v;
+			o.sensor.origin |= SENSOR_O_REFRESH;
+			break;
+		case 'A':
+			if (strcmp(optarg, "0") && (parse_duration_ns(optarg, &v) || v > PLTR_MAX_PERIOD_NS))
+				return usage_error("import", "bad --averaging '%s' (e.g. 0, 25ms, 1s)", optarg);
+			o.sensor.averaging_ns = strcmp(optarg, "0") ? v : 0;
+			o.sensor.origin |= SENSOR_O_AVERAGING;
+			break;
+		case 'Q':
+			if (parse_power_uw(optarg, &sv) || sv <= 0)
+				return usage_error("import", "bad --quantum '%s' (W, > 0, e.g. 0.01, 10mW)", optarg);
+			o.sensor.quantum_uw = (uint64_t)sv;
+			o.sensor.origin |= SENSOR_O_QUANTUM;
+			break;
 		case 'd':
 			if (parse_u64(optarg, &v) || v > UINT32_MAX)
 				return usage_error("import", "bad --dev-id '%s'", optarg);
@@ -256,6 +335,8 @@ int cmd_import(int argc, char **argv)
 		return usage_error("import", "--offset needs --scale");
 	if (optind + 1 != argc)
 		return usage_error("import", "exactly one CSV");
+	if ((o.sensor.origin & SENSOR_O_REFRESH) && o.period_ns && o.sensor.refresh_ns < o.period_ns)
+		return usage_error("import", "--refresh is shorter than --period: a reading cannot change between polls");
 	csv = argv[optind];
 	if (out_check_inputs(out, force, &csv, 1, &e) || file_read(csv, SIZE_MAX / 4, &text, &e)) {
 		pl_error(&e);
@@ -284,9 +365,10 @@ int cmd_import(int argc, char **argv)
 		pl_error(&e);
 		goto cleanup;
 	}
-	printf("%s\t%zu\t%zu\t%" PRIu64 "\t%s\t%s\n", out, t.n, rep.bad, rep.period_ns,
-	       rep.synthetic_time ? "rate" : unit_names[rep.unit],
-	       t.info.fingerprint);
+	printf("%s\t%zu\t%zu\t%" PRIu64 "\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", out, t.n, rep.bad,
+	       rep.period_ns, rep.synthetic_time ? "rate" : unit_names[rep.unit], t.info.fingerprint,
+	       sensor_kind_name(t.info.sensor.kind), t.info.sensor.refresh_ns, t.info.sensor.quantum_uw,
+	       t.info.sensor.averaging_ns);
 	ret = PL_EXIT_OK;
 cleanup:
 	trace__free(&t);

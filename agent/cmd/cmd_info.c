@@ -5,8 +5,11 @@
 #include <stdio.h>
 
 #include "capture/trace.h"
+#include "science/sensor.h"
 #include "cmd/cli.h"
 #include "cmd/cli_opts.h"
+
+#include <string.h>
 
 #include <jansson.h>
 
@@ -31,7 +34,11 @@ const char cmd_info_help[] =
 "       Lines of KEY<TAB>VALUE: file, sha256, samples, period_ns, t0_ns,\n"
 "       t_end_ns, duration_ns, clock, source, dev_id, rails (hex mask),\n"
 "       lost, gpu_tagged (samples with PL_SF_GPU_CTX), mfr_id, mfr_model,\n"
-"       mfr_serial, host, fingerprint.  --json: the same keys in one object.\n"
+"       mfr_serial, host, fingerprint, format_version, sensor (pmbus, nvml,\n"
+"       adc or unknown), refresh_ns, quantum_uw, averaging_ns (0: unknown;\n"
+"       for averaging also none), sensor_given (the fields given at import\n"
+"       rather than measured from the data: refresh,quantum,averaging, or\n"
+"       -).  --json: the same keys in one object.\n"
 "\n"
 "EXIT STATUS\n"
 "       0      the trace is valid.\n"
@@ -52,7 +59,7 @@ int cmd_info(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char digest[SHA256_HEX_LEN], rails[16];
+	char digest[SHA256_HEX_LEN], rails[16], given[40];
 	struct plerr e = { "" };
 	struct trace t = { 0 };
 	uint64_t tend, gpu = 0;
@@ -77,7 +84,13 @@ int cmd_info(int argc, char **argv)
 	for (i = 0; i < t.n; i++)
 		gpu += !!(t.s[i].flags & PL_SF_GPU_CTX);
 	snprintf(rails, sizeof(rails), "0x%02x", t.info.rails);
-	o = json_pack("{s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "file",
+	snprintf(given, sizeof(given), "%s%s%s%s", t.info.sensor.origin & SENSOR_O_REFRESH ? "refresh," : "",
+		 t.info.sensor.origin & SENSOR_O_QUANTUM ? "quantum," : "",
+		 t.info.sensor.origin & SENSOR_O_AVERAGING ? "averaging," : "", t.info.sensor.origin ? "" : "-");
+	if (given[strlen(given) - 1] == ',')
+		given[strlen(given) - 1] = 0;
+	o = json_pack("{s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:s}",
+		      "file",
 		      cli_jstr(argv[optind]),
 		      "sha256", digest, "samples", (json_int_t)t.n, "period_ns", (json_int_t)t.info.period_ns, "t0_ns",
 		      (json_int_t)t.info.t0_ns, "t_end_ns", (json_int_t)tend, "duration_ns",
@@ -86,7 +99,10 @@ int cmd_info(int argc, char **argv)
 		      trace_source_name(t.info.source), "dev_id", (json_int_t)t.info.dev_id, "rails", rails, "lost",
 		      (json_int_t)t.info.lost, "gpu_tagged", (json_int_t)gpu, "mfr_id", t.info.mfr_id, "mfr_model",
 		      t.info.mfr_model, "mfr_serial", t.info.mfr_serial, "host", t.info.host, "fingerprint",
-		      t.info.fingerprint);
+		      t.info.fingerprint, "format_version", (json_int_t)t.info.version, "sensor",
+		      sensor_kind_name(t.info.sensor.kind), "refresh_ns", (json_int_t)t.info.sensor.refresh_ns,
+		      "quantum_uw", (json_int_t)t.info.sensor.quantum_uw, "averaging_ns",
+		      (json_int_t)t.info.sensor.averaging_ns, "sensor_given", given);
 	if (json) {
 		if (cli_print_json(o))
 			goto cleanup;
@@ -95,7 +111,8 @@ int cmd_info(int argc, char **argv)
 						     "t0_ns",	   "t_end_ns",	 "duration_ns", "clock",
 						     "source",	   "dev_id",	 "rails",	"lost",
 						     "gpu_tagged", "mfr_id",	 "mfr_model",	"mfr_serial",
-						     "host",	   "fingerprint" };
+						     "host",	   "fingerprint", "format_version", "sensor",
+						     "refresh_ns", "quantum_uw", "averaging_ns", "sensor_given" };
 		json_t *v;
 
 		for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {

@@ -293,6 +293,7 @@ int cmd_record(int argc, char **argv)
 	qsort(t.s, t.n, sizeof(*t.s), by_seq);
 	/* Ring drops are per CPU, not per device: an upper bound for this device. */
 	t.info.lost = ring_reader__lost(&rr) - lost0;
+	trace_measure_sensor(&t);
 	if (trace_save(out, &t, afile_force(force), &e))
 		goto err;
 	if (envpath && (attest_trace(out, &key, &env, NULL, &e) ||

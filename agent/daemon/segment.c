@@ -161,6 +161,8 @@ int segment__write(struct segment *g, const char *dir, const char *name, uint64_
 	g->t.info.lost = unexplained > g->gaps ? unexplained : g->gaps;
 	g->t.info.period_ns = period_ns;
 	g->t.info.t0_ns = g->t.s[0].ts_ns;
+	g->t.info.sensor.origin = 0;
+	trace_measure_sensor(&g->t);
 	ret = trace_save_digest(trace_path, &g->t, 0, digest, e);
 	if (ret)
 		return ret;

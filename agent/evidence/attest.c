@@ -12,7 +12,7 @@ json_t *attest_trace_predicate(const struct trace *t)
 
 	return json_pack("{s:s,s:I,s:s,s:i,s:s,s:{s:s,s:s,s:s},s:I,s:I,s:I,s:I,s:s,s:I,s:I}", "clock",
 			 ti->flags & PLTR_F_REALTIME ? "realtime" : "monotonic", "dev_id", (json_int_t)ti->dev_id,
-			 "fingerprint", ti->fingerprint, "format_version", PLTR_VERSION, "host", ti->host, "mfr", "id",
+			 "fingerprint", ti->fingerprint, "format_version", (int)ti->version, "host", ti->host, "mfr", "id",
 			 ti->mfr_id, "model", ti->mfr_model, "serial", ti->mfr_serial, "period_ns",
 			 (json_int_t)ti->period_ns, "rails", (json_int_t)ti->rails, "record_size",
 			 (json_int_t)ti->record_size, "samples", (json_int_t)t->n, "source",

@@ -182,7 +182,7 @@ tcase verify-sig-truncated 2 'body.txt.sig' -- "$B" verify --keydir keys body.tx
 # info: truncations and bit flips name the offset
 ws; fxc small.pltr .; truncate -s 100 small.pltr
 tcase info-truncated-header 2 'truncated' -- "$B" info small.pltr
-ws; fxc small.pltr .; truncate -s $((256 + 128 * 3 + 50)) small.pltr
+ws; fxc small.pltr .; truncate -s $((288 + 128 * 3 + 50)) small.pltr
 tcase info-truncated-record 2 'truncated;offset' -- "$B" info small.pltr
 ws; : >empty.pltr
 tcase info-empty 2 'truncated' -- "$B" info empty.pltr
@@ -195,11 +195,11 @@ tcase info-header-size-bitflip 2 'offset' -- "$B" info small.pltr
 ws; fxc small.pltr .; putbytes small.pltr 39 '\x40'
 tcase info-sample-count-bitflip 2 'truncated|offset' -- "$B" info small.pltr
 # bit 15 of record 5's flags: bits 0..8 are PL_SF_* flags
-ws; fxc small.pltr .; putbytes small.pltr $((256 + 128 * 5 + 21)) '\x80'
+ws; fxc small.pltr .; putbytes small.pltr $((288 + 128 * 5 + 21)) '\x80'
 tcase info-record-flags-bitflip 2 'offset' -- "$B" info small.pltr
 ws; fxc small.pltr .; putbytes small.pltr 0 'Q'
 tcase info-bad-magic 2 'magic' -- "$B" info small.pltr
-ws; fxc small.pltr .; putbytes small.pltr 8 '\x02'
+ws; fxc small.pltr .; putbytes small.pltr 8 '\x03'
 tcase info-bad-version 2 'version' -- "$B" info small.pltr
 ws; fxc small.pltr .; putbytes small.pltr 16 '\x00\x00\x00\x00\x00\x00\x00\x00'
 tcase info-zero-period 2 'period' -- "$B" info small.pltr
@@ -317,7 +317,7 @@ ws; fxc commission-1.pltr d/operator.key .
 tcase baseline-dev-zero-trace 2 'not a regular file' --timeout $TB -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr /dev/zero
 ws; fxc commission-1.pltr commission-2.pltr d/operator.key .; truncate -s 500000 commission-2.pltr
 tcase baseline-truncated-trace 2 'truncated' -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr commission-2.pltr
-ws; fxc commission-1.pltr commission-2.pltr d/operator.key .; putbytes commission-2.pltr $((256 + 128 * 100 + 21)) '\x80'
+ws; fxc commission-1.pltr commission-2.pltr d/operator.key .; putbytes commission-2.pltr $((288 + 128 * 100 + 21)) '\x80'
 tcase baseline-bitflip-trace 2 'offset' -- "$B" baseline register --model m --key operator.key -o b.dsse.json commission-1.pltr commission-2.pltr
 ws; fxc small.pltr d/operator.key .
 tcase baseline-too-few-windows 2 'windows' -- "$B" baseline register --model m --key operator.key -o b.dsse.json small.pltr

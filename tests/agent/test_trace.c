@@ -43,6 +43,8 @@ static void fill(struct trace *t, size_t n)
 		assert_int_equal(trace_push(t, &s), 0);
 	}
 	t->info.lost = 9;
+	t->info.sensor = (struct sensor_model){ .refresh_ns = 2000000, .quantum_uw = 1000, .averaging_ns = 7000000,
+						.kind = SENSOR_PMBUS, .origin = SENSOR_O_AVERAGING };
 }
 
 static void test_roundtrip_all_fields(void **state)
@@ -61,6 +63,8 @@ static void test_roundtrip_all_fields(void **state)
 	assert_int_equal(back.info.period_ns, 1000000);
 	assert_int_equal(back.info.t0_ns, 5000000000ULL);
 	assert_int_equal(back.info.lost, 9);
+	assert_int_equal(back.info.version, 2);
+	assert_memory_equal(&back.info.sensor, &t.info.sensor, sizeof(t.info.sensor));
 	assert_int_equal(back.info.dev_id, 3);
 	assert_int_equal(back.info.source, PLTR_SRC_SYNTHETIC);
 	assert_string_equal(back.info.mfr_model, "PSU-3000");
@@ -100,14 +104,16 @@ static void test_layout_independent_decode(void **state)
 		      "import struct, sys\n"
 		      "d = open(sys.argv[1], \"rb\").read()\n"
 		      "h = struct.unpack_from(\"<8sHHIQQQIIIHBB32s32s32s32s64sQ\", d, 0)\n"
-		      "assert h[0] == b\"PLTRACE\\0\" and h[1] == 1 and h[2] == 256 and h[3] == 128, h[:4]\n"
+		      "assert h[0] == b\"PLTRACE\\0\" and h[1] == 2 and h[2] == 288 and h[3] == 128, h[:4]\n"
 		      "assert h[4] == 1000000 and h[5] == 5000000000 and h[6] == 4, h[4:7]\n"
 		      "assert h[7] == 3 and h[8] == 0x3f and h[9] == 0 and h[10] == 1 and h[11] == 2, h[7:12]\n"
 		      "assert h[13].rstrip(b\"\\0\") == b\"ACME\" and h[16].rstrip(b\"\\0\") == b\"gpu-host-7\"\n"
 		      "assert h[17].decode() == sys.argv[2] and h[18] == 9\n"
-		      "assert len(d) == 256 + 4 * 128\n"
+		      "m = struct.unpack_from(\"<QQQBB6s\", d, 256)\n"
+		      "assert m == (2000000, 1000, 7000000, 1, 4, bytes(6)), m\n"
+		      "assert len(d) == 288 + 4 * 128\n"
 		      "for i in range(4):\n"
-		      "    r = struct.unpack_from(\"<QQIIIHBBqqqqqqiIIIQ24s\", d, 256 + 128 * i)\n"
+		      "    r = struct.unpack_from(\"<QQIIIHBBqqqqqqiIIIQ24s\", d, 288 + 128 * i)\n"
 		      "    assert r[0] == 5000000000 + i * 1000000 + i %% 3 and r[1] == 100 + i, r[:2]\n"
 		      "    assert r[5] == 0x8000 | i and r[6] == 1 and r[7] == 1\n"
 		      "    assert r[8] == 230000000 + i and r[11] == -i and r[13] == 950000000 + i * 1000\n"
@@ -147,7 +153,7 @@ static void test_every_truncation_names_offset(void **state)
 		snprintf(want, sizeof(want), "truncated at offset %zu", n);
 		expect_error(b.p, n, n < 8 ? "truncated at offset" : want);
 	}
-	expect_error(b.p, 300, "record 0 at offset 256 needs 128 bytes, 44 present");
+	expect_error(b.p, 300, "record 0 at offset 288 needs 128 bytes, 12 present");
 	trace__free(&t);
 	buf_free(&b);
 }
@@ -169,9 +175,15 @@ static void test_corruption_names_offset(void **state)
 		expect_error(c.p, c.len, (want));                                                                      \
 	} while (0)
 	CORRUPT(0, 'X', "bad magic at offset 0");
-	CORRUPT(8, 2, "unsupported version 2 at offset 8");
-	CORRUPT(11, 0, "header size 0 < 256");
-	CORRUPT(10, 0x10, "offset 257: bytes past the v1 header"); /* ts 0x12a05f200: byte 256 is 0 */
+	CORRUPT(8, 3, "unsupported version 3 at offset 8");
+	CORRUPT(11, 0, "header size 32 < 288");
+	CORRUPT(10, 0x40, "offset 289: bytes past the version 2 header must be zero"); /* 320: into record 0 */
+	CORRUPT(280, 4, "offset 280: unknown sensor kind 4");
+	CORRUPT(281, 8, "offset 281: unknown sensor origin bits 0x8");
+	CORRUPT(285, 1, "offset 285: bytes past the version 2 header must be zero");
+	CORRUPT(263, 0x80, "offset 256: sensor refresh");
+	CORRUPT(271, 0x80, "offset 264: sensor quantum");
+	CORRUPT(279, 0x80, "offset 272: sensor averaging");
 	CORRUPT(12, 0, "corrupt header at offset 12");
 	c.len = 0;
 	buf_put(&c, b.p, b.len);
@@ -185,17 +197,17 @@ static void test_corruption_names_offset(void **state)
 	CORRUPT(62, 'Z', "offset 62: mfr_id is not NUL-padded");
 	CORRUPT(152, 0x01, "offset 152: host holds a non-printable byte");
 	CORRUPT(24, 1, "offset 24: t0_ns differs");
-	CORRUPT(32, 9, "truncated at offset 640 (header says 9 records, 3 complete");
-	CORRUPT(32, 1, "trailing data at offset 384");
-	CORRUPT(256 + 128 + 31, 2, "record 1 at offset 415: version 2");
+	CORRUPT(32, 9, "truncated at offset 672 (header says 9 records, 3 complete");
+	CORRUPT(32, 1, "trailing data at offset 416");
+	CORRUPT(288 + 128 + 31, 2, "record 1 at offset 447: version 2");
 	/* flags bits 0..8 are defined (PL_SF_*): bit 9 is the first unknown one */
-	CORRUPT(256 + 2 * 128 + 21, 0x02, "record 2 at offset 532: unknown flag bits 0x200");
-	CORRUPT(256 + 2 * 128 + 27, 0x01, "record 2 at offset 536: unknown rail bits");
-	CORRUPT(256 + 127, 1, "record 0 at offset 383: reserved byte is not zero");
+	CORRUPT(288 + 2 * 128 + 21, 0x02, "record 2 at offset 564: unknown flag bits 0x200");
+	CORRUPT(288 + 2 * 128 + 27, 0x01, "record 2 at offset 568: unknown rail bits");
+	CORRUPT(288 + 127, 1, "record 0 at offset 415: reserved byte is not zero");
 	c.len = 0;
 	buf_put(&c, b.p, b.len);
 	buf_putc(&c, 0);
-	expect_error(c.p, c.len, "trailing data at offset 640 (1 bytes after record 3)");
+	expect_error(c.p, c.len, "trailing data at offset 672 (1 bytes after record 3)");
 	/* The untouched image still parses. */
 	assert_int_equal(trace_parse(b.p, b.len, &ok, &e), 0);
 	trace__free(&ok);
@@ -216,13 +228,13 @@ static void test_larger_records_and_header_forward_compatible(void **state)
 	fill(&t, 2);
 	assert_int_equal(trace_encode(&t, &b), 0);
 	/* Rebuild with a 320-byte header and 192-byte records, extra bytes zero. */
-	buf_put(&c, b.p, 256);
+	buf_put(&c, b.p, 288);
 	c.p[10] = 0x40;
 	c.p[11] = 0x01;
 	c.p[12] = 192;
-	buf_put(&c, zeros, 64);
+	buf_put(&c, zeros, 32);
 	for (i = 0; i < 2; i++) {
-		buf_put(&c, b.p + 256 + 128 * i, 128);
+		buf_put(&c, b.p + 288 + 128 * i, 128);
 		buf_put(&c, zeros, 64);
 	}
 	assert_int_equal(trace_parse(c.p, c.len, &back, &e), 0);
@@ -233,7 +245,24 @@ static void test_larger_records_and_header_forward_compatible(void **state)
 	expect_error(c.p, c.len, "record 0 at offset 470: reserved byte is not zero");
 	c.p[320 + 150] = 0;
 	c.p[300] = 1;
-	expect_error(c.p, c.len, "offset 300: bytes past the v1 header must be zero");
+	expect_error(c.p, c.len, "offset 300: bytes past the version 2 header must be zero");
+	c.p[300] = 0;
+	/* Version 1 (no sensor model): read, and the model measured from the data. */
+	c.len = 0;
+	buf_put(&c, b.p, 256);
+	c.p[8] = 1;
+	c.p[10] = 0;
+	c.p[11] = 1;
+	for (i = 0; i < 2; i++)
+		buf_put(&c, b.p + 288 + 128 * i, 128);
+	assert_int_equal(trace_parse(c.p, c.len, &back, &e), 0);
+	assert_int_equal(back.info.version, 1);
+	assert_int_equal(back.info.sensor.kind, SENSOR_PMBUS);
+	assert_int_equal(back.info.sensor.origin, 0);
+	assert_int_equal(back.info.sensor.quantum_uw, 1000); /* PIN steps 1000 uW */
+	assert_int_equal(back.info.sensor.refresh_ns, 0); /* one change: no interval between changes */
+	assert_memory_equal(back.s, t.s, 2 * sizeof(struct pl_sample));
+	trace__free(&back);
 	trace__free(&t);
 	buf_free(&b);
 	buf_free(&c);
@@ -265,7 +294,7 @@ static void test_save_is_atomic_and_load_prefixes_path(void **state)
 	trace__free(&back);
 	assert_int_equal(tu_sh("truncate -s 4000 %s", tu_path(dir, "a.pltr")), 0);
 	assert_int_not_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
-	assert_non_null(strstr(e.msg, "a.pltr: trailing data at offset 640"));
+	assert_non_null(strstr(e.msg, "a.pltr: trailing data at offset 672"));
 	assert_int_equal(tu_sh("truncate -s 600 %s", tu_path(dir, "a.pltr")), 0);
 	assert_int_not_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
 	assert_non_null(strstr(e.msg, "a.pltr: truncated at offset 600"));
