@@ -18,37 +18,38 @@
 #include "science/features.h"
 
 const struct feat_desc feat_desc[__FEAT_MAX] = {
-	[FEAT_MEAN] = { "mean_mw", 1e3, true },
-	[FEAT_STDDEV] = { "stddev_mw", 1e3, true },
-	[FEAT_CV] = { "cv_ppm", 1e6, true },
-	[FEAT_SKEW] = { "skew_milli", 1e3, true },
-	[FEAT_KURT] = { "kurt_milli", 1e3, false },
-	[FEAT_MIN] = { "min_mw", 1e3, false },
-	[FEAT_MAX] = { "max_mw", 1e3, false }, /* pinned at the power cap: intensity, not model */
-	[FEAT_PAR] = { "par_ppm", 1e6, true },
-	[FEAT_CREST] = { "crest_ppm", 1e6, false },
-	[FEAT_ACF_PEAK] = { "acf_peak_ppm", 1e6, false },
-	[FEAT_PERIOD] = { "period_us", 1e6, false },
-	[FEAT_DOM_FREQ] = { "dom_freq_mhz", 1e3, false },
-	[FEAT_SPEC_ENTROPY] = { "spec_entropy_ppm", 1e6, true },
-	[FEAT_SPEC_FLATNESS] = { "spec_flatness_ppm", 1e6, false },
-	[FEAT_BAND_LOW] = { "band_low_ppm", 1e6, true },
-	[FEAT_BAND_MID] = { "band_mid_ppm", 1e6, true },
-	[FEAT_BAND_HIGH] = { "band_high_ppm", 1e6, true },
-	[FEAT_BURSTS] = { "bursts", 1, false }, /* how busy, not which model */
-	[FEAT_BURSTINESS] = { "burstiness_milli", 1e3, true },
-	[FEAT_FLAT] = { "flat_ppm", 1e6, false },
-	[FEAT_STEP] = { "step_msigma", 1e3, false },
-	[FEAT_HIGH_RUN_MEAN] = { "high_run_mean_us", 1e6, false },
-	[FEAT_HIGH_RUN_MED] = { "high_run_med_us", 1e6, true },
-	[FEAT_HIGH_RUN_MAX] = { "high_run_max_us", 1e6, false },
-	[FEAT_LOW_RUN_MEAN] = { "low_run_mean_us", 1e6, false },
-	[FEAT_LOW_RUN_MED] = { "low_run_med_us", 1e6, true },
-	[FEAT_LOW_RUN_MAX] = { "low_run_max_us", 1e6, false },
-	[FEAT_HIGH_LEVEL] = { "high_level_mw", 1e3, true },
-	[FEAT_LOW_LEVEL] = { "low_level_mw", 1e3, false }, /* idle floor or sync dips: how busy */
-	[FEAT_PVI_ERR_MAX] = { "pvi_err_max_ppm", 1e6, false },
-	[FEAT_PVI_ERR_MED] = { "pvi_err_med_ppm", 1e6, false },
+	[FEAT_MEAN] = { "mean_mw", 1e3, false, 'W' },
+	[FEAT_STDDEV] = { "stddev_mw", 1e3, false, 'W' },
+	[FEAT_CV] = { "cv_ppm", 1e6, false, '1' },
+	[FEAT_SKEW] = { "skew_milli", 1e3, false, '1' },
+	[FEAT_KURT] = { "kurt_milli", 1e3, false, '1' },
+	[FEAT_MIN] = { "min_mw", 1e3, false, 'W' },
+	[FEAT_MAX] = { "max_mw", 1e3, false, 'W' },
+	[FEAT_PAR] = { "par_ppm", 1e6, false, '1' },
+	[FEAT_CREST] = { "crest_ppm", 1e6, false, '1' },
+	[FEAT_ACF_PEAK] = { "acf_peak_ppm", 1e6, true, '1' },
+	[FEAT_PERIOD] = { "period_us", 1e6, true, 's' },
+	[FEAT_DOM_FREQ] = { "dom_freq_mhz", 1e3, true, 'h' },
+	[FEAT_SPEC_ENTROPY] = { "spec_entropy_ppm", 1e6, true, '1' },
+	[FEAT_SPEC_FLATNESS] = { "spec_flatness_ppm", 1e6, false, '1' },
+	[FEAT_BAND_LOW] = { "band_low_ppm", 1e6, false, '1' },
+	[FEAT_BAND_MID] = { "band_mid_ppm", 1e6, false, '1' },
+	[FEAT_BAND_HIGH] = { "band_high_ppm", 1e6, true, '1' },
+	[FEAT_BURSTS] = { "bursts", 1, false, '1' },
+	[FEAT_BURSTINESS] = { "burstiness_milli", 1e3, false, '1' },
+	[FEAT_FLAT] = { "flat_ppm", 1e6, false, '1' },
+	[FEAT_STEP] = { "step_msigma", 1e3, false, '1' },
+	[FEAT_HIGH_RUN_MEAN] = { "high_run_mean_us", 1e6, false, 's' },
+	[FEAT_HIGH_RUN_MED] = { "high_run_med_us", 1e6, true, 's' },
+	[FEAT_HIGH_RUN_MAX] = { "high_run_max_us", 1e6, false, 's' },
+	[FEAT_LOW_RUN_MEAN] = { "low_run_mean_us", 1e6, false, 's' },
+	[FEAT_LOW_RUN_MED] = { "low_run_med_us", 1e6, false, 's' },
+	[FEAT_LOW_RUN_MAX] = { "low_run_max_us", 1e6, false, 's' },
+	[FEAT_HIGH_LEVEL] = { "high_level_mw", 1e3, false, 'W' },
+	[FEAT_LOW_LEVEL] = { "low_level_mw", 1e3, false, 'W' },
+	[FEAT_PVI_ERR_MAX] = { "pvi_err_max_ppm", 1e6, false, '1' },
+	[FEAT_PVI_ERR_MED] = { "pvi_err_med_ppm", 1e6, false, '1' },
+	[FEAT_SWING_RATIO] = { "swing_ratio_ppm", 1e6, true, '1' },
 };
 
 void feat_params_default(struct feat_params *p)
@@ -59,6 +60,24 @@ void feat_params_default(struct feat_params *p)
 	p->band_hi_hz = 50;
 	p->acf_min = 0.2;
 	p->min_samples = 8;
+	p->noise_floor_w = 0;
+	p->min_swing_w = 0;
+}
+
+uint64_t feat_window_ns(const struct sensor_model *m, uint64_t period_ns, uint64_t requested)
+{
+	uint64_t tau = period_ns, w;
+
+	if (m->refresh_ns > tau)
+		tau = m->refresh_ns;
+	if (m->averaging_ns > tau)
+		tau = m->averaging_ns;
+	w = tau > UINT64_MAX / FEAT_MIN_READINGS ? UINT64_MAX : tau * FEAT_MIN_READINGS;
+	if (w < requested)
+		w = requested;
+	if (w % 1000000 && w < UINT64_MAX - 1000000)
+		w += 1000000 - w % 1000000;
+	return w;
 }
 
 bool feat_window_active(const struct window_features *w)
@@ -1204,7 +1223,7 @@ static void isodata_sums(const double *x, size_t n, double total, double thr, do
 
 /* median, lo, hi: quantiles 0.5, 0.01 and 0.99 of the series; total: its sum (moments). */
 static void burst_features(struct features_ctx *c, size_t n, double period_s, double median, double lo, double hi,
-			   double dmad, double total, struct window_features *w)
+			   double dmad, double total, const struct feat_params *p, struct window_features *w)
 {
 	double thr, hyst, *tau = c->tmp, noise;
 	int iter;
@@ -1215,7 +1234,9 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	noise = 1.4826 * dmad / sqrt(2);
 	if (noise < 1e-4 * fabs(median))
 		noise = 1e-4 * fabs(median);
-	if (hi - lo < 6 * noise) {
+	if (noise < p->noise_floor_w)
+		noise = p->noise_floor_w;
+	if (hi - lo < 6 * noise || hi - lo < p->min_swing_w) {
 		set(w, FEAT_BURSTS, 0); /* flat: no states, no bursts */
 		return;
 	}
@@ -1279,6 +1300,8 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 	set(w, FEAT_BURSTINESS, feat_burstiness_kimjo(tau, ntau));
 	set(w, FEAT_HIGH_LEVEL, hi);
 	set(w, FEAT_LOW_LEVEL, lo);
+	if (hi > 0)
+		set(w, FEAT_SWING_RATIO, (hi - lo) / hi);
 	/*
 	 * Complete runs only: from one transition to the next (bounded on both
 	 * sides).  tmp2 holds their lengths.
@@ -1380,7 +1403,7 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	/* k >= 4: as feat_step(), in ctx scratch; the MAD of the differences also sets the burst noise. */
 	at = 0;
 	set(w, FEAT_STEP, step_in(c->x, k, 1e-3 * fabs(median), &at, c->tmp2, c->tmp, &dmed, &dmad));
-	burst_features(c, k, period_s, median, qv[1], qv[2], dmad, m.sum, w);
+	burst_features(c, k, period_s, median, qv[1], qv[2], dmad, m.sum, p, w);
 	pvi_features(c, ne, emax, w);
 	return 0;
 }

@@ -30,10 +30,12 @@
  *                    two-level (isodata) threshold: the midpoint of the
  *                    mean levels below and above it, iterated from
  *                    (q1 + q99) / 2.  No states (a flat window) when
- *                    q99 - q1 < 6 sigma_noise, sigma_noise = 1.4826
- *                    MAD(first differences) / sqrt(2), at least 1e-4 of
- *                    the median: structure must stand out of the window's
- *                    own noise.  A burst starts
+ *                    q99 - q1 < max(6 sigma_noise, min_swing_w),
+ *                    sigma_noise = 1.4826 MAD(first differences) / sqrt(2),
+ *                    at least the sensor's quantum (noise_floor_w) and 1e-4
+ *                    of the median: structure must stand out of the
+ *                    window's own noise, and an idle reading toggling
+ *                    between two adjacent counts is not structure.  A burst starts
  *                    at each low->high transition; tau = intervals between
  *                    starts.  burstiness is Kim & Jo's finite-size corrected
  *                    Goh-Barabasi B for n = |tau| >= 2 intervals, r = sigma/mu:
@@ -48,6 +50,10 @@
  *                    window edges) high and low runs, s
  *   high/low_level   the two levels of the isodata threshold (mean power
  *                    above and below it), W
+ *   swing_ratio      (high_level - low_level) / high_level: how deep the
+ *                    dips between busy stretches go, as a ratio (a level
+ *                    ratio does not move with how many GPUs or requests
+ *                    share the host the way absolute levels do)
  *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
  *                    three DC output rails (AC input rails have a power
  *                    factor: not used)
@@ -69,16 +75,23 @@
 /*
  * Version of these definitions; baselines record it and a different one is
  * refused.  2: the spectrum over the first feat_spectrum_len(n) samples,
- * four-lane sums, power in W as uW * 1e-6.
+ * four-lane sums, power in W as uW * 1e-6.  3: noise floored by the
+ * sensor's quantum, states need min_swing_w, swing_ratio, model features
+ * are the model's (see feat_desc[].model).
  */
-#define FEATURES_VERSION 2
+#define FEATURES_VERSION 3
 
 /*
  * A window is active -- the model's signature is visible in it -- when it
- * holds at least this many bursts.  Model features are compared over
- * active windows only, in baselines and in traces alike.
+ * has high and low states (a swing standing out of the noise floor and of
+ * min_swing_w) and at least this many bursts start in it.  A window holds
+ * at least FEAT_MIN_READINGS independent readings (feat_window_ns()), so a
+ * 10 Hz sensor's window is long enough to see a request start.  Model
+ * features are compared over active windows only, in baselines and in
+ * traces alike.
  */
-#define FEAT_ACTIVE_MIN_BURSTS 3
+#define FEAT_ACTIVE_MIN_BURSTS 1
+#define FEAT_MIN_READINGS      10
 
 enum feat_id {
 	FEAT_MEAN,
@@ -112,13 +125,28 @@ enum feat_id {
 	FEAT_LOW_LEVEL,
 	FEAT_PVI_ERR_MAX,
 	FEAT_PVI_ERR_MED,
+	FEAT_SWING_RATIO,
 	__FEAT_MAX
 };
 
+/*
+ * Model features describe the model's computation whatever the load: the
+ * token or iteration cadence (period, dom_freq, acf_peak: a decode step
+ * reads every weight once, so its length grows with the model), the shape
+ * of the spectrum within the window (spec_entropy, band_high), how long a
+ * busy stretch lasts at its median (high_run_med) and how deep the dips
+ * between steps go as a ratio (swing_ratio).  Load features describe how
+ * much work arrives: levels (mean, min, max, high/low level), spread (stddev,
+ * cv, par, crest, skew, kurt), how often requests come (bursts, burstiness,
+ * low runs), duty (flat).  Only model features decide model-mismatch: a
+ * same-model trace at another batch size or prompt mix moves the load
+ * features, and that is no contradiction.
+ */
 struct feat_desc {
 	const char *name; /* JSON name, with its integer unit: "mean_mw" */
 	double scale;	  /* natural unit -> integer unit */
-	bool model;	  /* part of the model-mismatch distance */
+	bool model;	  /* part of the model-mismatch statistic */
+	char unit;	  /* 'W' power, 's' time, 'h' frequency, '1' dimensionless: what floors its spread */
 };
 
 extern const struct feat_desc feat_desc[__FEAT_MAX];
@@ -130,6 +158,8 @@ struct feat_params {
 	double band_hi_hz;    /* default 50 */
 	double acf_min;	      /* default 0.2 */
 	uint32_t min_samples; /* a window needs max(this, half the expected samples); default 8 */
+	double noise_floor_w; /* the smallest noise sigma: the sensor's quantum; default 0 */
+	double min_swing_w;   /* the smallest swing that makes states; default 0 */
 };
 
 struct window_features {
@@ -157,6 +187,12 @@ struct features_ctx; /* FFTW plans and scratch buffers for one size at a time */
 bool feat_window_active(const struct window_features *w);
 
 void feat_params_default(struct feat_params *p);
+/*
+ * The window length for a series from a sensor: at least requested, and
+ * long enough for FEAT_MIN_READINGS independent readings (one per
+ * max(period, refresh, averaging)), rounded up to whole milliseconds.
+ */
+uint64_t feat_window_ns(const struct sensor_model *m, uint64_t period_ns, uint64_t requested);
 /* Index of the feature called name ("mean_mw"), or -1. */
 int feat_find(const char *name);
 /* llround(v * scale), clamped to int64. */
