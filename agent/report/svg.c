@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/svg.h"
@@ -211,9 +212,9 @@ static int xticks_max(const struct svg_panel *p)
 
 static int yticks_max(const struct svg_panel *p)
 {
-	int n = (int)(p->h / 40);
+	int n = (int)(p->h / 36);
 
-	return n < 2 ? 2 : n > 8 ? 8 : n;
+	return n < 3 ? 3 : n > 8 ? 8 : n;
 }
 
 void svg_range_exact(struct svg_panel *p, double x0, double x1, double y0, double y1)
@@ -246,12 +247,18 @@ void svg_range(struct svg_panel *p, double x0, double x1, double y0, double y1)
 		y0 -= d;
 		y1 = y0 + 2 * d;
 	}
+	/*
+	 * Widen to whole steps and keep that step: the widened range could
+	 * call for a larger one, whose multiples would then miss its ends.
+	 */
 	step = svg_nice_step(y0, y1, yticks_max(p));
 	if (step > 0) {
 		y0 = floor(y0 / step + 1e-9) * step;
 		y1 = ceil(y1 / step - 1e-9) * step;
 	}
 	svg_range_exact(p, x0, x1, y0, y1);
+	if (step > 0)
+		p->ystep = step;
 }
 
 static double xpx(const struct svg_panel *p, double x)
@@ -324,47 +331,86 @@ void svg_axes(struct svg_panel *p, const char *xname, const char *xunit, const c
 	}
 }
 
-enum legend_kind { LEG_LINE, LEG_DASHED, LEG_DOTTED, LEG_BOX, LEG_POINT };
-
-/* One legend row, top right of the panel, into s->legend (drawn last, on top). */
-static void legend(struct svg_panel *p, enum legend_kind k, const char *color, const char *label)
+/* One legend row; legends are laid out and drawn at svg_end(), on top of the data. */
+static void legend(struct svg_panel *p, enum svg_legend_kind k, const char *color, const char *label)
 {
 	struct svg *s = p->s;
-	double w, x, y;
-	char a[32], b[32], c[32], d[32];
+	struct svg_legend_entry *n;
 
-	if (!label)
+	if (!label || s->err)
 		return;
-	w = 34 + CHAR_W * (double)strlen(label);
+	n = realloc(s->legend, (s->nlegend + 1) * sizeof(*n));
+	if (!n) {
+		s->err = -ENOMEM;
+		return;
+	}
+	s->legend = n;
+	n = &s->legend[s->nlegend];
+	n->panel = *p;
+	n->kind = k;
+	n->color = strdup(color ? color : "");
+	n->label = strdup(label);
+	if (!n->color || !n->label) {
+		free(n->color);
+		free(n->label);
+		s->err = -ENOMEM;
+		return;
+	}
+	s->nlegend++;
+	p->nlegend++;
+}
+
+/* The legend of panel id: its entries in call order, one column as wide as its longest label. */
+static void legend_draw(struct svg *s, unsigned int id)
+{
+	const struct svg_panel *p = NULL;
+	double w = 0, x, y;
+	char a[32], b[32], c[32], d[32];
+	size_t j, rows = 0;
+
+	for (j = 0; j < s->nlegend; j++) {
+		if (s->legend[j].panel.id != id)
+			continue;
+		p = &s->legend[j].panel;
+		rows++;
+		if (34 + CHAR_W * (double)strlen(s->legend[j].label) > w)
+			w = 34 + CHAR_W * (double)strlen(s->legend[j].label);
+	}
+	if (!p)
+		return;
 	if (w > p->w)
 		w = p->w;
 	x = p->left + p->w - w - 6;
-	y = p->top + 6 + LEGEND_ROW * p->nlegend++;
-	put(s, &s->legend, "<g class=\"legend\">\n<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#ffffff\" "
-			   "fill-opacity=\"0.85\"/>\n",
-	    px(a, x), px(b, y), px(c, w), px(d, LEGEND_ROW));
-	switch (k) {
-	case LEG_BOX:
-		put(s, &s->legend, "<rect x=\"%s\" y=\"%s\" width=\"18\" height=\"10\" fill=\"", px(a, x + 4),
-		    px(b, y + 3));
-		esc(s, &s->legend, color);
-		put(s, &s->legend, "\" fill-opacity=\"0.3\"/>\n");
-		break;
-	case LEG_POINT:
-		put(s, &s->legend, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"", px(a, x + 13), px(b, y + 8));
-		esc(s, &s->legend, color);
-		put(s, &s->legend, "\"/>\n");
-		break;
-	default:
-		put(s, &s->legend, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke-width=\"2\"%s stroke=\"",
-		    px(a, x + 4), px(b, y + 8), px(c, x + 22), px(d, y + 8),
-		    k == LEG_DASHED ? " stroke-dasharray=\"6 3\"" : k == LEG_DOTTED ? " stroke-dasharray=\"2 2\"" : "");
-		esc(s, &s->legend, color);
-		put(s, &s->legend, "\"/>\n");
+	put(s, s->out, "<g class=\"legend\">\n<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#ffffff\" "
+		       "fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n",
+	    px(a, x), px(b, p->top + 6), px(c, w), px(d, LEGEND_ROW * (double)rows + 4));
+	for (rows = 0, j = 0; j < s->nlegend; j++) {
+		const struct svg_legend_entry *l = &s->legend[j];
+
+		if (l->panel.id != id)
+			continue;
+		y = p->top + 8 + LEGEND_ROW * (double)rows++;
+		switch (l->kind) {
+		case SVG_LEG_BOX:
+			put(s, s->out, "<rect x=\"%s\" y=\"%s\" width=\"18\" height=\"10\" fill-opacity=\"0.3\" fill=\"",
+			    px(a, x + 4), px(b, y + 3));
+			break;
+		case SVG_LEG_POINT:
+			put(s, s->out, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"", px(a, x + 13), px(b, y + 8));
+			break;
+		default:
+			put(s, s->out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke-width=\"2\"%s stroke=\"",
+			    px(a, x + 4), px(b, y + 8), px(c, x + 22), px(d, y + 8),
+			    l->kind == SVG_LEG_DASHED ? " stroke-dasharray=\"6 3\""
+			    : l->kind == SVG_LEG_DOTTED ? " stroke-dasharray=\"2 2\""
+							: "");
+		}
+		esc(s, s->out, l->color);
+		put(s, s->out, "\"/>\n<text x=\"%s\" y=\"%s\">", px(a, x + 28), px(b, y + 12));
+		esc(s, s->out, l->label);
+		put(s, s->out, "</text>\n");
 	}
-	put(s, &s->legend, "<text x=\"%s\" y=\"%s\">", px(a, x + 28), px(b, y + 12));
-	esc(s, &s->legend, label);
-	put(s, &s->legend, "</text>\n</g>\n");
+	put(s, s->out, "</g>\n");
 }
 
 static bool x_in(const struct svg_panel *p, double x)
@@ -456,7 +502,7 @@ void svg_line(struct svg_panel *p, const double *x, const double *y, size_t n, c
 		put(s, s->out, "\"/>\n");
 	}
 	buf_free(&pa.d);
-	legend(p, LEG_LINE, color, label);
+	legend(p, SVG_LEG_LINE, color, label);
 }
 
 void svg_points(struct svg_panel *p, const double *x, const double *y, size_t n, double r_px, const char *color,
@@ -475,7 +521,7 @@ void svg_points(struct svg_panel *p, const double *x, const double *y, size_t n,
 			put(s, s->out, "<circle cx=\"%s\" cy=\"%s\" r=\"%s\"/>\n", px(a, xpx(p, x[i])), px(b, ypx(p, y[i])),
 			    r);
 	put(s, s->out, "</g>\n");
-	legend(p, LEG_POINT, color, label);
+	legend(p, SVG_LEG_POINT, color, label);
 }
 
 void svg_band(struct svg_panel *p, double y_lo, double y_hi, const char *color, const char *label)
@@ -493,7 +539,7 @@ void svg_band(struct svg_panel *p, double y_lo, double y_hi, const char *color, 
 	    p->id, px(a, p->left), px(b, top), px(c, p->w), px(d, bot - top));
 	esc(s, s->out, color);
 	put(s, s->out, "\"/>\n");
-	legend(p, LEG_BOX, color, label);
+	legend(p, SVG_LEG_BOX, color, label);
 }
 
 void svg_hline(struct svg_panel *p, double y, enum svg_dash dash, const char *color, const char *label)
@@ -509,7 +555,7 @@ void svg_hline(struct svg_panel *p, double y, enum svg_dash dash, const char *co
 	    dash == SVG_DASHED ? " stroke-dasharray=\"6 3\"" : dash == SVG_DOTTED ? " stroke-dasharray=\"2 2\"" : "");
 	esc(s, s->out, color);
 	put(s, s->out, "\"/>\n");
-	legend(p, dash == SVG_DASHED ? LEG_DASHED : dash == SVG_DOTTED ? LEG_DOTTED : LEG_LINE, color, label);
+	legend(p, dash == SVG_DASHED ? SVG_LEG_DASHED : dash == SVG_DOTTED ? SVG_LEG_DOTTED : SVG_LEG_LINE, color, label);
 }
 
 int svg_span(struct svg_panel *p, double x_lo, double x_hi, const char *color, const char *text, int text_label)
@@ -599,9 +645,19 @@ double svg_roc(struct svg_panel *p, const double *fpr, const double *tpr, size_t
 
 int svg_end(struct svg *s)
 {
-	if (!s->err && s->legend.len && buf_put(s->out, s->legend.p, s->legend.len))
-		s->err = -ENOMEM;
+	size_t i;
+
+	unsigned int id;
+
+	for (id = 0; id < s->npanels; id++)
+		legend_draw(s, id);
 	put(s, s->out, "</svg>\n");
-	buf_free(&s->legend);
+	for (i = 0; i < s->nlegend; i++) {
+		free(s->legend[i].color);
+		free(s->legend[i].label);
+	}
+	free(s->legend);
+	s->legend = NULL;
+	s->nlegend = 0;
 	return s->err;
 }

@@ -41,21 +41,30 @@
 
 #define SVG_MAX_TICKS 16 /* most ticks an axis gets */
 
-struct svg {
-	struct buf *out;
-	struct buf legend; /* legend elements, written at svg_end() on top of the data */
-	double width_px, height_px;
-	unsigned int npanels; /* panels laid out so far (clip path ids) */
-	int err;	      /* first error, sticky: 0 or -ENOMEM */
-};
+enum svg_legend_kind { SVG_LEG_LINE, SVG_LEG_DASHED, SVG_LEG_DOTTED, SVG_LEG_BOX, SVG_LEG_POINT };
 
 struct svg_panel {
 	struct svg *s;
-	unsigned int id;	      /* clip path "c<id>" */
-	double left, top, w, h;	      /* the plot area, px */
-	double x0, x1, y0, y1;	      /* data range shown */
-	double xstep, ystep;	      /* tick steps (svg_range) */
-	unsigned int nlegend;	      /* legend entries so far */
+	unsigned int id;	 /* clip path "c<id>" */
+	double left, top, w, h;	 /* the plot area, px */
+	double x0, x1, y0, y1;	 /* data range shown */
+	double xstep, ystep;	 /* tick steps (svg_range) */
+	unsigned int nlegend;	 /* legend entries so far */
+};
+
+struct svg_legend_entry {
+	struct svg_panel panel; /* where it goes (a copy: panels may be the caller's locals) */
+	enum svg_legend_kind kind;
+	char *color, *label;	/* malloc'd */
+};
+
+struct svg {
+	struct buf *out;
+	struct svg_legend_entry *legend; /* drawn at svg_end(), on top of the data, one box per panel */
+	size_t nlegend;
+	double width_px, height_px;
+	unsigned int npanels; /* panels laid out so far (clip path ids) */
+	int err;	      /* first error, sticky: 0 or -ENOMEM */
 };
 
 /* Line styles of svg_hline(). */
