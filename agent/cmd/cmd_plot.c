@@ -134,7 +134,8 @@ static int load_one(struct proof_list *l, const char *path, bool in_dir, const c
 	struct plot_proof pr;
 	int ret;
 
-	ret = plot_proof_load(path, kr, &pr, e);
+	/* Parse first: a directory's proofs about other traces are not ours to verify. */
+	ret = plot_proof_load(path, NULL, &pr, e);
 	if (ret)
 		return ret;
 	if (strcmp(pr.trace_digest, digest)) {
@@ -144,6 +145,11 @@ static int load_one(struct proof_list *l, const char *path, bool in_dir, const c
 		}
 		return plerr_set(e, -EINVAL, "%s: a proof about another trace (sha256 %.16s...), not this one (%.16s...)",
 				 path, pr.trace_digest, digest);
+	}
+	if (kr->n) {
+		ret = plot_proof_load(path, kr, &pr, e);
+		if (ret)
+			return ret;
 	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 8;

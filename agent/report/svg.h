@@ -149,7 +149,8 @@ int svg_end(struct svg *s);
  * returns how many.
  * svg_escape(): text as XML character data and attribute values (&, <, >,
  * ", ' as entities; control bytes other than tab/newline as '?').
- * svg_fmt(): v with decimals digits after the point ("-0" printed as "0").
+ * svg_fmt(): v with decimals digits after the point, never "-0.00" (a
+ * negative that rounds to zero prints as zero).
  */
 double svg_nice_step(double lo, double hi, int max_ticks);
 size_t svg_ticks(double lo, double hi, double step, double *t, size_t cap);
