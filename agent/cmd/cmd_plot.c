@@ -128,8 +128,8 @@ static int list_push_path(struct proof_list *l, const char *path)
 }
 
 /* Loads one proof file; in_dir: a proof about another trace is counted, not an error. */
-static int load_one(struct proof_list *l, const char *path, bool in_dir, const char *digest,
-		    const struct keyring *kr, struct plerr *e)
+static int load_one(struct proof_list *l, const char *path, bool in_dir, const char *digest, const struct keyring *kr,
+		    struct plerr *e)
 {
 	struct plot_proof pr;
 	int ret;
@@ -143,8 +143,9 @@ static int load_one(struct proof_list *l, const char *path, bool in_dir, const c
 			l->other++;
 			return 0;
 		}
-		return plerr_set(e, -EINVAL, "%s: a proof about another trace (sha256 %.16s...), not this one (%.16s...)",
-				 path, pr.trace_digest, digest);
+		return plerr_set(e, -EINVAL,
+				 "%s: a proof about another trace (sha256 %.16s...), not this one (%.16s...)", path,
+				 pr.trace_digest, digest);
 	}
 	if (kr->n) {
 		ret = plot_proof_load(path, kr, &pr, e);
@@ -290,13 +291,15 @@ int cmd_plot(int argc, char **argv)
 			break;
 		case O_WIDTH:
 			if (parse_px(optarg, &po.width_px)) {
-				ret = usage_error("plot", "bad --width '%s' (%d to %d px)", optarg, PLOT_MIN_PX, PLOT_MAX_PX);
+				ret = usage_error("plot", "bad --width '%s' (%d to %d px)", optarg, PLOT_MIN_PX,
+						  PLOT_MAX_PX);
 				goto cleanup;
 			}
 			break;
 		case O_HEIGHT:
 			if (parse_px(optarg, &po.height_px)) {
-				ret = usage_error("plot", "bad --height '%s' (%d to %d px)", optarg, PLOT_MIN_PX, PLOT_MAX_PX);
+				ret = usage_error("plot", "bad --height '%s' (%d to %d px)", optarg, PLOT_MIN_PX,
+						  PLOT_MAX_PX);
 				goto cleanup;
 			}
 			break;

@@ -80,8 +80,7 @@ int plot_proof_load(const char *path, const struct keyring *kr, struct plot_proo
 	return 0;
 }
 
-int plot_baseline_load(const char *path, const struct keyring *kr, struct baseline *b, bool *verified,
-		       struct plerr *e)
+int plot_baseline_load(const char *path, const struct keyring *kr, struct baseline *b, bool *verified, struct plerr *e)
 {
 	struct signed_statement ss;
 	int ret;
@@ -227,7 +226,10 @@ int plot_trace(const struct trace *t, const struct plot_opts *o, struct buf *out
 			 t->info.host, t->n, (double)t->info.period_ns * 1e-6, trace_source_name(t->info.source));
 	}
 	svg_begin(&s, out, o->width_px ? o->width_px : PLOT_DEFAULT_WIDTH_PX,
-		  o->height_px ? o->height_px : np == 1 ? 480 : 760, title);
+		  o->height_px ? o->height_px
+		  : np == 1    ? 480
+			       : 760,
+		  title);
 	{
 		double w[__P_MAX];
 		size_t j = 0;
@@ -258,7 +260,8 @@ int plot_trace(const struct trace *t, const struct plot_opts *o, struct buf *out
 			const char *note = o->baseline_verified ? "" : ", unverified";
 
 			if (isfinite(mean_w)) {
-				snprintf(label, sizeof(label), "baseline window mean: median \xc2\xb1 1.4826 MAD%s", note);
+				snprintf(label, sizeof(label), "baseline window mean: median \xc2\xb1 1.4826 MAD%s",
+					 note);
 				svg_band(pp[k], mean_w - 1.4826 * mean_mad_w, mean_w + 1.4826 * mean_mad_w, SVG_GREEN,
 					 label);
 			}
@@ -273,8 +276,8 @@ int plot_trace(const struct trace *t, const struct plot_opts *o, struct buf *out
 			const struct plot_proof *pr = &o->proofs[i];
 
 			snprintf(what, sizeof(what), "%s (%s)", pr->detector, pr->verified ? "verified" : "unverified");
-			svg_span(pp[k], rel_s(pr->start_ns, t0), rel_s(pr->end_ns, t0), detector_color(pr->detector), what,
-				 k == P_POWER);
+			svg_span(pp[k], rel_s(pr->start_ns, t0), rel_s(pr->end_ns, t0), detector_color(pr->detector),
+				 what, k == P_POWER);
 		}
 		if (k == P_POWER)
 			snprintf(label, sizeof(label), "power (%s)", rail);

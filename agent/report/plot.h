@@ -36,10 +36,10 @@ struct plot_proof {
 };
 
 struct plot_opts {
-	int width_px, height_px; /* 0: PLOT_DEFAULT_WIDTH_PX and a height for the panels drawn */
-	const char *title;	 /* NULL: the trace's name and what it holds */
-	const char *name;	 /* the trace's name for the default title (a base name) */
-	uint64_t from_ns, to_ns; /* time shown, ns since the first sample; to_ns UINT64_MAX: its end */
+	int width_px, height_px;	 /* 0: PLOT_DEFAULT_WIDTH_PX and a height for the panels drawn */
+	const char *title;		 /* NULL: the trace's name and what it holds */
+	const char *name;		 /* the trace's name for the default title (a base name) */
+	uint64_t from_ns, to_ns;	 /* time shown, ns since the first sample; to_ns UINT64_MAX: its end */
 	const struct baseline *baseline; /* NULL: no band */
 	bool baseline_verified;
 	const struct plot_proof *proofs;
@@ -64,8 +64,7 @@ int plot_proof_load(const char *path, const struct keyring *kr, struct plot_proo
  * A Baseline envelope as plot_envelope_open() reads it, into b; -EINVAL
  * also for a baseline of another features_version.
  */
-int plot_baseline_load(const char *path, const struct keyring *kr, struct baseline *b, bool *verified,
-		       struct plerr *e);
+int plot_baseline_load(const char *path, const struct keyring *kr, struct baseline *b, bool *verified, struct plerr *e);
 
 /*
  * The picture of t as SVG, appended to out.  Panels, sharing the time axis

@@ -11,15 +11,15 @@
 #include "report/svg.h"
 
 /* Layout, px. */
-#define TITLE_H	     34.0 /* the title line */
-#define MARGIN_L     72.0 /* y tick labels and the y axis label */
-#define MARGIN_R     16.0
-#define MARGIN_B     8.0  /* below the last panel */
-#define PANEL_GAP    10.0 /* above each plot area */
-#define XLABELS_H    38.0 /* x tick labels and the x axis label under a plot area */
-#define LEGEND_ROW   16.0
-#define CHAR_W	     6.6 /* estimated width of a 11 px sans-serif character */
-#define PX_LIMIT     1e6 /* coordinates are clamped here: no 1e300 in the file */
+#define TITLE_H	   34.0 /* the title line */
+#define MARGIN_L   72.0 /* y tick labels and the y axis label */
+#define MARGIN_R   16.0
+#define MARGIN_B   8.0	/* below the last panel */
+#define PANEL_GAP  10.0 /* above each plot area */
+#define XLABELS_H  38.0 /* x tick labels and the x axis label under a plot area */
+#define LEGEND_ROW 16.0
+#define CHAR_W	   6.6 /* estimated width of a 11 px sans-serif character */
+#define PX_LIMIT   1e6 /* coordinates are clamped here: no 1e300 in the file */
 
 static void put(struct svg *s, struct buf *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -164,8 +164,9 @@ void svg_begin(struct svg *s, struct buf *out, int width_px, int height_px, cons
 	}
 	put(s, out, "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
 	if (title) {
-		put(s, out, "<text class=\"title\" x=\"%s\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" "
-			    "font-weight=\"bold\">",
+		put(s, out,
+		    "<text class=\"title\" x=\"%s\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" "
+		    "font-weight=\"bold\">",
 		    px(a, s->width_px / 2));
 		esc(s, out, title);
 		put(s, out, "</text>\n");
@@ -298,7 +299,8 @@ void svg_axes(struct svg_panel *p, const char *xname, const char *xunit, const c
 		put(s, s->out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", px(a, p->left), px(b, ypx(p, t[i])),
 		    px(c, p->left + p->w), px(d, ypx(p, t[i])));
 	put(s, s->out, "</g>\n");
-	put(s, s->out, "<rect class=\"frame\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"none\" stroke=\"#333333\"/>\n",
+	put(s, s->out,
+	    "<rect class=\"frame\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"none\" stroke=\"#333333\"/>\n",
 	    px(a, p->left), px(b, p->top), px(c, p->w), px(d, p->h));
 
 	put(s, s->out, "<g class=\"ticks\" fill=\"#333333\">\n");
@@ -306,8 +308,8 @@ void svg_axes(struct svg_panel *p, const char *xname, const char *xunit, const c
 		n = svg_ticks(p->x0, p->x1, p->xstep, t, SVG_MAX_TICKS);
 		for (i = 0; i < n; i++) {
 			svg_fmt(lab, sizeof(lab), t[i], step_decimals(p->xstep));
-			put(s, s->out, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\">%s</text>\n", px(a, xpx(p, t[i])),
-			    px(b, bottom + 14), lab);
+			put(s, s->out, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\">%s</text>\n",
+			    px(a, xpx(p, t[i])), px(b, bottom + 14), lab);
 		}
 	}
 	n = svg_ticks(p->y0, p->y1, p->ystep, t, SVG_MAX_TICKS);
@@ -318,13 +320,14 @@ void svg_axes(struct svg_panel *p, const char *xname, const char *xunit, const c
 	}
 	put(s, s->out, "</g>\n");
 	if (xname) {
-		put(s, s->out, "<text class=\"xlabel\" x=\"%s\" y=\"%s\" text-anchor=\"middle\">", px(a, p->left + p->w / 2),
-		    px(b, bottom + 30));
+		put(s, s->out, "<text class=\"xlabel\" x=\"%s\" y=\"%s\" text-anchor=\"middle\">",
+		    px(a, p->left + p->w / 2), px(b, bottom + 30));
 		axis_label(s, xname, xunit);
 		put(s, s->out, "</text>\n");
 	}
 	if (yname) {
-		put(s, s->out, "<text class=\"ylabel\" transform=\"translate(%s,%s) rotate(-90)\" text-anchor=\"middle\">",
+		put(s, s->out,
+		    "<text class=\"ylabel\" transform=\"translate(%s,%s) rotate(-90)\" text-anchor=\"middle\">",
 		    px(a, p->left - 52), px(b, p->top + p->h / 2));
 		axis_label(s, yname, yunit);
 		put(s, s->out, "</text>\n");
@@ -381,8 +384,9 @@ static void legend_draw(struct svg *s, unsigned int id)
 	if (w > p->w)
 		w = p->w;
 	x = p->left + p->w - w - 6;
-	put(s, s->out, "<g class=\"legend\">\n<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#ffffff\" "
-		       "fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n",
+	put(s, s->out,
+	    "<g class=\"legend\">\n<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#ffffff\" "
+	    "fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n",
 	    px(a, x), px(b, p->top + 6), px(c, w), px(d, LEGEND_ROW * (double)rows + 4));
 	for (rows = 0, j = 0; j < s->nlegend; j++) {
 		const struct svg_legend_entry *l = &s->legend[j];
@@ -392,7 +396,8 @@ static void legend_draw(struct svg *s, unsigned int id)
 		y = p->top + 8 + LEGEND_ROW * (double)rows++;
 		switch (l->kind) {
 		case SVG_LEG_BOX:
-			put(s, s->out, "<rect x=\"%s\" y=\"%s\" width=\"18\" height=\"10\" fill-opacity=\"0.3\" fill=\"",
+			put(s, s->out,
+			    "<rect x=\"%s\" y=\"%s\" width=\"18\" height=\"10\" fill-opacity=\"0.3\" fill=\"",
 			    px(a, x + 4), px(b, y + 3));
 			break;
 		case SVG_LEG_POINT:
@@ -401,7 +406,7 @@ static void legend_draw(struct svg *s, unsigned int id)
 		default:
 			put(s, s->out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke-width=\"2\"%s stroke=\"",
 			    px(a, x + 4), px(b, y + 8), px(c, x + 22), px(d, y + 8),
-			    l->kind == SVG_LEG_DASHED ? " stroke-dasharray=\"6 3\""
+			    l->kind == SVG_LEG_DASHED	? " stroke-dasharray=\"6 3\""
 			    : l->kind == SVG_LEG_DOTTED ? " stroke-dasharray=\"2 2\""
 							: "");
 		}
@@ -492,8 +497,9 @@ void svg_line(struct svg_panel *p, const double *x, const double *y, size_t n, c
 	}
 	column_flush(&pa, &c, x, y);
 	if (pa.points) {
-		put(s, s->out, "<path class=\"line\" clip-path=\"url(#c%u)\" fill=\"none\" stroke-width=\"1\" "
-			       "stroke-linejoin=\"round\" stroke=\"",
+		put(s, s->out,
+		    "<path class=\"line\" clip-path=\"url(#c%u)\" fill=\"none\" stroke-width=\"1\" "
+		    "stroke-linejoin=\"round\" stroke=\"",
 		    p->id);
 		esc(s, s->out, color);
 		put(s, s->out, "\" d=\"");
@@ -518,8 +524,8 @@ void svg_points(struct svg_panel *p, const double *x, const double *y, size_t n,
 	px(r, r_px);
 	for (i = 0; i < n && !s->err; i++)
 		if (x_in(p, x[i]) && isfinite(y[i]))
-			put(s, s->out, "<circle cx=\"%s\" cy=\"%s\" r=\"%s\"/>\n", px(a, xpx(p, x[i])), px(b, ypx(p, y[i])),
-			    r);
+			put(s, s->out, "<circle cx=\"%s\" cy=\"%s\" r=\"%s\"/>\n", px(a, xpx(p, x[i])),
+			    px(b, ypx(p, y[i])), r);
 	put(s, s->out, "</g>\n");
 	legend(p, SVG_LEG_POINT, color, label);
 }
@@ -534,8 +540,9 @@ void svg_band(struct svg_panel *p, double y_lo, double y_hi, const char *color, 
 		return;
 	top = ypx(p, y_lo > y_hi ? y_lo : y_hi);
 	bot = ypx(p, y_lo > y_hi ? y_hi : y_lo);
-	put(s, s->out, "<rect class=\"band\" clip-path=\"url(#c%u)\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
-		       "fill-opacity=\"0.25\" fill=\"",
+	put(s, s->out,
+	    "<rect class=\"band\" clip-path=\"url(#c%u)\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
+	    "fill-opacity=\"0.25\" fill=\"",
 	    p->id, px(a, p->left), px(b, top), px(c, p->w), px(d, bot - top));
 	esc(s, s->out, color);
 	put(s, s->out, "\"/>\n");
@@ -549,13 +556,20 @@ void svg_hline(struct svg_panel *p, double y, enum svg_dash dash, const char *co
 
 	if (!isfinite(y))
 		return;
-	put(s, s->out, "<line class=\"hline\" clip-path=\"url(#c%u)\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
-		       "stroke-width=\"1.5\"%s stroke=\"",
+	put(s, s->out,
+	    "<line class=\"hline\" clip-path=\"url(#c%u)\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+	    "stroke-width=\"1.5\"%s stroke=\"",
 	    p->id, px(a, p->left), px(b, ypx(p, y)), px(c, p->left + p->w), b,
-	    dash == SVG_DASHED ? " stroke-dasharray=\"6 3\"" : dash == SVG_DOTTED ? " stroke-dasharray=\"2 2\"" : "");
+	    dash == SVG_DASHED	 ? " stroke-dasharray=\"6 3\""
+	    : dash == SVG_DOTTED ? " stroke-dasharray=\"2 2\""
+				 : "");
 	esc(s, s->out, color);
 	put(s, s->out, "\"/>\n");
-	legend(p, dash == SVG_DASHED ? SVG_LEG_DASHED : dash == SVG_DOTTED ? SVG_LEG_DOTTED : SVG_LEG_LINE, color, label);
+	legend(p,
+	       dash == SVG_DASHED   ? SVG_LEG_DASHED
+	       : dash == SVG_DOTTED ? SVG_LEG_DOTTED
+				    : SVG_LEG_LINE,
+	       color, label);
 }
 
 int svg_span(struct svg_panel *p, double x_lo, double x_hi, const char *color, const char *text, int text_label)
@@ -586,8 +600,9 @@ int svg_span(struct svg_panel *p, double x_lo, double x_hi, const char *color, c
 		esc(s, s->out, text);
 		put(s, s->out, "</title>\n");
 	}
-	put(s, s->out, "<rect clip-path=\"url(#c%u)\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill-opacity=\"0.18\" "
-		       "stroke-opacity=\"0.8\" fill=\"",
+	put(s, s->out,
+	    "<rect clip-path=\"url(#c%u)\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill-opacity=\"0.18\" "
+	    "stroke-opacity=\"0.8\" fill=\"",
 	    p->id, px(a, l), px(b, p->top), px(c, r - l), px(d, p->h));
 	esc(s, s->out, color);
 	put(s, s->out, "\" stroke=\"");
@@ -633,8 +648,9 @@ double svg_roc(struct svg_panel *p, const double *fpr, const double *tpr, size_t
 	struct svg *s = p->s;
 	char a[32], b[32], c[32], d[32];
 
-	put(s, s->out, "<line class=\"chance\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#999999\" "
-		       "stroke-dasharray=\"4 4\"/>\n",
+	put(s, s->out,
+	    "<line class=\"chance\" x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#999999\" "
+	    "stroke-dasharray=\"4 4\"/>\n",
 	    px(a, xpx(p, diag[0])), px(b, ypx(p, diag[0])), px(c, xpx(p, diag[1])), px(d, ypx(p, diag[1])));
 	svg_fmt(num, sizeof(num), auc, 3);
 	snprintf(leg, sizeof(leg), "%s (AUC %s)", label ? label : "ROC", num);

@@ -45,17 +45,17 @@ enum svg_legend_kind { SVG_LEG_LINE, SVG_LEG_DASHED, SVG_LEG_DOTTED, SVG_LEG_BOX
 
 struct svg_panel {
 	struct svg *s;
-	unsigned int id;	 /* clip path "c<id>" */
-	double left, top, w, h;	 /* the plot area, px */
-	double x0, x1, y0, y1;	 /* data range shown */
-	double xstep, ystep;	 /* tick steps (svg_range) */
-	unsigned int nlegend;	 /* legend entries so far */
+	unsigned int id;	/* clip path "c<id>" */
+	double left, top, w, h; /* the plot area, px */
+	double x0, x1, y0, y1;	/* data range shown */
+	double xstep, ystep;	/* tick steps (svg_range) */
+	unsigned int nlegend;	/* legend entries so far */
 };
 
 struct svg_legend_entry {
 	struct svg_panel panel; /* where it goes (a copy: panels may be the caller's locals) */
 	enum svg_legend_kind kind;
-	char *color, *label;	/* malloc'd */
+	char *color, *label; /* malloc'd */
 };
 
 struct svg {
@@ -106,8 +106,7 @@ void svg_axes(struct svg_panel *p, const char *xname, const char *xunit, const c
  * column (spikes stay visible whatever n is).  Points with x outside
  * [x0, x1] or NaN y break the line.  label: a legend entry (NULL: none).
  */
-void svg_line(struct svg_panel *p, const double *x, const double *y, size_t n, const char *color,
-	      const char *label);
+void svg_line(struct svg_panel *p, const double *x, const double *y, size_t n, const char *color, const char *label);
 /* Circles of radius r_px at each (x[i], y[i]) in range, not decimated. */
 void svg_points(struct svg_panel *p, const double *x, const double *y, size_t n, double r_px, const char *color,
 		const char *label);

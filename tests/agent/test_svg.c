@@ -233,7 +233,7 @@ static void test_nice_ticks(void **state)
 	n = svg_ticks(p.y0, p.y1, p.ystep, t, SVG_MAX_TICKS);
 	assert_true(p.y0 <= 53.955 && p.y1 >= 54.012 && n >= 3);
 	assert_true(fabs(t[0] - p.y0) < 1e-9 && fabs(t[n - 1] - p.y1) < 1e-9); /* ticks at both ends */
-	svg_range(&p, 0, 1, 7, 7); /* a flat series still gets a range */
+	svg_range(&p, 0, 1, 7, 7);					       /* a flat series still gets a range */
 	assert_true(p.y0 < 7 && p.y1 > 7);
 	svg_end(&s);
 	buf_free(&out);
@@ -302,9 +302,8 @@ static void test_roc_auc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decimation),    cmocka_unit_test(test_breaks),  cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_nice_ticks),    cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_roc_auc),
+		cmocka_unit_test(test_decimation), cmocka_unit_test(test_breaks),	 cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_nice_ticks), cmocka_unit_test(test_deterministic), cmocka_unit_test(test_roc_auc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
