@@ -6,8 +6,8 @@
 # decimated power line, the baseline band and one labelled marker per
 # proof about the trace; outputs are never replaced without --force nor
 # written over an input; a malformed, FIFO or foreign proof fails the verb
-# naming the file, with nothing written.  (Refusing a terminal as standard
-# output cannot be tested without a terminal.)  TAP output, then the plan.
+# naming the file, with nothing written; a terminal as standard output is
+# refused (tested when script(1) can provide one).  TAP output, then the plan.
 #
 #   PL_BIN=build/agent/powerledger tests/agent/e2e-plot.sh
 set -euo pipefail
@@ -104,6 +104,14 @@ has "not a Proof" "the message says what it is"
 expect 2 "a missing trace: exit 2" "$BIN" plot -o bad.svg missing.pltr
 has "missing.pltr" "the message names it"
 [ ! -e bad.svg ] && pass "nothing written by any of them" || fail "nothing written by any of them"
+
+# Standard output on a terminal is refused (needs script(1) for a terminal).
+if command -v script >/dev/null; then
+	expect 2 "standard output a terminal: refused" script -qec "'$BIN' plot demo/miner.pltr" /dev/null
+	has "standard output is a terminal" "the message says why"
+else
+	pass "# SKIP no script(1) for a terminal"
+fi
 
 # Time range: a proof outside it is left out; options are checked.
 expect 0 "--from/--to before the proof's window" "$BIN" plot -o early.svg --from 0 --to 5.5 --proofs demo demo/tampered.pltr
