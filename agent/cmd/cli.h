@@ -38,6 +38,7 @@ VERB(help);
 VERB(import);
 VERB(info);
 VERB(keygen);
+VERB(plot);
 VERB(record);
 VERB(run);
 VERB(sign);
