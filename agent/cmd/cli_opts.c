@@ -94,3 +94,16 @@ json_t *cli_jstr(const char *s)
 	free(p);
 	return v;
 }
+
+int cli_rate_opt(const char *s, double *r)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 1)
+		return -EINVAL;
+	*r = v;
+	return 0;
+}

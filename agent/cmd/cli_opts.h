@@ -53,4 +53,7 @@ int cli_default_host(const char *verb, char *host, size_t size);
 struct json_t;
 struct json_t *cli_jstr(const char *s);
 
+/* A rate such as 1e-6 or 0.001 into *r: 0 < r <= 1; -EINVAL otherwise. */
+int cli_rate_opt(const char *s, double *r);
+
 #endif /* PL_CLI_OPTS_H */

@@ -26,37 +26,59 @@ const char cmd_baseline_help[] =
 "DESCRIPTION\n"
 "       Computes the window features (see features) of every commissioning\n"
 "       TRACE -- recorded while the host ran the named model under its normal\n"
-"       load -- and records, per feature, the median and the median absolute\n"
-"       deviation (MAD) over all windows, in the feature's integer unit.\n"
-"       Features that describe the model (feat_desc[].model in\n"
-"       agent/science/features.c) are summarized over active windows only (at least\n"
-"       3 bursts).  The traces must come from one host (same hardware\n"
-"       fingerprint) and give at least 10 usable windows.  The result is a\n"
-"       Baseline/v1 in-toto statement (subjects: the trace files; predicate:\n"
-"       features {NAME: {mad, median}}, features_version,\n"
-"       hardware_fingerprint, model, samples, window_ns, windows) in a DSSE\n"
-"       envelope signed with the operator key.\n"
+"       load, at the loads it will see -- and records, per feature, the median\n"
+"       and the median absolute deviation (MAD) over the windows, in the\n"
+"       feature's integer unit.  Model features (those that describe the\n"
+"       model's computation, not the load: see agent/science/features.h) are\n"
+"       summarized over active windows only: windows with high and low states\n"
+"       in which at least one busy stretch starts.\n"
+"\n"
+"       Windows follow the sensor: at least --window, and long enough for 10\n"
+"       independent readings (one per refresh or averaging window of the\n"
+"       sensor the trace records), so a 10 Hz NVML log gets windows of 1 s\n"
+"       or more and a sensor averaging over 1 s windows of 10 s.  All traces\n"
+"       must come from one host (same hardware fingerprint) and one kind of\n"
+"       sensor at one refresh.\n"
+"\n"
+"       The baseline calibrates itself: by blocked cross-validation (each\n"
+"       block of commissioning windows held out in turn against a baseline\n"
+"       of the rest) it measures how far the same model lands from its own\n"
+"       baseline, and stores that null distribution (a scaled chi-square fit:\n"
+"       agent/science/baseline.h).  check turns every model-mismatch\n"
+"       statistic into a false-alarm probability under it.  A baseline that\n"
+"       cannot support a decision is refused, with the counts: fewer than 20\n"
+"       active windows, fewer than 3 model features, fewer than 10 null\n"
+"       statistics.  The result is a Baseline/v2 in-toto statement\n"
+"       (subjects: the trace files; predicate: features {NAME: {mad,\n"
+"       median}}, features_version, hardware_fingerprint, model, samples,\n"
+"       window_ns, windows, active_windows, sensor {kind, refresh_ns,\n"
+"       quantum_uw, averaging_ns}, range {idle_mw, ceiling_mw}, null {group,\n"
+"       samples, scale_micro, df_milli, max_micro}) in a DSSE envelope signed\n"
+"       with the operator key.\n"
 "\n"
 "OPTIONS\n"
 "       --model NAME    The model the traces show, e.g. gpt4-class.  Required.\n"
 "       --key KEY       Operator private key.  Required.\n"
 "       -o, --out OUT   Envelope to write.  Required.\n"
-"       --window D      Window length (default 1s); check uses the same.\n"
+"       --window D      Shortest window (default 1s); check uses the\n"
+"                       baseline's.\n"
 "       --force         Replace OUT if it exists (atomically); without it an\n"
 "                       existing OUT is left as it is (exit 2).  OUT is never\n"
 "                       one of the TRACEs or the key, --force or not.\n"
 "\n"
 "OUTPUT\n"
 "       Tab-separated: OUT, model, windows, samples, features recorded,\n"
-"       envelope SHA-256.\n"
+"       envelope SHA-256, window_ns, active windows, null samples.\n"
 "\n"
 "EXIT STATUS\n"
 "       0      baseline written.\n"
 "       2      usage error, bad key, unreadable or corrupt trace, traces from\n"
-"              different hosts, too few windows, OUT exists without --force.\n"
+"              different hosts or sensors, too few windows, active windows,\n"
+"              model features or null statistics (the message gives the\n"
+"              counts), OUT exists without --force.\n"
 "\n"
 "FILES\n"
-"       OUT    canonical DSSE envelope (Baseline/v1); keep it next to the\n"
+"       OUT    canonical DSSE envelope (Baseline/v2); keep it next to the\n"
 "              traces so verify can check their digests.\n"
 "\n"
 "EXAMPLES\n"
@@ -79,6 +101,9 @@ static int do_register(int argc, char **argv)
 	char fp[SHA256_HEX_LEN] = "", digest[SHA256_HEX_LEN];
 	struct pl_seckey key = { 0 };
 	struct feat_params p;
+	struct sensor_model sensor = { 0 };
+	uint64_t window_ns = 0;
+	char why[200];
 	struct plerr e = { "" };
 	struct buf env = { 0 };
 	struct baseline b;
@@ -125,6 +150,15 @@ static int do_register(int argc, char **argv)
 			trace__free(&t);
 			goto err;
 		}
+		if (i == (size_t)optind) {
+			sensor = t.info.sensor;
+			window_ns = feat_window_ns(&sensor, t.info.period_ns, p.window_ns);
+		} else if (!sensor_comparable(&sensor, &t.info.sensor, why, sizeof(why))) {
+			plerr_set(&e, -1, "%s: %s (commission from one kind of sensor at one rate)", argv[i], why);
+			trace__free(&t);
+			goto err;
+		}
+		feat_params_for(trace_series(&t, &(struct series){ 0 }), window_ns, &p);
 		ret = features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n);
 		trace__free(&t);
 		if (ret) {
@@ -145,7 +179,7 @@ static int do_register(int argc, char **argv)
 		if (json_array_append_new(subj, subject_new(path_base(argv[i]), digest)))
 			goto oom;
 	}
-	if (baseline_build(all, nall, model, fp, p.window_ns, &b, &e))
+	if (baseline_build(all, nall, model, fp, window_ns, &sensor, &b, &e))
 		goto err;
 	stmt = statement_new(PL_KIND_BASELINE, subj, baseline_predicate(&b));
 	subj = NULL;
@@ -159,8 +193,9 @@ static int do_register(int argc, char **argv)
 	for (f = 0; f < __FEAT_MAX; f++)
 		nf += b.have[f];
 	sha256_hex(env.p, env.len, digest);
-	printf("%s\t%s\t%llu\t%llu\t%zu\t%s\n", out, model, (unsigned long long)b.windows,
-	       (unsigned long long)b.samples, nf, digest);
+	printf("%s\t%s\t%llu\t%llu\t%zu\t%s\t%llu\t%llu\t%u\n", out, model, (unsigned long long)b.windows,
+	       (unsigned long long)b.samples, nf, digest, (unsigned long long)b.window_ns, (unsigned long long)b.active,
+	       b.null.samples);
 	ret = PL_EXIT_OK;
 	goto cleanup;
 oom:

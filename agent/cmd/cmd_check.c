@@ -22,7 +22,7 @@ const char cmd_check_help[] =
 "       powerledger check --trace TRACE --claim CLAIM --baseline BASELINE\n"
 "                         --key OPERATOR.key (--keydir DIR | --trust [ROLE=]PUB)...\n"
 "                         [-o DIR] [--all] [--fail-on-proof] [--json]\n"
-"                         [--threshold SIGMA] [--force]\n"
+"                         [--false-alarm-rate R] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Verifies the vendor's Workload claim and the operator's Baseline\n"
@@ -30,19 +30,37 @@ const char cmd_check_help[] =
 "       hardware (fingerprint) and the same model, then runs the detectors\n"
 "       over the trace's samples inside the claim's time window:\n"
 "\n"
-"       rail-tamper          physics the rails do not allow: POUT != VOUT*IOUT\n"
-"                            (> 3 % for 5+ samples), stuck readings (50 ms),\n"
-"                            VOUT level shifts (> 3 %), timestamps going back\n"
-"                            or jumping, sequence gaps beyond lost records;\n"
-"                            evidence includes the discontinuity magnitude in\n"
-"                            milli-sigma of the P - V*I residual.\n"
-"       crypto-miner-hidden  under an inference claim: flat near the\n"
-"                            baseline's maximum, CV <= 2 %, not bursty\n"
-"                            (burstiness <= -0.5 or no bursts), spectral\n"
-"                            entropy <= 0.5, in half the windows or more.\n"
-"       model-mismatch       RMS over the baseline's model features of the\n"
-"                            median robust z-score of the trace's active\n"
-"                            windows, above the threshold (default 3 sigma).\n"
+"       rail-tamper          physics the rails do not allow, only where the\n"
+"                            sensor can show it: POUT != VOUT*IOUT (> 3 % for\n"
+"                            5+ samples; needs the three DC output rails),\n"
+"                            readings stuck far longer than the sensor's own\n"
+"                            change rate allows (kernel captures only: never\n"
+"                            for an imported power log), VOUT level shifts\n"
+"                            (> 3 %), timestamps going back or jumping,\n"
+"                            sequence gaps beyond lost records.\n"
+"       crypto-miner-hidden  under an inference claim, positive evidence of\n"
+"                            mining: an unbroken run of at least 30 s of\n"
+"                            windows that are flat (no request structure,\n"
+"                            CV <= 1 %) and in the upper half of the host's\n"
+"                            range (the baseline's idle floor to its\n"
+"                            ceiling).  Being above the claimed model's\n"
+"                            maximum is not mining: a bigger model does that.\n"
+"       model-mismatch       a sequential test: groups of 3 active windows,\n"
+"                            each group's model-feature statistic turned into\n"
+"                            a p-value under the baseline's calibrated null,\n"
+"                            accumulated by a CUSUM until the false-alarm\n"
+"                            rate per hour (--false-alarm-rate, default 1e-6)\n"
+"                            is met.  The proof states the CUSUM, its\n"
+"                            threshold, the false-alarm bound and the time to\n"
+"                            proof.  Only model features count (cadence,\n"
+"                            spectral shape, busy-stretch length, dip ratio),\n"
+"                            never load (levels, duty, request rate).\n"
+"\n"
+"       The baseline must come from the same kind of sensor at a comparable\n"
+"       refresh; windows are the baseline's.  When the evidence fits both\n"
+"       crypto-miner-hidden and model-mismatch, model-mismatch -- the weaker\n"
+"       accusation -- is signed (both with --all).  A detector that cannot\n"
+"       decide says undecided and why.\n"
 "\n"
 "       The most specific detector that fires gives the proof (in that\n"
 "       order: forged telemetry voids the rest), or every one with --all.\n"
@@ -60,7 +78,10 @@ CLI_TRUST_HELP
 "                          created, with its parents, if missing.\n"
 "       --all              Run every detector and sign every proof.\n"
 "       --fail-on-proof    Exit 1 when a proof was raised.\n"
-"       --threshold SIGMA  model-mismatch threshold, e.g. 3 or 2.5.\n"
+"       --false-alarm-rate R\n"
+"                          model-mismatch false alarms per hour of checked\n"
+"                          trace, 0 < R <= 1 (default 1e-6: one false proof\n"
+"                          in a million host-hours of a calibrated baseline).\n"
 "       --json             One canonical JSON object instead of lines.\n"
 "       --force            Replace a proof file of the same name that holds\n"
 "                          something else.  Without it such a file is left\n"
@@ -107,7 +128,7 @@ int cmd_check(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "fail-on-proof", no_argument, NULL, 'F' },
-		{ "threshold", required_argument, NULL, 'h' },
+		{ "false-alarm-rate", required_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
@@ -138,17 +159,13 @@ int cmd_check(int argc, char **argv)
 		case 'o': in.outdir = optarg; break;
 		case 'a': in.all = true; break;
 		case 'F': fail_on_proof = true; break;
-		case 'h': {
-			int64_t m;
-
-			/* "2.5" -> 2500 milli-sigma, exactly, without floats */
-			if (parse_decimal_scaled(optarg, 3, &m) || m <= 0) {
-				ret = usage_error("check", "bad --threshold '%s' (sigmas, e.g. 3 or 2.5)", optarg);
+		case 'h':
+			if (cli_rate_opt(optarg, &dp.false_alarm_per_hour)) {
+				ret = usage_error("check", "bad --false-alarm-rate '%s' (per hour, 0 < R <= 1, e.g. 1e-6)",
+						  optarg);
 				goto cleanup;
 			}
-			dp.threshold_msigma = m;
 			break;
-		}
 		case 'j': json = true; break;
 		case 'f': in.force = true; break;
 		default: ret = usage_error("check", "bad option"); goto cleanup;

@@ -184,6 +184,8 @@ static int demo_baseline(struct demo *d, char names[3][32], char digests[3][SHA2
 {
 	struct window_features *all = NULL, *w, *tmp;
 	struct feat_params p;
+	struct sensor_model sensor = { 0 };
+	uint64_t window_ns = 0;
 	struct baseline b;
 	size_t nall = 0, n, i, nf = 0;
 	json_t *subj = json_array();
@@ -198,6 +200,11 @@ static int demo_baseline(struct demo *d, char names[3][32], char digests[3][SHA2
 		free(path);
 		if (ret)
 			break;
+		if (i == 0) {
+			sensor = t.info.sensor;
+			window_ns = feat_window_ns(&sensor, t.info.period_ns, 1000000000ULL);
+		}
+		feat_params_for(trace_series(&t, &(struct series){ 0 }), window_ns, &p);
 		ret = features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n);
 		trace__free(&t);
 		if (ret)
@@ -215,7 +222,7 @@ static int demo_baseline(struct demo *d, char names[3][32], char digests[3][SHA2
 		json_array_append_new(subj, subject_new(names[i], digests[i]));
 	}
 	if (!ret)
-		ret = baseline_build(all, nall, DEMO_MODEL, d->fingerprint, p.window_ns, &b, &d->e);
+		ret = baseline_build(all, nall, DEMO_MODEL, d->fingerprint, window_ns, &sensor, &b, &d->e);
 	free(all);
 	if (ret) {
 		json_decref(subj);
@@ -240,20 +247,18 @@ static void print_proof(const struct check_out *o, size_t i)
 
 	switch (o->proofs[i].det) {
 	case DET_MODEL_MISMATCH:
-		printf("  sigma_distance=%.3f sigma (threshold %.3f)",
-		       json_integer_value(json_object_get(ev, "sigma_distance_msigma")) / 1e3,
-		       json_integer_value(json_object_get(ev, "threshold_msigma")) / 1e3);
+		printf("  cusum=%.2f (threshold %.2f) false_alarms<=%.3g/h time_to_proof=%.1fs",
+		       json_integer_value(json_object_get(ev, "cusum_milli")) / 1e3,
+		       json_integer_value(json_object_get(ev, "threshold_milli")) / 1e3,
+		       json_integer_value(json_object_get(ev, "false_alarm_per_hour_ppb")) / 1e9,
+		       json_integer_value(json_object_get(ev, "time_to_proof_ms")) / 1e3);
 		break;
 	case DET_MINER:
-		if (json_object_get(ev, "burstiness_milli"))
-			printf("  burstiness=%.3f", json_integer_value(json_object_get(ev, "burstiness_milli")) / 1e3);
-		else
-			printf("  burstiness=undefined (no bursts)");
-		printf(" (baseline %.3f) cv=%.2f%% near_max=%.1f%% spectral_entropy=%.3f",
-		       json_integer_value(json_object_get(ev, "baseline_burstiness_milli")) / 1e3,
+		printf("  flat for %.1fs at %.1f W, cv=%.2f%%, %.0f%% of the range idle..ceiling",
+		       json_integer_value(json_object_get(ev, "sustained_ms")) / 1e3,
+		       json_integer_value(json_object_get(ev, "mean_mw")) / 1e3,
 		       json_integer_value(json_object_get(ev, "cv_ppm")) / 1e4,
-		       json_integer_value(json_object_get(ev, "near_max_ppm")) / 1e4,
-		       json_integer_value(json_object_get(ev, "spec_entropy_ppm")) / 1e6);
+		       json_integer_value(json_object_get(ev, "level_in_range_ppm")) / 1e4);
 		break;
 	case DET_RAIL_TAMPER:
 		printf("  discontinuity=%.1f sigma, P vs V*I off by up to %.1f%% on %lld samples",

@@ -28,7 +28,7 @@ const char cmd_run_help[] =
 "                       (--keydir DIR | --trust [ROLE=]PUB)... -o OUTDIR\n"
 "                       [--segment D] [--segment-memory SIZE] [--window D]\n"
 "                       [--device PATH] [--dev-id N] [--period D] [--json]\n"
-"                       [--status-interval D] [--threshold SIGMA]\n"
+"                       [--status-interval D] [--false-alarm-rate R]\n"
 "                       [--host S] [--mfr-id S] [--mfr-model S] [--mfr-serial S]\n"
 "                       [--source kmod|synth[:WL[=D],...]]\n"
 "\n"
@@ -94,7 +94,8 @@ CLI_TRUST_HELP
 "       --json              JSON events even on a terminal.\n"
 "       --status-interval D Status every D (default 1s on a terminal, 10s\n"
 "                           as JSON; 0: never).\n"
-"       --threshold SIGMA   model-mismatch threshold (default 3).\n"
+"       --false-alarm-rate R model-mismatch false alarms per hour (default\n"
+"                           1e-6; see check).\n"
 "       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
 "                           Identity for trace headers and the hardware\n"
 "                           fingerprint, as for record (default host:\n"
@@ -175,7 +176,7 @@ int cmd_run(int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "status-interval", required_argument, NULL, 'S' },
-		{ "threshold", required_argument, NULL, 'h' },
+		{ "false-alarm-rate", required_argument, NULL, 'h' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "mfr-id", required_argument, NULL, 'I' },
 		{ "mfr-model", required_argument, NULL, 'M' },
@@ -258,16 +259,12 @@ int cmd_run(int argc, char **argv)
 			}
 			status_given = true;
 			break;
-		case 'h': {
-			int64_t m;
-
-			if (parse_decimal_scaled(optarg, 3, &m) || m <= 0) {
-				ret = usage_error("run", "bad --threshold '%s' (sigmas, e.g. 3 or 2.5)", optarg);
+		case 'h':
+			if (cli_rate_opt(optarg, &dp.false_alarm_per_hour)) {
+				ret = usage_error("run", "bad --false-alarm-rate '%s' (per hour, 0 < R <= 1, e.g. 1e-6)", optarg);
 				goto cleanup;
 			}
-			dp.threshold_msigma = m;
 			break;
-		}
 		case 'H':
 		case 'I':
 		case 'M':

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Baseline/v1 predicates <-> struct baseline (science/baseline.h). */
+/* Baseline/v2 predicates <-> struct baseline (science/baseline.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,9 +24,17 @@ json_t *baseline_predicate(const struct baseline *b)
 			return NULL;
 		}
 	}
-	return json_pack("{s:o,s:i,s:s,s:s,s:I,s:I,s:I}", "features", feats, "features_version", FEATURES_VERSION,
-			 "hardware_fingerprint", b->fingerprint, "model", b->model, "samples", (json_int_t)b->samples,
-			 "window_ns", (json_int_t)b->window_ns, "windows", (json_int_t)b->windows);
+	return json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
+			 "active_windows", (json_int_t)b->active, "features", feats, "features_version",
+			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "df_milli",
+			 (json_int_t)llround(b->null.df * 1e3), "group", (json_int_t)b->null.group, "max_micro",
+			 (json_int_t)llround(fmin(b->null.max, 1e12) * 1e6), "samples", (json_int_t)b->null.samples,
+			 "scale_micro", (json_int_t)llround(fmin(b->null.scale, 1e12) * 1e6), "range", "ceiling_mw",
+			 (json_int_t)b->ceiling_mw, "idle_mw", (json_int_t)b->idle_mw, "samples", (json_int_t)b->samples,
+			 "sensor", "averaging_ns", (json_int_t)b->sensor.averaging_ns, "kind",
+			 sensor_kind_name(b->sensor.kind), "quantum_uw", (json_int_t)b->sensor.quantum_uw, "refresh_ns",
+			 (json_int_t)b->sensor.refresh_ns, "window_ns", (json_int_t)b->window_ns, "windows",
+			 (json_int_t)b->windows);
 }
 
 int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
@@ -47,6 +56,32 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 	b->samples = (uint64_t)json_integer_value(json_object_get(pred, "samples"));
 	if (b->window_ns == 0)
 		return plerr_set(e, -EINVAL, "baseline window_ns is 0");
+	{
+		json_t *nl = json_object_get(pred, "null"), *sn = json_object_get(pred, "sensor"),
+		       *rg = json_object_get(pred, "range");
+		const char *kind = json_string_value(json_object_get(sn, "kind"));
+
+		b->active = (uint64_t)json_integer_value(json_object_get(pred, "active_windows"));
+		b->null.group = (uint32_t)json_integer_value(json_object_get(nl, "group"));
+		b->null.samples = (uint32_t)json_integer_value(json_object_get(nl, "samples"));
+		b->null.df = (double)json_integer_value(json_object_get(nl, "df_milli")) * 1e-3;
+		b->null.scale = (double)json_integer_value(json_object_get(nl, "scale_micro")) * 1e-6;
+		b->null.max = (double)json_integer_value(json_object_get(nl, "max_micro")) * 1e-6;
+		b->sensor.refresh_ns = (uint64_t)json_integer_value(json_object_get(sn, "refresh_ns"));
+		b->sensor.quantum_uw = (uint64_t)json_integer_value(json_object_get(sn, "quantum_uw"));
+		b->sensor.averaging_ns = (uint64_t)json_integer_value(json_object_get(sn, "averaging_ns"));
+		for (int k = 0; kind && k < __SENSOR_KIND_MAX; k++)
+			if (!strcmp(kind, sensor_kind_name((uint8_t)k)))
+				b->sensor.kind = (uint8_t)k;
+		b->idle_mw = json_integer_value(json_object_get(rg, "idle_mw"));
+		b->ceiling_mw = json_integer_value(json_object_get(rg, "ceiling_mw"));
+		if (b->null.group != MM_GROUP || b->null.samples < BASELINE_MIN_NULL || b->null.df < 1 ||
+		    !(b->null.scale > 0))
+			return plerr_set(e, -EINVAL,
+					 "baseline null distribution unusable (group %u, %u samples, df %.3f, scale %.6f): "
+					 "register it again",
+					 b->null.group, b->null.samples, b->null.df, b->null.scale);
+	}
 	json_object_foreach(feats, k, v) {
 		f = feat_find(k);
 		if (f < 0)

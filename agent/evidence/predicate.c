@@ -13,9 +13,11 @@
  * Workload/v1 (vendor):
  *   hardware_fingerprint, model, tokens_per_s, window {end_ns, start_ns},
  *   workload "inference"|"training"
- * Baseline/v1 (operator):
- *   features {NAME: {mad, median}}, features_version, hardware_fingerprint,
- *   model, samples, window_ns, windows
+ * Baseline/v2 (operator):
+ *   active_windows, features {NAME: {mad, median}}, features_version,
+ *   hardware_fingerprint, model, null {df_milli, group, max_micro, samples,
+ *   scale_micro}, range {ceiling_mw, idle_mw}, samples, sensor
+ *   {averaging_ns, kind, quantum_uw, refresh_ns}, window_ns, windows
  * Proof/v1 (operator):
  *   baseline_digest, claim_digest, trace_digest (hex sha256 of the baseline
  *   and claim envelopes and of the trace file), detector {name, version},
@@ -89,12 +91,37 @@ static const struct field workload_fields[] = {
 	{ "tokens_per_s", FT_UINT, NULL, NULL },	  { "window", FT_OBJ, window_fields, NULL },
 	{ "workload", FT_STR, NULL, workloads },	  { NULL, 0, NULL, NULL },
 };
+static const char *const sensor_kinds[] = { "unknown", "pmbus", "nvml", "adc", NULL };
+static const struct field sensor_fields[] = {
+	{ "averaging_ns", FT_UINT, NULL, NULL },
+	{ "kind", FT_STR, NULL, sensor_kinds },
+	{ "quantum_uw", FT_UINT, NULL, NULL },
+	{ "refresh_ns", FT_UINT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct field range_fields[] = {
+	{ "ceiling_mw", FT_INT, NULL, NULL },
+	{ "idle_mw", FT_INT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
+static const struct field null_fields[] = {
+	{ "df_milli", FT_UINT, NULL, NULL },
+	{ "group", FT_UINT, NULL, NULL },
+	{ "max_micro", FT_UINT, NULL, NULL },
+	{ "samples", FT_UINT, NULL, NULL },
+	{ "scale_micro", FT_UINT, NULL, NULL },
+	{ NULL, 0, NULL, NULL },
+};
 static const struct field baseline_fields[] = {
+	{ "active_windows", FT_UINT, NULL, NULL },
 	{ "features", FT_MAP, robust_fields, NULL },
 	{ "features_version", FT_UINT, NULL, NULL },
 	{ "hardware_fingerprint", FT_HEX64, NULL, NULL },
 	{ "model", FT_STR, NULL, NULL },
+	{ "null", FT_OBJ, null_fields, NULL },
+	{ "range", FT_OBJ, range_fields, NULL },
 	{ "samples", FT_UINT, NULL, NULL },
+	{ "sensor", FT_OBJ, sensor_fields, NULL },
 	{ "window_ns", FT_UINT, NULL, NULL },
 	{ "windows", FT_UINT, NULL, NULL },
 	{ NULL, 0, NULL, NULL },

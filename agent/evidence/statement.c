@@ -7,14 +7,21 @@
 #include "evidence/canon.h"
 #include "evidence/statement.h"
 
+/*
+ * version: of the predicate this agent writes and reads.  Baseline/v2 (a
+ * calibrated null, the sensor and the host's range) replaced Baseline/v1,
+ * which cannot support a calibrated decision: a v1 statement is refused by
+ * name ("register the baseline again").
+ */
 static const struct {
 	const char *name;
 	enum pl_role signer;
+	int version;
 } kinds[__PL_KIND_MAX] = {
-	[PL_KIND_TRACE] = { "Trace", PL_ROLE_READER },
-	[PL_KIND_WORKLOAD] = { "Workload", PL_ROLE_VENDOR },
-	[PL_KIND_PROOF] = { "Proof", PL_ROLE_OPERATOR },
-	[PL_KIND_BASELINE] = { "Baseline", PL_ROLE_OPERATOR },
+	[PL_KIND_TRACE] = { "Trace", PL_ROLE_READER, 1 },
+	[PL_KIND_WORKLOAD] = { "Workload", PL_ROLE_VENDOR, 1 },
+	[PL_KIND_PROOF] = { "Proof", PL_ROLE_OPERATOR, 1 },
+	[PL_KIND_BASELINE] = { "Baseline", PL_ROLE_OPERATOR, 2 },
 };
 
 const char *kind_name(enum pl_kind k)
@@ -33,7 +40,7 @@ int kind_parse(const char *s, enum pl_kind *out)
 	int k;
 
 	for (k = 0; k < __PL_KIND_MAX; k++) {
-		snprintf(full, sizeof(full), PL_PREDICATE_PREFIX "%s/v1", kinds[k].name);
+		snprintf(full, sizeof(full), PL_PREDICATE_PREFIX "%s/v%d", kinds[k].name, kinds[k].version);
 		if (!strcmp(s, kinds[k].name) || !strcmp(s, full)) {
 			*out = (enum pl_kind)k;
 			return 0;
@@ -51,7 +58,7 @@ json_t *statement_new(enum pl_kind k, json_t *subjects, json_t *predicate)
 {
 	char type[128];
 
-	snprintf(type, sizeof(type), PL_PREDICATE_PREFIX "%s/v1", kind_name(k));
+	snprintf(type, sizeof(type), PL_PREDICATE_PREFIX "%s/v%d", kind_name(k), k < __PL_KIND_MAX ? kinds[k].version : 1);
 	return json_pack("{s:s,s:o,s:s,s:o}", "_type", INTOTO_STATEMENT_V1, "predicate", predicate, "predicateType",
 			 type, "subject", subjects);
 }
@@ -125,6 +132,12 @@ int statement_parse(const uint8_t *p, size_t n, struct statement *st, struct ple
 	if (!json_is_string(ptype) ||
 	    strncmp(json_string_value(ptype), PL_PREDICATE_PREFIX, strlen(PL_PREDICATE_PREFIX)) ||
 	    kind_parse(json_string_value(ptype), &st->kind)) {
+		if (json_is_string(ptype) && !strcmp(json_string_value(ptype), PL_PREDICATE_PREFIX "Baseline/v1")) {
+			ret = plerr_set(e, -EINVAL,
+					"statement: a Baseline/v1 predates calibrated baselines (no null distribution, "
+					"no sensor model): register the baseline again with this agent");
+			goto fail;
+		}
 		ret = plerr_set(e, -EINVAL, "statement: unknown predicateType %s",
 				json_is_string(ptype) ? json_string_value(ptype) : "(missing)");
 		goto fail;

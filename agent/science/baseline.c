@@ -1,38 +1,257 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Baselines: robust per-feature statistics of commissioning windows. */
+/* Model baselines and the calibrated model-mismatch statistic (see baseline.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "science/baseline.h"
 
-static int i64_cmp(const void *a, const void *b)
+static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	return x < y ? -1 : x > y;
+	return (x > y) - (x < y);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }
 
 int64_t median_i64(int64_t *v, size_t n)
 {
 	int64_t a, b;
 
-	qsort(v, n, sizeof(*v), i64_cmp);
+	qsort(v, n, sizeof(*v), cmp_i64);
 	if (n % 2)
 		return v[n / 2];
 	a = v[n / 2 - 1];
 	b = v[n / 2];
-	/* Floor of the mean, without overflow (the shift of a negative __int128 is arithmetic in gcc and clang). */
-	return (int64_t)(((__int128)a + b) >> 1);
+	/* floor((a + b) / 2) without overflow */
+	return (a >> 1) + (b >> 1) + (a & b & 1);
+}
+
+/*
+ * Median and MAD of every feature over the windows w[0..n) outside
+ * [skip_from, skip_to) (model features: active windows only).  v: n int64s.
+ */
+static void robust_stats(const struct window_features *w, size_t n, size_t skip_from, size_t skip_to,
+			 struct baseline *b, int64_t *v)
+{
+	size_t i, k, active = 0, all = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i >= skip_from && i < skip_to)
+			continue;
+		all++;
+		active += feat_window_active(&w[i]);
+	}
+	for (int f = 0; f < __FEAT_MAX; f++) {
+		b->have[f] = false;
+		for (i = k = 0; i < n; i++) {
+			if (i >= skip_from && i < skip_to)
+				continue;
+			if (feat_ok(&w[i], (enum feat_id)f) && (!feat_desc[f].model || feat_window_active(&w[i])))
+				v[k++] = feat_int((enum feat_id)f, w[i].v[f]);
+		}
+		if (k == 0 || k < ((feat_desc[f].model ? active : all) + 1) / 2)
+			continue;
+		b->median[f] = median_i64(v, k);
+		for (i = 0; i < k; i++) /* |v - median| fits: both lie within the feature's physical range */
+			v[i] = v[i] > b->median[f] ? v[i] - b->median[f] : b->median[f] - v[i];
+		b->mad[f] = median_i64(v, k);
+		b->have[f] = true;
+	}
+}
+
+double baseline_sigma(const struct baseline *b, enum feat_id f)
+{
+	double s = 1.4826 * (double)b->mad[f], floor = 1;
+
+	switch (feat_desc[f].unit) {
+	case 'W': floor = (double)b->sensor.quantum_uw * 1e-6 * feat_desc[f].scale; break;
+	case 's': floor = (double)b->sensor.refresh_ns * 1e-9 * feat_desc[f].scale; break;
+	case 'h': floor = b->window_ns ? 1e9 / (double)b->window_ns * feat_desc[f].scale : 1; break;
+	default: floor = 1e-3 * feat_desc[f].scale; break;
+	}
+	return fmax(fmax(s, floor), 1);
+}
+
+static double median_dbl(double *x, size_t n)
+{
+	qsort(x, n, sizeof(*x), cmp_d);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+int mm_group_stat(const struct window_features *const *g, size_t m, const struct baseline *b, double *d, size_t *k,
+		  double z[__FEAT_MAX], bool used[__FEAT_MAX])
+{
+	double col[64], sum = 0;
+	size_t kk = 0;
+
+	if (m > 64)
+		m = 64;
+	for (int f = 0; f < __FEAT_MAX; f++) {
+		size_t nf = 0;
+		double zf;
+
+		if (used)
+			used[f] = false;
+		if (!feat_desc[f].model || !b->have[f])
+			continue;
+		for (size_t i = 0; i < m; i++)
+			if (feat_ok(g[i], (enum feat_id)f))
+				col[nf++] = (double)feat_int((enum feat_id)f, g[i]->v[f]);
+		if (nf * 2 < m || !nf)
+			continue;
+		zf = (median_dbl(col, nf) - (double)b->median[f]) / baseline_sigma(b, (enum feat_id)f);
+		sum += zf * zf;
+		kk++;
+		if (z)
+			z[f] = zf;
+		if (used)
+			used[f] = true;
+	}
+	*k = kk;
+	if (kk < BASELINE_MIN_FEATURES)
+		return -ENODATA;
+	*d = sum / (double)kk;
+	return 0;
+}
+
+/*
+ * ln Q(a, x): the series for P when x < a + 1 (Q = 1 - P is not small
+ * there), else the continued fraction for Q (modified Lentz), in logs so a
+ * p-value of 1e-300 and beyond keeps its exponent.
+ */
+double log_gamma_q(double a, double x)
+{
+	double lpre = a * log(x) - x - lgamma(a);
+
+	if (x <= 0)
+		return 0;
+	if (x < a + 1) {
+		double sum = 1 / a, term = 1 / a, p;
+
+		for (int n = 1; n < 1000; n++) {
+			term *= x / (a + n);
+			sum += term;
+			if (fabs(term) < fabs(sum) * 1e-15)
+				break;
+		}
+		p = exp(lpre + log(sum));
+		return p >= 1 ? -745 : log1p(-p);
+	} else {
+		double bb = x + 1 - a, c = 1 / 1e-300, dd = 1 / bb, h = dd;
+
+		for (int i = 1; i < 1000; i++) {
+			double an = -i * (i - a), del;
+
+			bb += 2;
+			dd = an * dd + bb;
+			if (fabs(dd) < 1e-300)
+				dd = 1e-300;
+			c = bb + an / c;
+			if (fabs(c) < 1e-300)
+				c = 1e-300;
+			dd = 1 / dd;
+			del = dd * c;
+			h *= del;
+			if (fabs(del - 1) < 1e-15)
+				break;
+		}
+		return lpre + log(h);
+	}
+}
+
+double mm_log_p(const struct baseline_null *nl, double d)
+{
+	double t;
+
+	if (!(nl->scale > 0) || !(nl->df > 0) || !(d >= 0))
+		return 0;
+	t = nl->df * d / nl->scale;
+	return log_gamma_q(nl->df / 2, t / 2);
+}
+
+/* The null of D by blocked cross-validation (see baseline.h). */
+static int calibrate(const struct window_features *w, size_t n, struct baseline *b, int64_t *v, struct plerr *e)
+{
+	size_t *act = malloc(n * sizeof(*act)), na = 0, bs, nd = 0, blocks;
+	double *ds = malloc(n * sizeof(*ds)), sum = 0, sq = 0, ksum = 0, mean, var;
+	struct baseline *tmp = malloc(sizeof(*tmp));
+	int ret = 0;
+
+	if (!act || !ds || !tmp) {
+		ret = plerr_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
+	*tmp = *b;
+	for (size_t i = 0; i < n; i++)
+		if (feat_window_active(&w[i]))
+			act[na++] = i;
+	bs = na / BASELINE_MAX_BLOCKS;
+	if (bs < 2 * MM_GROUP)
+		bs = 2 * MM_GROUP;
+	blocks = na / bs;
+	for (size_t j = 0; j < blocks; j++) {
+		size_t a = j * bs, z = j + 1 == blocks ? na : a + bs;
+
+		robust_stats(w, n, act[a], act[z - 1] + 1, tmp, v);
+		for (size_t g = a; g + MM_GROUP <= z; g += MM_GROUP) {
+			const struct window_features *grp[MM_GROUP];
+			size_t k;
+			double d;
+
+			for (size_t i = 0; i < MM_GROUP; i++)
+				grp[i] = &w[act[g + i]];
+			if (mm_group_stat(grp, MM_GROUP, tmp, &d, &k, NULL, NULL))
+				continue;
+			ds[nd++] = d;
+			ksum += (double)k;
+		}
+	}
+	if (nd < BASELINE_MIN_NULL) {
+		ret = plerr_set(e, -ENODATA,
+				"%zu null statistics from %zu active windows in %zu blocks; a calibrated baseline needs at "
+				"least %d (more active windows, or longer commissioning traces)",
+				nd, na, blocks, BASELINE_MIN_NULL);
+		goto out;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		sum += ds[i];
+		sq += ds[i] * ds[i];
+	}
+	mean = sum / (double)nd;
+	var = sq / (double)nd - mean * mean;
+	b->null.group = MM_GROUP;
+	b->null.samples = (uint32_t)nd;
+	b->null.scale = mean > 1e-6 ? mean : 1e-6;
+	b->null.df = var > 0 ? 2 * mean * mean / var : ksum / (double)nd;
+	if (b->null.df > ksum / (double)nd)
+		b->null.df = ksum / (double)nd;
+	if (b->null.df < 1)
+		b->null.df = 1;
+	qsort(ds, nd, sizeof(*ds), cmp_d);
+	b->null.max = ds[nd - 1];
+out:
+	free(act);
+	free(ds);
+	free(tmp);
+	return ret;
 }
 
 int baseline_build(const struct window_features *w, size_t n, const char *model, const char *fingerprint,
-		   uint64_t window_ns, struct baseline *b, struct plerr *e)
+		   uint64_t window_ns, const struct sensor_model *sensor, struct baseline *b, struct plerr *e)
 {
-	size_t i, k, active = 0;
+	size_t i, k = 0, nmodel = 0;
 	int64_t *v;
-	int f;
+	int ret;
 
 	memset(b, 0, sizeof(*b));
 	if (n < BASELINE_MIN_WINDOWS)
@@ -47,33 +266,43 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 	snprintf(b->fingerprint, sizeof(b->fingerprint), "%s", fingerprint);
 	b->window_ns = window_ns;
 	b->windows = n;
-	for (i = 0; i < n; i++)
+	b->sensor = *sensor;
+	b->sensor.origin = 0;
+	for (i = 0; i < n; i++) {
 		b->samples += w[i].n;
+		b->active += feat_window_active(&w[i]);
+	}
+	robust_stats(w, n, 0, 0, b, v);
+	for (int f = 0; f < __FEAT_MAX; f++)
+		nmodel += feat_desc[f].model && b->have[f];
+	/* The host's range: where idle sits, how high this model goes. */
 	for (i = 0; i < n; i++)
-		active += feat_window_active(&w[i]);
-	for (f = 0; f < __FEAT_MAX; f++) {
-		/* Model features describe active windows only (see FEAT_ACTIVE_MIN_BURSTS). */
-		for (i = k = 0; i < n; i++)
-			if (w[i].valid[f] && (!feat_desc[f].model || feat_window_active(&w[i])))
-				v[k++] = feat_int((enum feat_id)f, w[i].v[f]);
-		if (k == 0 || k < ((feat_desc[f].model ? active : n) + 1) / 2)
-			continue;
-		b->median[f] = median_i64(v, k);
-		for (i = 0; i < k; i++) {
-			/* |v - median| fits: both are within the feature's physical range. */
-			v[i] = v[i] > b->median[f] ? v[i] - b->median[f] : b->median[f] - v[i];
-		}
-		b->mad[f] = median_i64(v, k);
-		b->have[f] = true;
+		if (feat_ok(&w[i], FEAT_MIN))
+			v[k++] = feat_int(FEAT_MIN, w[i].v[FEAT_MIN]);
+	if (k) {
+		qsort(v, k, sizeof(*v), cmp_i64);
+		b->idle_mw = v[k / 20];
+	}
+	for (i = k = 0; i < n; i++)
+		if (feat_ok(&w[i], FEAT_MAX))
+			v[k++] = feat_int(FEAT_MAX, w[i].v[FEAT_MAX]);
+	if (k) {
+		qsort(v, k, sizeof(*v), cmp_i64);
+		b->ceiling_mw = v[k - 1 - k / 20];
+	}
+	if (b->active < BASELINE_MIN_ACTIVE) {
+		ret = plerr_set(e, -ENODATA,
+				"%" PRIu64 " active windows of %zu (%.3g s each); a baseline needs at least %d, in which "
+				"requests start (record the model while it serves, or longer)",
+				b->active, n, (double)window_ns * 1e-9, BASELINE_MIN_ACTIVE);
+	} else if (nmodel < BASELINE_MIN_FEATURES) {
+		ret = plerr_set(e, -ENODATA,
+				"%zu model features defined in the active windows; a baseline needs at least %d (the "
+				"sensor's rate or refresh may be too slow to show the model's cadence)",
+				nmodel, BASELINE_MIN_FEATURES);
+	} else {
+		ret = calibrate(w, n, b, v, e);
 	}
 	free(v);
-	return 0;
-}
-
-double baseline_sigma(const struct baseline *b, enum feat_id f)
-{
-	double s = 1.4826 * (double)b->mad[f];
-
-	s = fmax(s, 0.01 * fabs((double)b->median[f]));
-	return fmax(s, 1);
+	return ret;
 }

@@ -1,10 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Model baselines: per feature, the median and the MAD (median absolute
- * deviation) over every window of the commissioning traces, in the
- * feature's integer unit.  evidence/baseline_json.h makes the operator's
- * signed Baseline/v1 statement of it (subjects: the commissioning trace
- * files).
+ * Model baselines, and the calibrated model-mismatch statistic.
+ *
+ * A baseline holds, per feature, the median and the MAD (median absolute
+ * deviation) over the commissioning windows (model features: over the
+ * active ones), in the feature's integer unit; the sensor the windows came
+ * through; the host's range (idle floor and ceiling, W); and the null
+ * distribution of the model-mismatch statistic, measured on the
+ * commissioning data itself.
+ *
+ * The statistic.  Windows are taken in groups of MM_GROUP consecutive
+ * active windows.  For each model feature f defined in at least half of a
+ * group, z_f = (median over the group of x_f - median_f) / sigma_f, sigma_f =
+ * baseline_sigma() (1.4826 MAD, floored by what the sensor can resolve in
+ * that unit -- never by a fraction of the median).  The group's statistic is
+ * D = mean of z_f^2 over its k >= 3 features.
+ *
+ * The null.  Blocked cross-validation: the active windows are cut into
+ * contiguous blocks (at most BASELINE_MAX_BLOCKS, each at least 2 groups);
+ * each block in turn is held out, a baseline is built from the rest, and D
+ * is computed for the held-out block's groups.  Those D are what the same
+ * model gives on data the baseline did not see -- load drifting between
+ * commissioning runs included.  They are fitted by a scaled chi-square:
+ * D ~ s chi2_nu / nu, with s their mean and nu = 2 s^2 / var(D) (moments),
+ * clamped to [1, mean k]: correlated features have fewer degrees of freedom
+ * than features, and a heavier tail (smaller nu) only makes a proof harder.
+ * A group's p-value is P(chi2_nu >= nu D / s) (mm_log_p()).
+ *
+ * A baseline that cannot support that decision is refused with the counts:
+ * fewer than BASELINE_MIN_ACTIVE active windows, fewer than
+ * BASELINE_MIN_FEATURES model features, fewer than BASELINE_MIN_NULL null
+ * samples.  evidence/baseline_json.h makes the operator's signed
+ * Baseline/v2 statement of it.
  */
 #ifndef PL_BASELINE_H
 #define PL_BASELINE_H
@@ -14,15 +41,34 @@
 
 #include "lib/util.h"
 #include "science/features.h"
+#include "science/sensor.h"
 
-#define BASELINE_MIN_WINDOWS 10
+#define BASELINE_MIN_WINDOWS  10
+#define BASELINE_MIN_ACTIVE   20
+#define BASELINE_MIN_FEATURES 3
+#define BASELINE_MIN_NULL     10
+#define BASELINE_MAX_BLOCKS   10
+#define MM_GROUP	      3 /* active windows per model-mismatch statistic */
+
+struct baseline_null {
+	uint32_t group;	  /* MM_GROUP the null was measured with */
+	uint32_t samples; /* null statistics measured */
+	double scale;	  /* s: mean null D */
+	double df;	  /* nu */
+	double max;	  /* largest null D (for the record) */
+};
 
 struct baseline {
 	char model[256];
 	char fingerprint[SHA256_HEX_LEN];
 	uint64_t window_ns;
 	uint64_t windows;
+	uint64_t active; /* active windows */
 	uint64_t samples;
+	struct sensor_model sensor; /* of the commissioning traces */
+	int64_t idle_mw;	    /* 5th percentile of window minima */
+	int64_t ceiling_mw;	    /* 95th percentile of window maxima */
+	struct baseline_null null;
 	bool have[__FEAT_MAX];
 	int64_t median[__FEAT_MAX];
 	int64_t mad[__FEAT_MAX];
@@ -34,15 +80,34 @@ struct baseline {
 int64_t median_i64(int64_t *v, size_t n);
 
 /*
- * Robust statistics of n windows (model features: of the active ones).  A
- * feature enters the baseline only when at least half of those windows
- * define it.  -ENODATA below
- * BASELINE_MIN_WINDOWS windows.
+ * Robust statistics, host range and the calibrated null of n windows in
+ * time order (several traces' windows one after another), all cut from
+ * readings of sensor.  A feature enters the baseline only when at least
+ * half of the windows it describes define it.  -ENODATA with e giving the
+ * counts when the windows cannot support a decision (see above).
  */
 int baseline_build(const struct window_features *w, size_t n, const char *model, const char *fingerprint,
-		   uint64_t window_ns, struct baseline *b, struct plerr *e);
+		   uint64_t window_ns, const struct sensor_model *sensor, struct baseline *b, struct plerr *e);
 
-/* Robust sigma of feature f: 1.4826 MAD, at least 1 unit and 1 % of |median|. */
+/*
+ * Robust sigma of feature f: 1.4826 MAD, at least one integer unit and what
+ * the sensor resolves: its quantum for power, its refresh for durations, the
+ * window's frequency resolution for frequencies, 0.001 for ratios.
+ */
 double baseline_sigma(const struct baseline *b, enum feat_id f);
+
+/*
+ * The statistic D of the m windows g[0..m) (active ones) against b: 0 with
+ * *d and *k (features used) set, z[f] and used[f] per feature when not NULL;
+ * -ENODATA with fewer than BASELINE_MIN_FEATURES comparable features.
+ */
+int mm_group_stat(const struct window_features *const *g, size_t m, const struct baseline *b, double *d, size_t *k,
+		  double z[__FEAT_MAX], bool used[__FEAT_MAX]);
+
+/* ln of the p-value of D under b's null: ln P(chi2_nu >= nu D / s). */
+double mm_log_p(const struct baseline_null *nl, double d);
+
+/* ln Q(a, x), the regularized upper incomplete gamma function (a > 0, x >= 0). */
+double log_gamma_q(double a, double x);
 
 #endif /* PL_BASELINE_H */

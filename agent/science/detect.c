@@ -21,14 +21,13 @@ const char *detector_name(enum detector d)
 
 void detect_params_default(struct detect_params *p)
 {
-	p->threshold_msigma = 3000;
+	p->false_alarm_per_hour = 1e-6;
+	p->cusum_kappa = 2;
 	p->min_windows = 5;
 	p->min_samples = 200;
-	p->near_max_ppm = 900000;
-	p->miner_cv_ppm = 20000;
-	p->miner_burstiness_milli = -500;
-	p->miner_entropy_ppm = 500000;
-	p->miner_fraction_ppm = 500000;
+	p->miner_cv_ppm = 10000;
+	p->miner_level_ppm = 500000;
+	p->miner_min_span_ns = 30000000000ULL;
 	p->pvi_tol_ppm = 30000;
 	p->pvi_min_run = 5;
 	p->stuck_min_ns = 50000000;
@@ -120,100 +119,158 @@ static int not_a_number(struct finding *f)
 	return -ENODATA;
 }
 
+/*
+ * theta of Lorden's bound for a CUSUM of -ln p - kappa with -ln p ~ Exp(1)
+ * (a calibrated p-value under the null): the root in (0, 1) of
+ * E[exp(theta (X - kappa))] = 1, i.e. -ln(1 - theta) = theta kappa.  Then
+ * the average run length to a false alarm is at least exp(theta h).
+ */
+static double cusum_theta(double kappa)
+{
+	double lo = 1e-9, hi = 1 - 1e-12;
+
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (-log1p(-mid) - mid * kappa < 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+double mm_cusum_threshold(const struct baseline *b, const struct detect_params *p, double *theta, double *groups_per_hour)
+{
+	double g = 3600e9 / ((double)MM_GROUP * (double)b->window_ns), th = cusum_theta(p->cusum_kappa);
+
+	if (theta)
+		*theta = th;
+	if (groups_per_hour)
+		*groups_per_hour = g;
+	return log(fmax(g / p->false_alarm_per_hour, 1)) / th;
+}
+
 int detect_model_mismatch(const struct window_features *w, size_t n, const struct baseline *b,
 			  const struct detect_params *p, struct finding *f)
 {
-	double *zcol = NULL, med, sum = 0, zmed[__FEAT_MAX];
-	size_t i, k = 0, nf, active = 0;
-	uint64_t samples = 0;
-	int feat, ret = 0, used[__FEAT_MAX];
+	size_t i, na = 0, groups = 0, used_groups = 0, best_k = 0, *act = NULL;
+	double S = 0, h, theta, gph, best_lp = 0, alarm_z[__FEAT_MAX], smax = 0;
+	bool alarm_used[__FEAT_MAX] = { false }, nan = false, alarm = false;
+	uint64_t run_start = 0, alarm_end = 0, samples = 0;
 	json_t *zs = NULL;
-	bool nan = false;
+	int ret = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->det = DET_MODEL_MISMATCH;
-	for (i = 0; i < n; i++)
+	if (!n) {
+		strfmt(f->summary, sizeof(f->summary), "no windows");
+		return -ENODATA;
+	}
+	act = malloc(n * sizeof(*act));
+	if (!act)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
 		samples += w[i].n;
-	if (n < p->min_windows || samples < p->min_samples) {
-		strfmt(f->summary, sizeof(f->summary), "%zu window(s), %" PRIu64 " samples: need %u and %" PRIu64, n,
-		       samples, p->min_windows, p->min_samples);
-		return -ENODATA;
+		if (feat_window_active(&w[i]))
+			act[na++] = i;
 	}
-	for (i = 0; i < n; i++)
-		active += feat_window_active(&w[i]);
-	if (active < p->min_windows) {
-		strfmt(f->summary, sizeof(f->summary), "%zu active window(s) (>= %d bursts): need %u", active,
-		       FEAT_ACTIVE_MIN_BURSTS, p->min_windows);
-		return -ENODATA;
-	}
-	zcol = calloc(n, sizeof(*zcol));
-	if (!zcol) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	/*
-	 * Per feature, the median over windows of the robust z-score: where
-	 * the typical window of this trace sits.  A single odd window (a lull,
-	 * one power-capped second) cannot move it; a different model moves
-	 * every window.
-	 */
-	for (feat = 0; feat < __FEAT_MAX; feat++) {
-		if (!feat_desc[feat].model || !b->have[feat])
-			continue;
-		for (i = nf = 0; i < n; i++)
-			if (feat_ok(&w[i], (enum feat_id)feat) && feat_window_active(&w[i]))
-				zcol[nf++] =
-					((double)feat_int((enum feat_id)feat, w[i].v[feat]) - (double)b->median[feat]) /
-					baseline_sigma(b, (enum feat_id)feat);
-		if (nf < p->min_windows)
-			continue;
-		med = median_d(zcol, nf);
-		sum += med * med;
-		zmed[k] = med;
-		used[k++] = feat;
-	}
-	if (k < 3) {
-		strfmt(f->summary, sizeof(f->summary), "%zu comparable feature(s): need 3", k);
+	if (na < MM_GROUP) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "%zu active window(s) of %zu (%.3g s each): need %d in which a busy stretch starts", na, n,
+		       (double)b->window_ns * 1e-9, MM_GROUP);
 		ret = -ENODATA;
 		goto out;
 	}
-	med = sqrt(sum / (double)k);
-	f->start_ns = w[0].start_ns;
-	f->end_ns = w[n - 1].end_ns;
-	strfmt(f->summary, sizeof(f->summary),
-	       "sigma distance %.3f (threshold %.3f) over %zu features, %zu active windows", med,
-	       (double)p->threshold_msigma / 1000, k, active);
-	if (msigma(med, &nan) <= p->threshold_msigma && !nan) {
-		ret = 0;
+	h = mm_cusum_threshold(b, p, &theta, &gph);
+	run_start = w[act[0]].start_ns;
+	/* CUSUM over consecutive groups of active windows: one group's statistic at a time, as run sees them. */
+	for (size_t g0 = 0; g0 + MM_GROUP <= na; g0 += MM_GROUP) {
+		const struct window_features *grp[MM_GROUP];
+		double d, lp, z[__FEAT_MAX];
+		bool used[__FEAT_MAX];
+		size_t k;
+
+		groups++;
+		for (i = 0; i < MM_GROUP; i++)
+			grp[i] = &w[act[g0 + i]];
+		if (mm_group_stat(grp, MM_GROUP, b, &d, &k, z, used))
+			continue;
+		used_groups++;
+		lp = mm_log_p(&b->null, d);
+		if (!isfinite(lp))
+			lp = -745;
+		S = fmax(0, S - lp - p->cusum_kappa);
+		if (S == 0 && g0 + MM_GROUP < na)
+			run_start = w[act[g0 + MM_GROUP]].start_ns;
+		smax = fmax(smax, S);
+		if (lp < best_lp || used_groups == 1) {
+			best_lp = lp;
+			best_k = k;
+		}
+		if (S >= h) {
+			alarm = true;
+			alarm_end = grp[MM_GROUP - 1]->end_ns;
+			memcpy(alarm_z, z, sizeof(z));
+			memcpy(alarm_used, used, sizeof(used));
+			best_k = k;
+			break;
+		}
+	}
+	if (!used_groups) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "%zu group(s) of %d active windows, none with %d comparable model features", groups, MM_GROUP,
+		       BASELINE_MIN_FEATURES);
+		ret = -ENODATA;
 		goto out;
 	}
-	/* Evidence only for a finding: per-feature z, in the order of feat_desc. */
+	strfmt(f->summary, sizeof(f->summary),
+	       "CUSUM %.2f of threshold %.2f over %zu groups of %d active windows; smallest group p-value 10^%.1f "
+	       "(%zu features)",
+	       alarm ? S : smax, h, used_groups, MM_GROUP, best_lp / log(10), best_k);
+	if (!alarm)
+		goto out;
+	f->start_ns = run_start;
+	f->end_ns = alarm_end;
 	zs = json_object();
-	for (i = 0; zs && i < k; i++)
-		if (json_object_set_new(zs, feat_desc[used[i]].name, json_integer(msigma(zmed[i], &nan))))
+	for (int ft = 0; zs && ft < __FEAT_MAX; ft++)
+		if (alarm_used[ft] && json_object_set_new(zs, feat_desc[ft].name, json_integer(msigma(alarm_z[ft], &nan))))
 			ret = -ENOMEM;
 	if (!zs || ret) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "sigma_distance_msigma", (json_int_t)msigma(med, &nan),
-				"threshold_msigma", (json_int_t)p->threshold_msigma, "windows", (json_int_t)n,
-				"windows_active", (json_int_t)active, "features", (json_int_t)k, "samples",
-				(json_int_t)samples, "z_msigma", zs);
-	zs = NULL;
+	{
+		double far = gph * exp(-theta * S);
+
+		f->evidence = json_pack(
+			"{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "cusum_milli",
+			(json_int_t)evidence_int(S * 1e3, &nan), "threshold_milli", (json_int_t)evidence_int(h * 1e3, &nan),
+			"false_alarm_per_hour_ppb", (json_int_t)evidence_int(ceil(far * 1e9), &nan),
+			"log10_p_min_milli", (json_int_t)evidence_int(best_lp / log(10) * 1e3, &nan), "groups",
+			(json_int_t)used_groups, "windows", (json_int_t)n, "windows_active", (json_int_t)na, "features",
+			(json_int_t)best_k, "samples", (json_int_t)samples, "null_df_milli",
+			(json_int_t)evidence_int(b->null.df * 1e3, &nan), "null_scale_micro",
+			(json_int_t)evidence_int(b->null.scale * 1e6, &nan), "time_to_proof_ms",
+			(json_int_t)((alarm_end - w[0].start_ns) / 1000000), "z_msigma", zs);
+		zs = NULL;
+		strfmt(f->summary, sizeof(f->summary),
+		       "CUSUM %.2f >= %.2f after %.1f s (%zu groups of %d active windows, %zu features); false alarms "
+		       "<= %.2g per hour",
+		       S, h, (double)(alarm_end - w[0].start_ns) * 1e-9, used_groups, MM_GROUP, best_k, far);
+	}
 	ret = !f->evidence ? -ENOMEM : nan ? not_a_number(f) : 1;
 out:
 	json_decref(zs);
-	free(zcol);
+	free(act);
 	return ret;
 }
 
 int detect_miner(const struct window_features *w, size_t n, const struct baseline *b, const struct claim *c,
 		 const struct detect_params *p, struct finding *f)
 {
-	double *mean = NULL, *cv = NULL, *bu = NULL, *ent = NULL, *bursts = NULL, base_max;
-	size_t i, flagged = 0, nb = 0, ne = 0;
-	uint64_t first = 0, last = 0;
+	size_t i, run = 0, best = 0, best_end = 0, need, flat = 0;
+	double range, *mean = NULL, *cv = NULL;
 	bool nan = false;
 	int ret;
 
@@ -223,90 +280,84 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 		strfmt(f->summary, sizeof(f->summary), "claim is for %s, not inference", c->workload);
 		return 0;
 	}
-	if (!b->have[FEAT_MAX] || b->median[FEAT_MAX] <= 0) {
-		strfmt(f->summary, sizeof(f->summary), "baseline has no max_mw");
+	range = (double)(b->ceiling_mw - b->idle_mw);
+	if (!(range > 0)) {
+		strfmt(f->summary, sizeof(f->summary), "baseline has no range (idle %.1f W, ceiling %.1f W)",
+		       (double)b->idle_mw / 1e3, (double)b->ceiling_mw / 1e3);
 		return -ENODATA;
 	}
-	if (n < p->min_windows) {
-		strfmt(f->summary, sizeof(f->summary), "%zu window(s): need %u", n, p->min_windows);
+	need = (size_t)((p->miner_min_span_ns + b->window_ns - 1) / b->window_ns);
+	if (need < p->min_windows)
+		need = p->min_windows;
+	if (n < need) {
+		strfmt(f->summary, sizeof(f->summary), "%zu window(s) of %.3g s: a sustained draw needs %zu", n,
+		       (double)b->window_ns * 1e-9, need);
 		return -ENODATA;
 	}
-	base_max = (double)b->median[FEAT_MAX];
 	mean = calloc(n, sizeof(*mean));
 	cv = calloc(n, sizeof(*cv));
-	bu = calloc(n, sizeof(*bu));
-	ent = calloc(n, sizeof(*ent));
-	bursts = calloc(n, sizeof(*bursts));
-	if (!mean || !cv || !bu || !ent || !bursts) {
+	if (!mean || !cv) {
 		ret = -ENOMEM;
 		goto out;
 	}
+	/*
+	 * Positive evidence of mining: a sustained draw, flat (no high and low
+	 * states, a small CV), in the upper part of the host's range between
+	 * the baseline's idle floor and its ceiling -- for at least
+	 * miner_min_span without a break.  A request-serving model, however
+	 * big, has states: its windows break the run.
+	 */
 	for (i = 0; i < n; i++) {
 		const struct window_features *x = &w[i];
-		int64_t m = feat_int(FEAT_MEAN, x->v[FEAT_MEAN]);
-		bool near_max = feat_ok(x, FEAT_MEAN) && (double)m * 1e6 >= (double)p->near_max_ppm * base_max;
+		bool states = feat_ok(x, FEAT_BURSTS) && x->v[FEAT_BURSTS] > 0;
 		bool low_cv = feat_ok(x, FEAT_CV) && feat_int(FEAT_CV, x->v[FEAT_CV]) <= p->miner_cv_ppm;
-		bool no_bursts = !feat_ok(x, FEAT_BURSTS) || x->v[FEAT_BURSTS] == 0 || !feat_ok(x, FEAT_BURSTINESS);
-		bool low_burst =
-			no_bursts || feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]) <= p->miner_burstiness_milli;
-		bool low_ent = !feat_ok(x, FEAT_SPEC_ENTROPY) ||
-			       feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) <= p->miner_entropy_ppm;
+		bool high = feat_ok(x, FEAT_MEAN) &&
+			    feat_int(FEAT_MEAN, x->v[FEAT_MEAN]) - b->idle_mw >= (double)p->miner_level_ppm * 1e-6 * range;
+		bool contiguous = !i || w[i].start_ns == w[i - 1].end_ns;
 
-		if (!(near_max && low_cv && low_burst && low_ent))
-			continue;
-		if (!flagged)
-			first = x->start_ns;
-		last = x->end_ns;
-		mean[flagged] = (double)m;
-		cv[flagged] = (double)feat_int(FEAT_CV, x->v[FEAT_CV]);
-		bursts[flagged] = feat_ok(x, FEAT_BURSTS) ? x->v[FEAT_BURSTS] : 0;
-		if (feat_ok(x, FEAT_BURSTINESS))
-			bu[nb++] = (double)feat_int(FEAT_BURSTINESS, x->v[FEAT_BURSTINESS]);
-		ent[ne++] =
-			feat_ok(x, FEAT_SPEC_ENTROPY) ? (double)feat_int(FEAT_SPEC_ENTROPY, x->v[FEAT_SPEC_ENTROPY]) : 0;
-		flagged++;
+		if (!contiguous)
+			run = 0;
+		if (!states && low_cv && high) {
+			mean[flat] = x->v[FEAT_MEAN];
+			cv[flat++] = x->v[FEAT_CV];
+			if (++run > best) {
+				best = run;
+				best_end = i;
+			}
+		} else {
+			run = 0;
+		}
 	}
-	strfmt(f->summary, sizeof(f->summary), "%zu of %zu windows flat near max, low CV, not bursty, low entropy",
-	       flagged, n);
-	if (flagged < p->min_windows || (double)flagged * 1e6 < (double)p->miner_fraction_ppm * (double)n) {
+	strfmt(f->summary, sizeof(f->summary),
+	       "longest flat high draw %zu window(s) of %.3g s (need %zu); %zu flat high window(s) of %zu", best,
+	       (double)b->window_ns * 1e-9, need, flat, n);
+	if (best < need) {
 		ret = 0;
 		goto out;
 	}
 	{
-		double mm = median_d(mean, flagged), mcv = median_d(cv, flagged), mb = median_d(bursts, flagged);
-		double mbu = median_d(bu, nb), ment = median_d(ent, ne);
-		int64_t near_ppm = evidence_int(mm * 1e6 / base_max, &nan);
+		double mm = median_d(mean, flat) * 1e3, mcv = median_d(cv, flat) * 1e6;
+		double level = (mm - (double)b->idle_mw) / range;
 
+		f->start_ns = w[best_end + 1 - best].start_ns;
+		f->end_ns = w[best_end].end_ns;
 		f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "windows", (json_int_t)n,
-					"windows_flagged", (json_int_t)flagged, "mean_mw", (json_int_t)evidence_int(mm, &nan),
-					"baseline_max_mw", (json_int_t)b->median[FEAT_MAX], "near_max_ppm",
-					(json_int_t)near_ppm, "cv_ppm", (json_int_t)evidence_int(mcv, &nan), "bursts_per_window",
-					(json_int_t)evidence_int(mb, &nan), "spec_entropy_ppm",
-					(json_int_t)evidence_int(ment, &nan),
-					"baseline_cv_ppm", (json_int_t)(b->have[FEAT_CV] ? b->median[FEAT_CV] : 0));
-		if (f->evidence && nb)
-			json_object_set_new(f->evidence, "burstiness_milli", json_integer(evidence_int(mbu, &nan)));
-		if (f->evidence && b->have[FEAT_BURSTINESS])
-			json_object_set_new(f->evidence, "baseline_burstiness_milli",
-					    json_integer(b->median[FEAT_BURSTINESS]));
-		if (nb)
-			strfmt(f->summary, sizeof(f->summary),
-			       "burstiness %.3f, cv %.2f %%, %.1f %% of max, entropy %.3f in %zu of %zu windows",
-			       mbu / 1000, mcv / 1e4, (double)near_ppm / 1e4, ment / 1e6, flagged, n);
-		else
-			strfmt(f->summary, sizeof(f->summary),
-			       "no bursts, cv %.2f %%, %.1f %% of max, entropy %.3f in %zu of %zu windows", mcv / 1e4,
-			       (double)near_ppm / 1e4, ment / 1e6, flagged, n);
+					"windows_flat_high", (json_int_t)flat, "sustained_windows", (json_int_t)best,
+					"sustained_ms", (json_int_t)((f->end_ns - f->start_ns) / 1000000), "mean_mw",
+					(json_int_t)evidence_int(mm, &nan), "cv_ppm", (json_int_t)evidence_int(mcv, &nan),
+					"baseline_idle_mw", (json_int_t)b->idle_mw, "baseline_ceiling_mw",
+					(json_int_t)b->ceiling_mw, "level_in_range_ppm",
+					(json_int_t)evidence_int(level * 1e6, &nan));
+		strfmt(f->summary, sizeof(f->summary),
+		       "flat draw without request structure for %.1f s at %.1f W (%.0f %% of the range idle %.1f W .. "
+		       "ceiling %.1f W), cv %.2f %%",
+		       (double)(f->end_ns - f->start_ns) * 1e-9, mm / 1e3, level * 100, (double)b->idle_mw / 1e3,
+		       (double)b->ceiling_mw / 1e3, mcv / 1e4);
 	}
-	f->start_ns = first;
-	f->end_ns = last;
 	ret = !f->evidence ? -ENOMEM : nan ? not_a_number(f) : 1;
 out:
 	free(mean);
 	free(cv);
-	free(bu);
-	free(ent);
-	free(bursts);
 	return ret;
 }
 

@@ -4,25 +4,35 @@
  * samples) with a baseline and a claim and, when physics contradicts the
  * claim, returns a finding whose integer evidence becomes a Proof.
  *
- * model-mismatch  For each model feature f of the baseline (feat_desc[].model)
- *                 defined in at least min_windows active windows
- *                 (FEAT_ACTIVE_MIN_BURSTS) of the claim's time range:
- *                 z_f = median over those windows of (x_f - median_f)
- *                 / sigma_f, sigma_f = baseline_sigma() -- where the typical
- *                 window sits, so one odd window cannot move it.  The sigma
- *                 distance is the RMS of the z_f, sqrt(sum z_f^2 / k), over
- *                 k >= 3 features.  A proof needs distance > threshold
- *                 (default 3 sigma), at least min_windows windows and
- *                 min_samples samples.
+ * model-mismatch  A sequential test, decided window by window.  Active
+ *                 windows are taken in groups of MM_GROUP (3); each group's
+ *                 statistic D (science/baseline.h: mean squared robust z of
+ *                 the model features, >= 3 of them) gets its p-value under
+ *                 the baseline's calibrated null, and a CUSUM accumulates
+ *                 S = max(0, S - ln p - kappa) (kappa 2 nats: a group with
+ *                 p < e^-2 adds evidence, a typical one takes it away).  A
+ *                 proof when S reaches h = ln(G / r) / theta: G groups per
+ *                 hour, r the false-alarm rate per hour (default 1e-6),
+ *                 theta from Lorden's bound for Exp(1) increments, so the
+ *                 mean time to a false alarm of a calibrated null is at
+ *                 least 1 / r hours.  One overwhelming group proves at once;
+ *                 several moderate ones accumulate.  The proof's window runs
+ *                 from where S last left 0 to the group that crossed h, and
+ *                 its evidence states S, h, the false-alarm bound at S, the
+ *                 smallest group p-value and the time to proof.  Load
+ *                 features never enter: a same-model trace at another batch
+ *                 or prompt mix is no contradiction.
  * crypto-miner-hidden
- *                 Under an inference claim, a window is miner-like when it
- *                 is flat near the maximum (mean >= 90 % of the baseline's
- *                 median window maximum), has a low CV (<= 2 %), is not
- *                 bursty (no bursts, or burstiness <= -0.5: regular like a
- *                 power limiter's cycle, not like request traffic) and has
- *                 a low spectral entropy (<= 0.5: power in few lines, or a
- *                 constant signal).  A proof needs half the windows (and
- *                 min_windows) miner-like.
+ *                 Under an inference claim, positive evidence of mining
+ *                 only: a sustained (miner_min_span, 30 s, and min_windows)
+ *                 unbroken run of windows that are flat (no high and low
+ *                 states, CV <= 1 %) and high in the host's range (mean at
+ *                 least half way from the baseline's idle floor to its
+ *                 ceiling).  Being above the claimed model's maximum is not
+ *                 mining: a bigger model does that, and it has request
+ *                 structure (states) that breaks the run.  When a trace fits
+ *                 both this and model-mismatch, the check signs the weaker
+ *                 accusation (daemon/check.h).
  * rail-tamper     On the raw samples of the claim's time range, what
  *                 physics and the capture path do not allow: POUT differing
  *                 from VOUT * IOUT by more than 3 % for pvi_min_run (5)
@@ -61,7 +71,7 @@
 #include "science/features.h"
 #include "science/series.h"
 
-#define DETECTOR_VERSION 1
+#define DETECTOR_VERSION 2
 
 /*
  * rail-tamper: the probability, over a whole checked range, that an honest
@@ -73,14 +83,13 @@
 enum detector { DET_MODEL_MISMATCH, DET_MINER, DET_RAIL_TAMPER, __DET_MAX };
 
 struct detect_params {
-	int64_t threshold_msigma;	/* model-mismatch, default 3000 */
+	double false_alarm_per_hour;	/* model-mismatch CUSUM, default 1e-6 */
+	double cusum_kappa;		/* CUSUM reference, nats per group, default 2 */
 	uint32_t min_windows;		/* default 5 */
 	uint64_t min_samples;		/* default 200 */
-	uint32_t near_max_ppm;		/* miner: mean / baseline max, default 900000 */
-	uint32_t miner_cv_ppm;		/* default 20000 */
-	int32_t miner_burstiness_milli; /* default -500 */
-	uint32_t miner_entropy_ppm;	/* default 500000 */
-	uint32_t miner_fraction_ppm;	/* default 500000 */
+	uint32_t miner_cv_ppm;		/* flat: window CV at most, default 10000 (1 %) */
+	uint32_t miner_level_ppm;	/* high: (mean - idle) / (ceiling - idle) at least, default 500000 */
+	uint64_t miner_min_span_ns;	/* sustained: at least, default 30 s */
 	uint32_t pvi_tol_ppm;		/* default 30000 */
 	uint32_t pvi_min_run;		/* default 5 samples */
 	uint64_t stuck_min_ns;		/* default 50 ms (at least 5 samples) */
@@ -99,6 +108,13 @@ struct finding {
 /* detect.c APIs: */
 
 void detect_params_default(struct detect_params *p);
+/*
+ * The model-mismatch CUSUM threshold h (nats) for b's windows and p's false
+ * alarm rate: h = ln(G / r) / theta, G groups per hour (every window
+ * active), theta from Lorden's bound; theta and G returned if not NULL.
+ */
+double mm_cusum_threshold(const struct baseline *b, const struct detect_params *p, double *theta,
+			  double *groups_per_hour);
 const char *detector_name(enum detector d); /* "model-mismatch", ... */
 
 /*

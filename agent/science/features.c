@@ -61,7 +61,14 @@ void feat_params_default(struct feat_params *p)
 	p->acf_min = 0.2;
 	p->min_samples = 8;
 	p->noise_floor_w = 0;
-	p->min_swing_w = 0;
+	p->min_swing_rel = 0.1;
+}
+
+void feat_params_for(const struct series *t, uint64_t window_ns, struct feat_params *p)
+{
+	feat_params_default(p);
+	p->window_ns = window_ns;
+	p->noise_floor_w = (double)t->sensor.quantum_uw * 1e-6;
 }
 
 uint64_t feat_window_ns(const struct sensor_model *m, uint64_t period_ns, uint64_t requested)
@@ -1236,7 +1243,7 @@ static void burst_features(struct features_ctx *c, size_t n, double period_s, do
 		noise = 1e-4 * fabs(median);
 	if (noise < p->noise_floor_w)
 		noise = p->noise_floor_w;
-	if (hi - lo < 6 * noise || hi - lo < p->min_swing_w) {
+	if (hi - lo < 6 * noise || hi - lo < p->min_swing_rel * fabs(lo)) {
 		set(w, FEAT_BURSTS, 0); /* flat: no states, no bursts */
 		return;
 	}

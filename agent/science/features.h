@@ -30,7 +30,7 @@
  *                    two-level (isodata) threshold: the midpoint of the
  *                    mean levels below and above it, iterated from
  *                    (q1 + q99) / 2.  No states (a flat window) when
- *                    q99 - q1 < max(6 sigma_noise, min_swing_w),
+ *                    q99 - q1 < max(6 sigma_noise, min_swing_rel q1),
  *                    sigma_noise = 1.4826 MAD(first differences) / sqrt(2),
  *                    at least the sensor's quantum (noise_floor_w) and 1e-4
  *                    of the median: structure must stand out of the
@@ -84,7 +84,8 @@
 /*
  * A window is active -- the model's signature is visible in it -- when it
  * has high and low states (a swing standing out of the noise floor and of
- * min_swing_w) and at least this many bursts start in it.  A window holds
+ * the window's own floor level: min_swing_rel, 10 %: a GPU's idle wander of a
+ * few W on 70 W is no request) and at least this many bursts start in it.  A window holds
  * at least FEAT_MIN_READINGS independent readings (feat_window_ns()), so a
  * 10 Hz sensor's window is long enough to see a request start.  Model
  * features are compared over active windows only, in baselines and in
@@ -159,7 +160,7 @@ struct feat_params {
 	double acf_min;	      /* default 0.2 */
 	uint32_t min_samples; /* a window needs max(this, half the expected samples); default 8 */
 	double noise_floor_w; /* the smallest noise sigma: the sensor's quantum; default 0 */
-	double min_swing_w;   /* the smallest swing that makes states; default 0 */
+	double min_swing_rel; /* states need a swing of this fraction of the window's floor (q1); default 0.1 */
 };
 
 struct window_features {
@@ -193,6 +194,8 @@ void feat_params_default(struct feat_params *p);
  * max(period, refresh, averaging)), rounded up to whole milliseconds.
  */
 uint64_t feat_window_ns(const struct sensor_model *m, uint64_t period_ns, uint64_t requested);
+/* Defaults, window_ns, and the noise floor of t's sensor (its quantum). */
+void feat_params_for(const struct series *t, uint64_t window_ns, struct feat_params *p);
 /* Index of the feature called name ("mean_mw"), or -1. */
 int feat_find(const char *name);
 /* llround(v * scale), clamped to int64. */

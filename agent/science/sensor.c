@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* What a power sensor can show, measured from its readings (see sensor.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,31 @@ const char *sensor_kind_name(uint8_t kind)
 double sensor_noise_floor_w(const struct sensor_model *m)
 {
 	return (double)m->quantum_uw * 1e-6 / sqrt(12.0);
+}
+
+static bool within2(uint64_t a, uint64_t b)
+{
+	return !a || !b || (a <= 2 * b && b <= 2 * a);
+}
+
+bool sensor_comparable(const struct sensor_model *a, const struct sensor_model *b, char *why, size_t n)
+{
+	if (a->kind != b->kind) {
+		snprintf(why, n, "a %s sensor's readings against a baseline from a %s sensor", sensor_kind_name(b->kind),
+			 sensor_kind_name(a->kind));
+		return false;
+	}
+	if (!within2(a->refresh_ns, b->refresh_ns)) {
+		snprintf(why, n, "a sensor refreshing every %.3g ms against a baseline refreshing every %.3g ms",
+			 (double)b->refresh_ns * 1e-6, (double)a->refresh_ns * 1e-6);
+		return false;
+	}
+	if (!within2(a->averaging_ns, b->averaging_ns) && (a->averaging_ns > a->refresh_ns || b->averaging_ns > b->refresh_ns)) {
+		snprintf(why, n, "a sensor averaging over %.3g ms against a baseline averaging over %.3g ms",
+			 (double)b->averaging_ns * 1e-6, (double)a->averaging_ns * 1e-6);
+		return false;
+	}
+	return true;
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -28,6 +28,8 @@
 #ifndef PL_SENSOR_H
 #define PL_SENSOR_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum sensor_kind {
@@ -74,5 +76,13 @@ void sensor_measure(const struct series *t, struct sensor_model *m);
  * rounding noise, whatever its first differences say.
  */
 double sensor_noise_floor_w(const struct sensor_model *m);
+
+/*
+ * Can windows of readings from sensor b be compared with a baseline made
+ * from sensor a?  Same kind, refresh and averaging within a factor of 2
+ * (unknown matches anything of the same kind).  false with why (n bytes)
+ * saying what differs.
+ */
+bool sensor_comparable(const struct sensor_model *a, const struct sensor_model *b, char *why, size_t n);
 
 #endif /* PL_SENSOR_H */
