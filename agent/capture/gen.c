@@ -808,7 +808,7 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 	struct rest rest;
 	struct synth_rng r;
 	struct pl_sample s;
-	uint64_t dt_ns, n, i, k = 0, jit_max, t0, min_step = UINT64_MAX;
+	uint64_t dt_ns, n, i, k = 0, jit_max, t0, warm_ns, min_step = UINT64_MAX;
 	unsigned int ng, j;
 	double dt, edge_a;
 	int ret;
@@ -863,8 +863,15 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 	}
 	/* Poll jitter: small, deterministic, and never enough to reorder polls. */
 	jit_max = p->period_ns / 10 < 200000 ? p->period_ns / 10 : 200000;
+	/*
+	 * The host was running before the first poll: simulate a warm-up so
+	 * that filters, boxcar and workload are in their steady state (a trace
+	 * starting with a miner's ramp from idle would be a startup, not a
+	 * miner).  Internal time tp runs warm_ns ahead of the timestamps.
+	 */
+	warm_ns = (2 * S + 5 * model.averaging_ns) / dt_ns * dt_ns;
 	for (i = 0; i < n; i++) {
-		uint64_t tp = i * p->period_ns + (uint64_t)(synth_rng_uniform(&r) * (double)jit_max);
+		uint64_t tp = warm_ns + i * p->period_ns + (uint64_t)(synth_rng_uniform(&r) * (double)jit_max);
 
 		for (; k * dt_ns <= tp; k++) {
 			double tk = (double)k * dt, w = 0;
@@ -884,7 +891,7 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 			sensor_feed(&sn, &r, w, k * dt_ns, dt);
 		}
 		memcpy(&s, &sn.out, sizeof(s));
-		s.ts_ns = t0 + tp;
+		s.ts_ns = t0 + tp - warm_ns;
 		s.seq = i;
 		s.rails = t->info.rails;
 		s.version = PL_SAMPLE_VERSION;
