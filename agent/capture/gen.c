@@ -179,8 +179,8 @@ static double expo(struct synth_rng *r, double mean)
 static double fast_normal(struct synth_rng *r)
 {
 	uint64_t x = synth_rng_next(r);
-	double s = (double)(x & 0xffff) + (double)((x >> 16) & 0xffff) + (double)((x >> 32) & 0xffff) +
-		   (double)(x >> 48);
+	double s =
+		(double)(x & 0xffff) + (double)((x >> 16) & 0xffff) + (double)((x >> 32) & 0xffff) + (double)(x >> 48);
 
 	return (s / 65536.0 - 2.0) * 1.7320508075688772;
 }
@@ -207,7 +207,9 @@ static void llm_init(struct gpu *g)
 	const struct llm_size *z = &sizes[g->p->size];
 	double step = z->step_ms * 1e-3 * bw_scale(g), prompt, prefill, req_s;
 
-	prompt = g->p->prompt == GEN_PROMPT_SHORT ? 144 : g->p->prompt == GEN_PROMPT_LONG ? 2560 : 0.75 * 144 + 0.25 * 2560;
+	prompt = g->p->prompt == GEN_PROMPT_SHORT  ? 144
+		 : g->p->prompt == GEN_PROMPT_LONG ? 2560
+						   : 0.75 * 144 + 0.25 * 2560;
 	prefill = prompt * 2 * z->params / (g->g->tflops * 1e12 * MFU);
 	req_s = mean_out_tokens() * (step + 0.002) + prefill;
 	/* Busy phases keep about 0.8 x batch requests in flight, quiet ones a fifth of that. */
@@ -220,7 +222,8 @@ static void llm_init(struct gpu *g)
 
 static int prompt_tokens(struct gpu *g)
 {
-	bool lng = g->p->prompt == GEN_PROMPT_LONG || (g->p->prompt == GEN_PROMPT_MIXED && synth_rng_uniform(&g->r) < 0.25);
+	bool lng = g->p->prompt == GEN_PROMPT_LONG ||
+		   (g->p->prompt == GEN_PROMPT_MIXED && synth_rng_uniform(&g->r) < 0.25);
 
 	return lng ? (int)uni(&g->r, 1024, 4096) : (int)uni(&g->r, 32, 256);
 }
@@ -276,7 +279,8 @@ static void llm_seg(struct gpu *g, struct seg *s)
 	}
 	for (i = 0; i < g->nreq; i++) {
 		if (g->req[i].prompt_left > 0 && chunk < CHUNK_TOK) {
-			int take = g->req[i].prompt_left < CHUNK_TOK - chunk ? g->req[i].prompt_left : CHUNK_TOK - chunk;
+			int take =
+				g->req[i].prompt_left < CHUNK_TOK - chunk ? g->req[i].prompt_left : CHUNK_TOK - chunk;
 
 			g->req[i].prompt_left -= take;
 			chunk += take;
@@ -308,8 +312,8 @@ static void llm_seg(struct gpu *g, struct seg *s)
 
 static void diffusion_init(struct gpu *g)
 {
-	g->a = floor(uni(&g->r, 20, 51));			      /* steps per image */
-	g->b = uni(&g->r, 0.05, 0.1) * compute_scale(g);	      /* step length, s */
+	g->a = floor(uni(&g->r, 20, 51));		 /* steps per image */
+	g->b = uni(&g->r, 0.05, 0.1) * compute_scale(g); /* step length, s */
 	g->rate_busy = 0.7 * g->p->batch / (g->p->batch + 2.0) / (g->a * (g->b + 0.002) + 0.15);
 	g->rate_quiet = 0.2 * g->rate_busy;
 	g->next_arrival_s = expo(&g->r, 1 / g->rate_busy);
@@ -358,8 +362,8 @@ static void diffusion_seg(struct gpu *g, struct seg *s)
 static void training_init(struct gpu *g)
 {
 	g->a = uni(&g->r, 0.25, 0.6) * compute_scale(g); /* iteration, s */
-	g->b = uni(&g->r, 0.3, 0.92);			  /* compute level: LoRA low, full training high */
-	g->c = uni(&g->r, 25, 45);			  /* eval every, s */
+	g->b = uni(&g->r, 0.3, 0.92);			 /* compute level: LoRA low, full training high */
+	g->c = uni(&g->r, 25, 45);			 /* eval every, s */
 	g->next_event_s = g->c * uni(&g->r, 0.3, 1);
 }
 
@@ -448,12 +452,8 @@ static void next_seg(struct gpu *g, struct seg *s)
 	case GEN_W_DIFFUSION: diffusion_seg(g, s); break;
 	case GEN_W_TRAINING: training_seg(g, s); break;
 	case GEN_W_TRANSCODE: transcode_seg(g, s); break;
-	case GEN_W_MINER_COMPUTE:
-		*s = (struct seg){ 1, 0.995, true };
-		break;
-	case GEN_W_MINER_MEMORY:
-		*s = (struct seg){ 1, g->a, true };
-		break;
+	case GEN_W_MINER_COMPUTE: *s = (struct seg){ 1, 0.995, true }; break;
+	case GEN_W_MINER_MEMORY: *s = (struct seg){ 1, g->a, true }; break;
 	default:
 		/* idle: the driver's housekeeping now and then */
 		g->phase = !g->phase;
@@ -599,11 +599,11 @@ struct rest {
 
 struct sensor {
 	enum sensor_kind kind;
-	uint64_t refresh_ns, averaging_ns, next_refresh_ns;
-	double iir_a, y;     /* pmbus output capacitor */
-	double acc;	     /* pmbus: sum since the last refresh */
+	uint64_t refresh_ns, next_refresh_ns;
+	double iir_a, y; /* pmbus output capacitor */
+	double acc;	 /* pmbus: sum since the last refresh */
 	size_t nacc;
-	int64_t *ring;	     /* nvml boxcar, mW */
+	int64_t *ring; /* nvml boxcar, mW */
 	size_t ring_n, ring_pos, ring_fill;
 	int64_t ring_sum;
 	uint64_t quantum_uw; /* adc */
@@ -661,7 +661,7 @@ static void publish(struct sensor *sn, struct synth_rng *r, double w, uint64_t t
 }
 
 /* Feeds one fine sample (w, W, at t_ns); publishes at the sensor's refresh instants. */
-static void sensor_feed(struct sensor *sn, struct synth_rng *r, double w, uint64_t t_ns, double dt)
+static void sensor_feed(struct sensor *sn, struct synth_rng *r, double w, uint64_t t_ns)
 {
 	switch (sn->kind) {
 	case SENSOR_PMBUS:
@@ -683,7 +683,6 @@ static void sensor_feed(struct sensor *sn, struct synth_rng *r, double w, uint64
 	}
 	default: break;
 	}
-	(void)dt;
 	if (t_ns < sn->next_refresh_ns && sn->have)
 		return;
 	while (sn->next_refresh_ns <= t_ns)
@@ -779,7 +778,8 @@ static int check(const struct gen_params *p, struct plerr *e)
 	dt = p->period_ns < refresh ? p->period_ns : refresh;
 	dt = dt < 100000 ? dt : 100000;
 	if (p->sensor == SENSOR_NVML && averaging / dt > 4000000)
-		return plerr_set(e, -EINVAL, "averaging %" PRIu64 " ns is more than 4 million fine steps of %" PRIu64 " ns",
+		return plerr_set(e, -EINVAL,
+				 "averaging %" PRIu64 " ns is more than 4 million fine steps of %" PRIu64 " ns",
 				 averaging, dt);
 	if (p->duration_ns / dt > 2000000000ULL)
 		return plerr_set(e, -EINVAL, "duration: more than 2e9 fine steps of %" PRIu64 " ns", dt);
@@ -846,7 +846,6 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 
 	sn.kind = p->sensor;
 	sn.refresh_ns = model.refresh_ns;
-	sn.averaging_ns = model.averaging_ns;
 	sn.next_refresh_ns = (uint64_t)(synth_rng_uniform(&r) * (double)model.refresh_ns);
 	sn.rating_w = psu_rating_w(p);
 	sn.quantum_uw = model.quantum_uw;
@@ -896,7 +895,7 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 				}
 				w += rest.base_w * (1 + rest.ou) + 0.04 * rest.fan;
 			}
-			sensor_feed(&sn, &r, w, k * dt_ns, dt);
+			sensor_feed(&sn, &r, w, k * dt_ns);
 		}
 		memcpy(&s, &sn.out, sizeof(s));
 		s.ts_ns = t0 + tp - warm_ns;

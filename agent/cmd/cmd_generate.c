@@ -134,8 +134,8 @@ static int parse_rate_period(const char *s, uint64_t *period_ns)
 	return -EINVAL;
 }
 
-static int write_labels(const char *path, const char *trace, const struct gen_params *p,
-			const struct sensor_model *m, size_t n, bool force, struct plerr *e)
+static int write_labels(const char *path, const char *trace, const struct gen_params *p, const struct sensor_model *m,
+			size_t n, bool force, struct plerr *e)
 {
 	bool miner = p->workload == GEN_W_MINER_COMPUTE || p->workload == GEN_W_MINER_MEMORY ||
 		     p->adversary == GEN_ADV_INTERLEAVE;
@@ -149,9 +149,9 @@ static int write_labels(const char *path, const char *trace, const struct gen_pa
 		      gen_adversary_name(p->adversary), "gpu", gen_gpu_name(p->gpu), "gpus", (json_int_t)p->gpus,
 		      "sensor", sensor_kind_name(m->kind), "period_ns", (json_int_t)p->period_ns, "refresh_ns",
 		      (json_int_t)m->refresh_ns, "averaging_ns", (json_int_t)m->averaging_ns, "quantum_uw",
-		      (json_int_t)m->quantum_uw, "duration_ns", (json_int_t)p->duration_ns, "seed",
-		      (json_int_t)p->seed, "t0_ns", (json_int_t)p->t0_ns, "samples", (json_int_t)n, "miner", miner,
-		      "tampered", p->adversary == GEN_ADV_REPLAY, "model",
+		      (json_int_t)m->quantum_uw, "duration_ns", (json_int_t)p->duration_ns, "seed", (json_int_t)p->seed,
+		      "t0_ns", (json_int_t)p->t0_ns, "samples", (json_int_t)n, "miner", miner, "tampered",
+		      p->adversary == GEN_ADV_REPLAY, "model",
 		      p->workload == GEN_W_LLM ? gen_size_name(p->size) : NULL);
 	s = o ? json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
 	json_decref(o);
@@ -214,8 +214,10 @@ int cmd_generate(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'w':
 			if (gen_workload_parse(optarg, &p.workload))
-				return usage_error("generate", "bad --workload '%s' (llm, diffusion, training, "
-							       "miner-compute, miner-memory, transcode, idle)", optarg);
+				return usage_error("generate",
+						   "bad --workload '%s' (llm, diffusion, training, "
+						   "miner-compute, miner-memory, transcode, idle)",
+						   optarg);
 			break;
 		case 'z':
 			if (gen_size_parse(optarg, &p.size))
@@ -232,8 +234,10 @@ int cmd_generate(int argc, char **argv)
 			break;
 		case 'a':
 			if (gen_adversary_parse(optarg, &p.adversary))
-				return usage_error("generate", "bad --adversary '%s' (none, spike, onoff, interleave, "
-							       "smooth, powercap, replay)", optarg);
+				return usage_error("generate",
+						   "bad --adversary '%s' (none, spike, onoff, interleave, "
+						   "smooth, powercap, replay)",
+						   optarg);
 			break;
 		case 'g':
 			if (gen_gpu_parse(optarg, &p.gpu))

@@ -549,8 +549,8 @@ static void test_rates_and_speed(void **state)
 
 static void test_bad_params(void **state)
 {
-	static const char *const words[] = { "batch", "gpus", "period", "duration", "workload", "sensor",
-					     "averaging", "refresh", "size", "adversary", "gpu", "prompt" };
+	static const char *const words[] = { "batch",	  "gpus",    "period", "duration",  "workload", "sensor",
+					     "averaging", "refresh", "size",   "adversary", "gpu",	"prompt" };
 	struct gen_params p;
 	struct sensor_model m;
 	struct plerr e;
