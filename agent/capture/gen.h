@@ -69,7 +69,7 @@ struct gen_params {
 	uint64_t averaging_ns;	 /* pmbus: output-capacitor tau; nvml: boxcar; adc: none.  0: default */
 	uint64_t duration_ns;
 	uint64_t seed;
-	uint64_t t0_ns; /* ts_ns of the first poll; 0: 1000 s (monotonic) or 2026-01-01 (realtime) */
+	uint64_t t0_ns; /* first poll at t0 + its jitter (< 200 us); 0: 1000 s (monotonic) or 2026-01-01 (realtime) */
 };
 
 /* gen.c APIs: */

@@ -89,7 +89,9 @@ const char cmd_generate_help[] =
 "                         for nvml and adc).\n"
 "       --labels JSON     Also write the ground truth: every parameter, with\n"
 "                         the sensor model (refresh_ns, averaging_ns,\n"
-"                         quantum_uw) and derived labels (miner, tampered).\n"
+"                         quantum_uw), samples, first_ts_ns (t0 is 0 when\n"
+"                         defaulted) and derived labels: miner, tampered,\n"
+"                         model (the llm size, else null).\n"
 "       --force           Replace existing output files.\n"
 "\n"
 "OUTPUT\n"
@@ -135,7 +137,7 @@ static int parse_rate_period(const char *s, uint64_t *period_ns)
 }
 
 static int write_labels(const char *path, const char *trace, const struct gen_params *p, const struct sensor_model *m,
-			size_t n, bool force, struct plerr *e)
+			const struct trace *t, bool force, struct plerr *e)
 {
 	bool miner = p->workload == GEN_W_MINER_COMPUTE || p->workload == GEN_W_MINER_MEMORY ||
 		     p->adversary == GEN_ADV_INTERLEAVE;
@@ -143,15 +145,15 @@ static int write_labels(const char *path, const char *trace, const struct gen_pa
 	char *s;
 	int ret;
 
-	o = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:s?}", "trace",
+	o = json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:s?}", "trace",
 		      trace, "workload", gen_workload_name(p->workload), "size", gen_size_name(p->size), "batch",
 		      (json_int_t)p->batch, "prompt", gen_prompt_name(p->prompt), "adversary",
 		      gen_adversary_name(p->adversary), "gpu", gen_gpu_name(p->gpu), "gpus", (json_int_t)p->gpus,
 		      "sensor", sensor_kind_name(m->kind), "period_ns", (json_int_t)p->period_ns, "refresh_ns",
 		      (json_int_t)m->refresh_ns, "averaging_ns", (json_int_t)m->averaging_ns, "quantum_uw",
 		      (json_int_t)m->quantum_uw, "duration_ns", (json_int_t)p->duration_ns, "seed", (json_int_t)p->seed,
-		      "t0_ns", (json_int_t)p->t0_ns, "samples", (json_int_t)n, "miner", miner, "tampered",
-		      p->adversary == GEN_ADV_REPLAY, "model",
+		      "t0_ns", (json_int_t)p->t0_ns, "samples", (json_int_t)t->n, "first_ts_ns",
+		      (json_int_t)t->info.t0_ns, "miner", miner, "tampered", p->adversary == GEN_ADV_REPLAY, "model",
 		      p->workload == GEN_W_LLM ? gen_size_name(p->size) : NULL);
 	s = o ? json_dumps(o, JSON_SORT_KEYS | JSON_INDENT(2)) : NULL;
 	json_decref(o);
@@ -303,7 +305,7 @@ int cmd_generate(int argc, char **argv)
 		goto cleanup;
 	}
 	if (gen_trace(&p, &t, &m, &e) || trace_save(out, &t, afile_force(force), &e) ||
-	    (labels && write_labels(labels, out, &p, &m, t.n, force, &e))) {
+	    (labels && write_labels(labels, out, &p, &m, &t, force, &e))) {
 		pl_error(&e);
 		goto cleanup;
 	}

@@ -36,6 +36,7 @@ import json, sys
 a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
 assert a["workload"] == "llm" and a["model"] == "7b" and a["sensor"] == "nvml" and a["miner"] is False
 assert a["refresh_ns"] == 100000000 and a["quantum_uw"] == 10000 and a["samples"] == 600
+assert a["first_ts_ns"] >= 1767225600 * 10**9
 assert b["adversary"] == "spike" and b["miner"] is True and b["model"] is None and b["averaging_ns"] == 0
 for k in ("batch", "prompt", "gpu", "gpus", "period_ns", "duration_ns", "seed", "t0_ns", "tampered", "size"):
     assert k in a, k
