@@ -34,6 +34,7 @@ VERB(check);
 VERB(claim);
 VERB(demo);
 VERB(features);
+VERB(generate);
 VERB(help);
 VERB(import);
 VERB(info);

@@ -25,6 +25,7 @@ const struct verb pl_verbs[] = {
 	V(info, "describe a trace file and print its digest"),
 	V(attest, "sign a trace file as a Trace statement (reader key)"),
 	V(features, "per-window power features of a trace"),
+	V(generate, "synthetic labelled telemetry: a workload through a sensor model"),
 	V(baseline, "register a model baseline from commissioning traces"),
 	V(claim, "sign a vendor Workload claim"),
 	V(check, "test a trace against a claim and a baseline; sign proofs"),
