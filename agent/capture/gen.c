@@ -914,9 +914,7 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 	}
 	if (p->sensor == SENSOR_PMBUS && min_step != UINT64_MAX)
 		model.quantum_uw = min_step;
-#if PLTR_VERSION >= 2
 	t->info.sensor = model;
-#endif
 	if (m)
 		*m = model;
 	ret = 0;
