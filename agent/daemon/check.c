@@ -133,10 +133,12 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 	struct baseline b;
 	struct claim c;
 	struct trace t = { 0 };
-	struct finding f;
+	struct finding fr[__DET_MAX] = { 0 };
 	struct proof_refs refs;
 	size_t n = 0;
-	int ret, r, d;
+	int ret, d, res[__DET_MAX] = { 0 };
+	bool comparable = true;
+	char why[200] = "";
 
 	memset(out, 0, sizeof(*out));
 	ret = open_statement(in->claim_path, PL_KIND_WORKLOAD, in, &cs, e);
@@ -174,8 +176,8 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 				"on other hardware)", in->trace_path, t.info.fingerprint, b.fingerprint);
 		goto out;
 	}
-	feat_params_default(&fp);
-	fp.window_ns = b.window_ns;
+	feat_params_for(trace_series(&t, &(struct series){ 0 }), b.window_ns, &fp);
+	comparable = sensor_comparable(&b.sensor, &t.info.sensor, why, sizeof(why));
 	ret = features_windows(trace_series(&t, &(struct series){ 0 }), &fp, c.start_ns, c.end_ns, &w, &n);
 	if (ret) {
 		plerr_set(e, ret, "%s: cannot compute features", in->trace_path);
@@ -193,28 +195,51 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		.baseline_name = path_base(in->baseline_path),
 		.baseline_digest = base_digest,
 	};
+	/*
+	 * Every detector runs; what is signed follows.  rail-tamper first: if
+	 * the telemetry itself is forged, nothing else read from it stands.
+	 * When crypto-miner-hidden and model-mismatch both fire, the evidence
+	 * fits both kinds and the weaker accusation -- model-mismatch -- is
+	 * signed (both with --all).
+	 */
 	for (d = DET_RAIL_TAMPER; d >= 0; d--) {
-		if (out->nproofs && !in->all)
-			break;
-		switch (d) {
-		case DET_RAIL_TAMPER:
-			r = detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), c.start_ns, c.end_ns, in->dp, &f);
-			break;
-		case DET_MINER: r = detect_miner(w, n, &b, &c, in->dp, &f); break;
-		default: r = detect_model_mismatch(w, n, &b, in->dp, &f); break;
+		if (d != DET_RAIL_TAMPER && !comparable) {
+			memset(&fr[d], 0, sizeof(fr[d]));
+			res[d] = -ENODATA;
+			strfmt(fr[d].summary, sizeof(fr[d].summary), "%s", why);
+		} else {
+			switch (d) {
+			case DET_RAIL_TAMPER:
+				res[d] = detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), c.start_ns, c.end_ns,
+							    in->dp, &fr[d]);
+				break;
+			case DET_MINER: res[d] = detect_miner(w, n, &b, &c, in->dp, &fr[d]); break;
+			default: res[d] = detect_model_mismatch(w, n, &b, in->dp, &fr[d]); break;
+			}
 		}
 		out->ran[d] = true;
-		out->undecided[d] = r == -ENODATA;
-		strfmt(out->notes[d], sizeof(out->notes[d]), "%s%s", r == -ENODATA ? "undecided: " : "", f.summary);
-		if (r == 1)
-			ret = sign_proof(in, out, &f, &refs, e);
-		else if (r < 0 && r != -ENODATA)
-			ret = plerr_set(e, r, "%s: %s failed", in->trace_path, detector_name((enum detector)d));
-		finding__free(&f);
-		if (ret)
+		out->undecided[d] = res[d] == -ENODATA;
+		strfmt(out->notes[d], sizeof(out->notes[d]), "%s%s", res[d] == -ENODATA ? "undecided: " : "",
+		       fr[d].summary);
+		if (res[d] < 0 && res[d] != -ENODATA) {
+			ret = plerr_set(e, res[d], "%s: %s failed", in->trace_path, detector_name((enum detector)d));
 			goto out;
+		}
+	}
+	if (res[DET_MINER] == 1 && res[DET_MODEL_MISMATCH] == 1 && !in->all) {
+		res[DET_MINER] = 0;
+		strfmt(out->notes[DET_MINER], sizeof(out->notes[DET_MINER]),
+		       "also fits, not signed: model-mismatch is the weaker accusation (--all signs both): %s",
+		       fr[DET_MINER].summary);
+	}
+	for (d = DET_RAIL_TAMPER; d >= 0 && !ret; d--) {
+		if (res[d] != 1 || (out->nproofs && !in->all))
+			continue;
+		ret = sign_proof(in, out, &fr[d], &refs, e);
 	}
 out:
+	for (d = 0; d < __DET_MAX; d++)
+		finding__free(&fr[d]);
 	free(w);
 	trace__free(&t);
 	signed_statement__free(&cs);

@@ -9,11 +9,21 @@
 
 json_t *baseline_predicate(const struct baseline *b)
 {
-	json_t *feats = json_object();
+	json_t *feats = json_object(), *fs = json_object(), *pred;
 	int f;
 
-	if (!feats)
+	if (!feats || !fs) {
+		json_decref(feats);
+		json_decref(fs);
 		return NULL;
+	}
+	for (f = 0; f < __FEAT_MAX; f++)
+		if (b->null.fscale[f] > 0 &&
+		    json_object_set_new(fs, feat_desc[f].name, json_integer(llround(fmin(b->null.fscale[f], 1e12) * 1e6)))) {
+			json_decref(feats);
+			json_decref(fs);
+			return NULL;
+		}
 	for (f = 0; f < __FEAT_MAX; f++) {
 		if (!b->have[f])
 			continue;
@@ -24,10 +34,10 @@ json_t *baseline_predicate(const struct baseline *b)
 			return NULL;
 		}
 	}
-	return json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
+	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:o,s:I,s:I,s:I,s:I},s:{s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
 			 "active_windows", (json_int_t)b->active, "features", feats, "features_version",
 			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "df_milli",
-			 (json_int_t)llround(b->null.df * 1e3), "group", (json_int_t)b->null.group, "max_micro",
+			 (json_int_t)llround(b->null.df * 1e3), "feature_scale_micro", fs, "group", (json_int_t)b->null.group, "max_micro",
 			 (json_int_t)llround(fmin(b->null.max, 1e12) * 1e6), "samples", (json_int_t)b->null.samples,
 			 "scale_micro", (json_int_t)llround(fmin(b->null.scale, 1e12) * 1e6), "range", "ceiling_mw",
 			 (json_int_t)b->ceiling_mw, "idle_mw", (json_int_t)b->idle_mw, "samples", (json_int_t)b->samples,
@@ -35,6 +45,7 @@ json_t *baseline_predicate(const struct baseline *b)
 			 sensor_kind_name(b->sensor.kind), "quantum_uw", (json_int_t)b->sensor.quantum_uw, "refresh_ns",
 			 (json_int_t)b->sensor.refresh_ns, "window_ns", (json_int_t)b->window_ns, "windows",
 			 (json_int_t)b->windows);
+	return pred;
 }
 
 int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
@@ -67,6 +78,11 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->null.df = (double)json_integer_value(json_object_get(nl, "df_milli")) * 1e-3;
 		b->null.scale = (double)json_integer_value(json_object_get(nl, "scale_micro")) * 1e-6;
 		b->null.max = (double)json_integer_value(json_object_get(nl, "max_micro")) * 1e-6;
+		json_object_foreach(json_object_get(nl, "feature_scale_micro"), k, v) {
+			f = feat_find(k);
+			if (f >= 0)
+				b->null.fscale[f] = (double)json_integer_value(v) * 1e-6;
+		}
 		b->sensor.refresh_ns = (uint64_t)json_integer_value(json_object_get(sn, "refresh_ns"));
 		b->sensor.quantum_uw = (uint64_t)json_integer_value(json_object_get(sn, "quantum_uw"));
 		b->sensor.averaging_ns = (uint64_t)json_integer_value(json_object_get(sn, "averaging_ns"));

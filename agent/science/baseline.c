@@ -110,7 +110,7 @@ int mm_group_stat(const struct window_features *const *g, size_t m, const struct
 		if (nf * 2 < m || !nf)
 			continue;
 		zf = (median_dbl(col, nf) - (double)b->median[f]) / baseline_sigma(b, (enum feat_id)f);
-		sum += zf * zf;
+		sum += zf * zf / (b->null.fscale[f] > 0 ? b->null.fscale[f] : 1);
 		kk++;
 		if (z)
 			z[f] = zf;
@@ -185,6 +185,12 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 	size_t *act = malloc(n * sizeof(*act)), na = 0, bs, nd = 0, blocks;
 	double *ds = malloc(n * sizeof(*ds)), sum = 0, sq = 0, ksum = 0, mean, var;
 	struct baseline *tmp = malloc(sizeof(*tmp));
+	double fsum[__FEAT_MAX] = { 0 };
+	size_t fcnt[__FEAT_MAX] = { 0 };
+	struct {
+		double z[__FEAT_MAX];
+		bool used[__FEAT_MAX];
+	} *zs = NULL;
 	int ret = 0;
 
 	if (!act || !ds || !tmp) {
@@ -199,6 +205,12 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 	if (bs < 2 * MM_GROUP)
 		bs = 2 * MM_GROUP;
 	blocks = na / bs;
+	memset(tmp->null.fscale, 0, sizeof(tmp->null.fscale));
+	zs = malloc(na * sizeof(*zs));
+	if (!zs) {
+		ret = plerr_set(e, -ENOMEM, "out of memory");
+		goto out;
+	}
 	for (size_t j = 0; j < blocks; j++) {
 		size_t a = j * bs, z = j + 1 == blocks ? na : a + bs;
 
@@ -210,11 +222,30 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 
 			for (size_t i = 0; i < MM_GROUP; i++)
 				grp[i] = &w[act[g + i]];
-			if (mm_group_stat(grp, MM_GROUP, tmp, &d, &k, NULL, NULL))
+			if (mm_group_stat(grp, MM_GROUP, tmp, &d, &k, zs[nd].z, zs[nd].used))
 				continue;
-			ds[nd++] = d;
-			ksum += (double)k;
+			for (int f = 0; f < __FEAT_MAX; f++) {
+				fsum[f] += zs[nd].used[f] ? zs[nd].z[f] * zs[nd].z[f] : 0;
+				fcnt[f] += zs[nd].used[f];
+			}
+			nd++;
 		}
+	}
+	/* Each feature's own held-out scale, then D of every held-out group with it. */
+	for (int f = 0; f < __FEAT_MAX; f++)
+		if (fcnt[f])
+			b->null.fscale[f] = fmax(fsum[f] / (double)fcnt[f], 0.25);
+	for (size_t i = 0; i < nd; i++) {
+		size_t k = 0;
+
+		ds[i] = 0;
+		for (int f = 0; f < __FEAT_MAX; f++)
+			if (zs[i].used[f]) {
+				ds[i] += zs[i].z[f] * zs[i].z[f] / b->null.fscale[f];
+				k++;
+			}
+		ds[i] /= (double)k;
+		ksum += (double)k;
 	}
 	if (nd < BASELINE_MIN_NULL) {
 		ret = plerr_set(e, -ENODATA,
@@ -240,6 +271,7 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 	qsort(ds, nd, sizeof(*ds), cmp_d);
 	b->null.max = ds[nd - 1];
 out:
+	free(zs);
 	free(act);
 	free(ds);
 	free(tmp);

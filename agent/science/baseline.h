@@ -14,12 +14,16 @@
  * group, z_f = (median over the group of x_f - median_f) / sigma_f, sigma_f =
  * baseline_sigma() (1.4826 MAD, floored by what the sensor can resolve in
  * that unit -- never by a fraction of the median).  The group's statistic is
- * D = mean of z_f^2 over its k >= 3 features.
+ * D = mean of z_f^2 / c_f over its k >= 3 features, c_f the feature's own
+ * held-out scale (below): a feature that drifts between commissioning runs
+ * counts for less, one that holds still for more.
  *
  * The null.  Blocked cross-validation: the active windows are cut into
  * contiguous blocks (at most BASELINE_MAX_BLOCKS, each at least 2 groups);
  * each block in turn is held out, a baseline is built from the rest, and D
- * is computed for the held-out block's groups.  Those D are what the same
+ * is computed for the held-out block's groups.  c_f is the mean held-out
+ * z_f^2 of each feature (at least 0.25: a median of three windows of white
+ * noise has about 0.45).  Those D are what the same
  * model gives on data the baseline did not see -- load drifting between
  * commissioning runs included.  They are fitted by a scaled chi-square:
  * D ~ s chi2_nu / nu, with s their mean and nu = 2 s^2 / var(D) (moments),
@@ -56,6 +60,7 @@ struct baseline_null {
 	double scale;	  /* s: mean null D */
 	double df;	  /* nu */
 	double max;	  /* largest null D (for the record) */
+	double fscale[__FEAT_MAX]; /* per model feature: mean held-out z^2 (0: not calibrated, taken as 1) */
 };
 
 struct baseline {

@@ -36,9 +36,27 @@ static void test_median_i64(void **state)
 	assert_int_equal(median_i64(d, 2), INT64_MAX - 1);
 }
 
+/* Active window i of a model: period 30 ms + (i % 7) ms, high runs 20 ms + (i % 5) ms, swing ratio 0.4 + (i % 3) / 100. */
+static void model_window(struct window_features *w, size_t i)
+{
+	memset(w, 0, sizeof(*w));
+	setw(w, FEAT_PERIOD, 0.030 + (double)(i % 7) * 1e-3);
+	setw(w, FEAT_HIGH_RUN_MED, 0.020 + (double)(i % 5) * 1e-3);
+	setw(w, FEAT_SWING_RATIO, 0.4 + (double)(i % 3) / 100);
+	setw(w, FEAT_MEAN, 1000 + (double)i);
+	setw(w, FEAT_MIN, 900);
+	setw(w, FEAT_MAX, 2000);
+	setw(w, FEAT_BURSTS, 5);
+	w->n = 1000;
+	w->start_ns = i * 1000000000ULL;
+	w->end_ns = (i + 1) * 1000000000ULL;
+}
+
+static const struct sensor_model pmbus_1ms = { .refresh_ns = 1000000, .quantum_uw = 250000, .kind = SENSOR_PMBUS };
+
 static void test_baseline_build_and_roundtrip(void **state)
 {
-	struct window_features w[12];
+	struct window_features w[40];
 	struct baseline b, back;
 	struct plerr e = { "" };
 	struct statement st;
@@ -47,38 +65,55 @@ static void test_baseline_build_and_roundtrip(void **state)
 	size_t i;
 
 	(void)state;
-	memset(w, 0, sizeof(w));
-	/* 11 active windows with mean 1..11 W: median 6000 mW; |x - 6| sorted 0,1,1,2,2,3,3,4,4,5,5: MAD 3000 mW. */
-	for (i = 0; i < 11; i++) {
-		setw(&w[i], FEAT_MEAN, (double)(i + 1));
-		setw(&w[i], FEAT_BURSTS, 5);
-		setw(&w[i], FEAT_MAX, 10);
-		w[i].n = 1000;
-		if (i < 5)
-			setw(&w[i], FEAT_PVI_ERR_MAX, 0.01); /* defined in 5 of 12 windows: left out */
-	}
-	/* One idle window: counts for non-model features, not for model ones. */
-	setw(&w[11], FEAT_MEAN, 500);
-	setw(&w[11], FEAT_BURSTS, 0);
-	setw(&w[11], FEAT_MAX, 4);
-	w[11].n = 1000;
-	assert_int_equal(baseline_build(w, 12, "m", "00", 1000000000ULL, &b, &e), 0);
-	assert_true(b.have[FEAT_MEAN]);
-	assert_int_equal(b.median[FEAT_MEAN], 6000);
-	assert_int_equal(b.mad[FEAT_MEAN], 3000);
-	assert_int_equal(b.median[FEAT_MAX], 10000); /* 11 x 10 W and one 4 W */
-	assert_int_equal(b.mad[FEAT_MAX], 0);
-	assert_false(b.have[FEAT_PVI_ERR_MAX]);
-	assert_int_equal(b.windows, 12);
-	assert_int_equal(b.samples, 12000);
-	/* sigma floors: 1.4826 MAD, 1 % of |median|, 1 */
-	assert_float_equal(baseline_sigma(&b, FEAT_MEAN), 4447.8, 1e-9);
-	assert_float_equal(baseline_sigma(&b, FEAT_MAX), 100, 1e-9);
-	assert_int_equal(baseline_build(w, 9, "m", "00", 1000000000ULL, &b, &e), -ENODATA);
-	/* Predicate: passes the Baseline/v1 schema and comes back equal. */
-	assert_int_equal(baseline_build(w, 12, "gpt4-class",
+	for (i = 0; i < 40; i++)
+		model_window(&w[i], i);
+	/* One idle window: counts for load features, not for model ones. */
+	setw(&w[39], FEAT_BURSTS, 0);
+	setw(&w[39], FEAT_PERIOD, 5);
+	setw(&w[39], FEAT_MEAN, 500);
+	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), 0);
+	assert_int_equal(b.windows, 40);
+	assert_int_equal(b.active, 39);
+	assert_int_equal(b.samples, 40000);
+	/* period over 39 active windows: i % 7 = 0..6 (0..4 six times, 5,6 five times): median 33 ms */
+	assert_int_equal(b.median[FEAT_PERIOD], 33000);
+	assert_int_equal(b.mad[FEAT_PERIOD], 2000);
+	assert_int_equal(b.median[FEAT_MEAN], 1019500); /* 1000..1038 W and 500 W: median of 40 */
+	assert_int_equal(b.idle_mw, 900000);
+	assert_int_equal(b.ceiling_mw, 2000000);
+	/* The null: 39 active windows in blocks of 6, each group of 3 held out against the rest. */
+	assert_int_equal(b.null.group, MM_GROUP);
+	assert_true(b.null.samples >= BASELINE_MIN_NULL);
+	assert_true(b.null.df >= 1 && b.null.df <= 3);
+	assert_true(b.null.scale > 0);
+	/* sigma floors come from the sensor: quantum for power, refresh for durations, 0.001 for ratios */
+	assert_float_equal(baseline_sigma(&b, FEAT_PERIOD), 1.4826 * 2000, 1e-9);
+	b.mad[FEAT_PERIOD] = 0;
+	assert_float_equal(baseline_sigma(&b, FEAT_PERIOD), 1000, 1e-9); /* 1 ms refresh, in us */
+	b.mad[FEAT_MEAN] = 0;
+	assert_float_equal(baseline_sigma(&b, FEAT_MEAN), 250, 1e-9); /* 250 mW quantum, in mW */
+	b.mad[FEAT_SWING_RATIO] = 0;
+	assert_float_equal(baseline_sigma(&b, FEAT_SWING_RATIO), 1000, 1e-9); /* 0.001 in ppm */
+	/* Not a fraction of the median: a 33 ms median with no spread is not floored at 330 us. */
+	assert_true(baseline_sigma(&b, FEAT_PERIOD) < 0.01 * 33000 * 4);
+
+	/* Refused with the counts: too few active windows ... */
+	assert_int_equal(baseline_build(w, 19, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
+	assert_non_null(strstr(e.msg, "19 active windows of 19"));
+	/* ... too few model features ... */
+	for (i = 0; i < 40; i++)
+		w[i].valid[FEAT_SWING_RATIO] = false;
+	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
+	assert_non_null(strstr(e.msg, "2 model features"));
+	for (i = 0; i < 40; i++)
+		model_window(&w[i], i);
+	/* ... too few windows at all. */
+	assert_int_equal(baseline_build(w, 9, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
+
+	/* Predicate: passes the Baseline/v2 schema and comes back equal. */
+	assert_int_equal(baseline_build(w, 40, "gpt4-class",
 					"1111111111111111111111111111111111111111111111111111111111111111",
-					1000000000ULL, &b, &e),
+					1000000000ULL, &pmbus_1ms, &b, &e),
 			 0);
 	stmt = statement_new(
 		PL_KIND_BASELINE,
@@ -86,12 +121,18 @@ static void test_baseline_build_and_roundtrip(void **state)
 			  subject_new("t.pltr", "2222222222222222222222222222222222222222222222222222222222222222")),
 		baseline_predicate(&b));
 	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	assert_non_null(strstr((char *)body.p, "/Baseline/v2\""));
 	if (statement_parse(body.p, body.len, &st, &e))
 		fail_msg("%s", e.msg);
 	assert_int_equal(baseline_from_predicate(st.predicate, &back, &e), 0);
 	assert_memory_equal(back.median, b.median, sizeof(b.median));
 	assert_memory_equal(back.mad, b.mad, sizeof(b.mad));
 	assert_memory_equal(back.have, b.have, sizeof(b.have));
+	assert_memory_equal(&back.sensor, &b.sensor, sizeof(b.sensor));
+	assert_int_equal(back.idle_mw, b.idle_mw);
+	assert_int_equal(back.null.samples, b.null.samples);
+	assert_float_equal(back.null.df, b.null.df, 1e-3);
+	assert_float_equal(back.null.scale, b.null.scale, 1e-6);
 	assert_string_equal(back.model, "gpt4-class");
 	/* A baseline of other feature definitions is refused, saying which versions. */
 	json_object_set_new(st.predicate, "features_version", json_integer(FEATURES_VERSION - 1));
@@ -100,28 +141,59 @@ static void test_baseline_build_and_roundtrip(void **state)
 	statement__free(&st);
 	json_decref(stmt);
 	buf_free(&body);
+	/* A Baseline/v1 statement is refused by name. */
+	body.len = 0;
+	stmt = json_pack("{s:s,s:{},s:s,s:[{s:{s:s},s:s}]}", "_type", "https://in-toto.io/Statement/v1", "predicate",
+			 "predicateType", PL_PREDICATE_PREFIX "Baseline/v1", "subject", "digest", "sha256",
+			 "2222222222222222222222222222222222222222222222222222222222222222", "name", "t.pltr");
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	assert_int_not_equal(statement_parse(body.p, body.len, &st, &e), 0);
+	assert_non_null(strstr(e.msg, "Baseline/v1 predates calibrated baselines"));
+	json_decref(stmt);
+	buf_free(&body);
+}
+
+/* ln Q(a, x) against closed forms: Q(1, x) = e^-x, Q(1/2, x) = erfc(sqrt x), Q(2, x) = (1 + x) e^-x. */
+static void test_log_gamma_q(void **state)
+{
+	(void)state;
+	assert_float_equal(log_gamma_q(1, 0.5), -0.5, 1e-12);
+	assert_float_equal(log_gamma_q(1, 30), -30, 1e-9);
+	assert_float_equal(log_gamma_q(1, 800), -800, 1e-6); /* far below DBL_MIN: kept in logs */
+	assert_float_equal(log_gamma_q(0.5, 0.3), log(erfc(sqrt(0.3))), 1e-12);
+	assert_float_equal(log_gamma_q(0.5, 9), log(erfc(3)), 1e-9);
+	assert_float_equal(log_gamma_q(2, 1.5), log(2.5) - 1.5, 1e-12);
+	assert_float_equal(log_gamma_q(2, 50), log(51) - 50, 1e-9);
+	assert_float_equal(log_gamma_q(3, 0), 0, 0);
 }
 
 static void base_for_mismatch(struct baseline *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->have[FEAT_MEAN] = b->have[FEAT_CV] = b->have[FEAT_HIGH_RUN_MED] = true;
-	b->median[FEAT_MEAN] = 2000000; /* mW, sigma 1.4826 * 100000 = 148260 */
-	b->mad[FEAT_MEAN] = 100000;
-	b->median[FEAT_CV] = 150000; /* ppm, sigma 14826 */
-	b->mad[FEAT_CV] = 10000;
+	b->window_ns = 1000000000ULL;
+	b->sensor = pmbus_1ms;
+	b->have[FEAT_PERIOD] = b->have[FEAT_SWING_RATIO] = b->have[FEAT_HIGH_RUN_MED] = true;
+	b->have[FEAT_MEAN] = true; /* a load feature: never part of the statistic */
+	b->median[FEAT_MEAN] = 2000000;
+	b->mad[FEAT_MEAN] = 1000;
+	b->median[FEAT_PERIOD] = 30000; /* us, sigma 1.4826 * 10000 = 14826 */
+	b->mad[FEAT_PERIOD] = 10000;
+	b->median[FEAT_SWING_RATIO] = 150000; /* ppm, sigma 14826 */
+	b->mad[FEAT_SWING_RATIO] = 10000;
 	b->median[FEAT_HIGH_RUN_MED] = 30000; /* us, sigma 3706.5 */
 	b->mad[FEAT_HIGH_RUN_MED] = 2500;
+	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 30, .scale = 1, .df = 3, .max = 9 };
 }
 
-/* Six active 1 s windows with the same mean, CV and high-run median. */
-static void mismatch_windows(struct window_features w[6], double mean, double cv, double high_run_med)
+/* n active 1 s windows with the same period, swing ratio and high-run median. */
+static void mismatch_windows(struct window_features *w, size_t n, double period, double swing, double high_run_med)
 {
-	memset(w, 0, 6 * sizeof(*w));
-	for (size_t i = 0; i < 6; i++) {
-		setw(&w[i], FEAT_MEAN, mean);
-		setw(&w[i], FEAT_CV, cv);
+	memset(w, 0, n * sizeof(*w));
+	for (size_t i = 0; i < n; i++) {
+		setw(&w[i], FEAT_PERIOD, period);
+		setw(&w[i], FEAT_SWING_RATIO, swing);
 		setw(&w[i], FEAT_HIGH_RUN_MED, high_run_med);
+		setw(&w[i], FEAT_MEAN, 5000); /* far from the baseline's 2 kW: load, no contradiction */
 		setw(&w[i], FEAT_BURSTS, 10);
 		w[i].n = 1000;
 		w[i].start_ns = i * 1000000000ULL;
@@ -131,57 +203,77 @@ static void mismatch_windows(struct window_features w[6], double mean, double cv
 
 static void test_model_mismatch(void **state)
 {
-	struct window_features w[6];
+	struct window_features w[60];
 	struct detect_params p;
 	struct finding f;
 	struct baseline b;
-	size_t i;
+	double h, lp, theta, g;
+	size_t i, groups;
 
 	(void)state;
 	detect_params_default(&p);
 	base_for_mismatch(&b);
-	/* z = +2, -3, +4 in every window: distance sqrt((4 + 9 + 16) / 3) = 3.109 */
-	mismatch_windows(w, 2.29652e3, 0.105522, 0.044826);
-	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")),
-			 llround(sqrt(29.0 / 3) * 1000));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "mean_mw")), 2000);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "cv_ppm")), -3000);
-	assert_int_equal(
-		json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "high_run_med_us")), 4000);
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "features")), 3);
+	/* z = +2, -3, +4 in every window: D = 29 / 3; nu D / s = 29; p = Q(1.5, 14.5). */
+	mismatch_windows(w, 60, 0.059652, 0.105522, 0.044826);
+	lp = log_gamma_q(1.5, 14.5);
+	assert_float_equal(mm_log_p(&b.null, 29.0 / 3), lp, 1e-12);
+	/* h = ln(G / r) / theta: G = 1200 groups an hour of 3 s, r = 1e-6; theta solves -ln(1 - t) = 2 t. */
+	h = mm_cusum_threshold(&b, &p, &theta, &g);
+	assert_float_equal(g, 1200, 1e-9);
+	assert_float_equal(-log1p(-theta), 2 * theta, 1e-9);
+	assert_float_equal(h, log(1200 / 1e-6) / theta, 1e-9);
+	/* Each group adds -ln p - 2 nats: the proof comes with the group that crosses h. */
+	groups = (size_t)ceil(h / (-lp - 2));
+	assert_true(groups >= 2 && groups * 3 <= 60);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "groups")), groups);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "time_to_proof_ms")), groups * 3000);
 	assert_int_equal(f.start_ns, 0);
-	assert_int_equal(f.end_ns, 6000000000ULL);
+	assert_int_equal(f.end_ns, groups * 3000000000ULL);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "cusum_milli")),
+			 llround(groups * (-lp - 2) * 1000));
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "log10_p_min_milli")), llround(lp / log(10) * 1000));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "period_us")), 2000);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "swing_ratio_ppm")),
+			 -3000);
+	assert_null(json_object_get(json_object_get(f.evidence, "z_msigma"), "mean_mw")); /* load: never counted */
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "features")), 3);
+	assert_true(json_integer_value(json_object_get(f.evidence, "false_alarm_per_hour_ppb")) <= 1000);
 	finding__free(&f);
-	/* One wild window does not move a median: still 3.109. */
-	setw(&w[2], FEAT_MEAN, 1e6);
-	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")), 3109);
+	/* One wild window does not move a group's median: the same proof. */
+	setw(&w[1], FEAT_PERIOD, 100);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "groups")), groups);
 	finding__free(&f);
-	/* Raise the threshold past it: measured, not a proof. */
-	p.threshold_msigma = 3200;
-	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 0);
+	/* Too few groups to reach h: measured, not a proof. */
+	assert_int_equal(detect_model_mismatch(w, (groups - 1) * 3, &b, &p, &f), 0);
 	assert_null(f.evidence);
-	assert_non_null(strstr(f.summary, "sigma distance 3.109"));
-	p.threshold_msigma = 3000;
-	/* Idle windows (fewer than 3 bursts) say nothing about the model. */
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_BURSTS, 2);
-	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), -ENODATA);
+	assert_non_null(strstr(f.summary, "CUSUM"));
+	/* A stricter false-alarm rate raises h: more groups needed. */
+	p.false_alarm_per_hour = 1e-30;
+	assert_true(mm_cusum_threshold(&b, &p, NULL, NULL) > h);
+	p.false_alarm_per_hour = 1e-6;
+	/* The same model at another load (mean far off, model features at the baseline): no proof. */
+	mismatch_windows(w, 60, 0.030, 0.15, 0.030);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
+	/* Windows with no busy stretch say nothing about the model. */
+	for (i = 0; i < 60; i++)
+		setw(&w[i], FEAT_BURSTS, 0);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_non_null(strstr(f.summary, "active window"));
 	/* Too few windows. */
-	assert_int_equal(detect_model_mismatch(w, 4, &b, &p, &f), -ENODATA);
+	mismatch_windows(w, 60, 0.059652, 0.105522, 0.044826);
+	assert_int_equal(detect_model_mismatch(w, 2, &b, &p, &f), -ENODATA);
 }
 
 /* Evidence integers saturate, never wrap; NaN evidence is never signed. */
 static void test_evidence_saturates(void **state)
 {
-	struct window_features w[6];
+	struct window_features w[60];
 	struct detect_params p;
 	struct finding f;
 	struct baseline b;
 	bool nan = false;
-	json_t *z;
 	size_t i;
 
 	(void)state;
@@ -194,32 +286,29 @@ static void test_evidence_saturates(void **state)
 	assert_int_equal(evidence_int(NAN, &nan), 0);
 	assert_true(nan);
 
-	/* Tight baseline (sigma 1 unit), wild trace: z near 9.2e18 sigma, beyond int64 milli-sigma. */
+	/* Wild trace: z near 1e17 sigma, beyond int64 milli-sigma; the p-value underflows to its floor. */
 	detect_params_default(&p);
 	base_for_mismatch(&b);
-	b.median[FEAT_MEAN] = b.median[FEAT_CV] = b.median[FEAT_HIGH_RUN_MED] = 0;
-	b.mad[FEAT_MEAN] = b.mad[FEAT_CV] = b.mad[FEAT_HIGH_RUN_MED] = 0;
-	mismatch_windows(w, 1e17, 1e17, 1e17);
-	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), 1);
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sigma_distance_msigma")), INT64_MAX);
-	z = json_object_get(f.evidence, "z_msigma");
-	assert_int_equal(json_integer_value(json_object_get(z, "mean_mw")), INT64_MAX);
-	assert_int_equal(json_integer_value(json_object_get(z, "cv_ppm")), INT64_MAX);
+	mismatch_windows(w, 60, 1e17, 1e17, 1e17);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "period_us")),
+			 INT64_MAX);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "groups")), 1); /* one group proves */
 	finding__free(&f);
 
 	/* A NaN feature is no feature (it used to pass feat_int() as INT64_MIN): undecided, nothing signed. */
-	base_for_mismatch(&b);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_MEAN, NAN);
-	assert_int_equal(detect_model_mismatch(w, 6, &b, &p, &f), -ENODATA);
+	mismatch_windows(w, 60, 0.03, 0.15, 0.03);
+	for (i = 0; i < 60; i++)
+		setw(&w[i], FEAT_PERIOD, NAN);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_null(f.evidence);
-	assert_non_null(strstr(f.summary, "2 comparable feature(s): need 3"));
+	assert_non_null(strstr(f.summary, "none with 3 comparable model features"));
 }
 
 static void test_miner(void **state)
 {
 	struct claim c = { .workload = "inference" };
-	struct window_features w[10];
+	struct window_features w[40];
 	struct detect_params p;
 	struct baseline b;
 	struct finding f;
@@ -228,55 +317,47 @@ static void test_miner(void **state)
 	(void)state;
 	detect_params_default(&p);
 	memset(&b, 0, sizeof(b));
-	b.have[FEAT_MAX] = true;
-	b.median[FEAT_MAX] = 3000000;
+	b.window_ns = 1000000000ULL;
+	b.idle_mw = 1000000;
+	b.ceiling_mw = 3000000;
 	memset(w, 0, sizeof(w));
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 40; i++) {
 		setw(&w[i], FEAT_MEAN, 2900);
 		setw(&w[i], FEAT_CV, 0.004);
-		setw(&w[i], FEAT_BURSTS, 3);
-		setw(&w[i], FEAT_BURSTINESS, -0.98);
-		setw(&w[i], FEAT_SPEC_ENTROPY, 0.2);
+		setw(&w[i], FEAT_BURSTS, 0);
 		w[i].start_ns = i * 1000000000ULL;
 		w[i].end_ns = (i + 1) * 1000000000ULL;
 	}
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 1);
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "near_max_ppm")), 966667); /* 2900/3000 */
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "burstiness_milli")), -980);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "level_in_range_ppm")), 950000); /* 1.9/2 */
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "cv_ppm")), 4000);
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "windows_flagged")), 10);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sustained_windows")), 40);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "sustained_ms")), 40000);
 	finding__free(&f);
-	/* Each condition matters: 6 windows bursty (B = 0.2) leave 4 of 10 < half. */
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_BURSTINESS, 0.2);
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_BURSTINESS, -0.98);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_CV, 0.05);
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_CV, 0.004);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_MEAN, 2000); /* 67 % of max */
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_MEAN, 2900);
-	for (i = 0; i < 6; i++)
-		setw(&w[i], FEAT_SPEC_ENTROPY, 0.8);
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
-	/* A flat window with no bursts (burstiness undefined) and constant power (no spectrum) counts. */
-	for (i = 0; i < 10; i++) {
-		w[i].valid[FEAT_BURSTINESS] = false;
-		w[i].valid[FEAT_SPEC_ENTROPY] = false;
-		setw(&w[i], FEAT_BURSTS, 0);
-	}
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 1);
-	assert_null(json_object_get(f.evidence, "burstiness_milli"));
+	/* Request structure (states) in window 20 breaks the run: 20 and 19 windows, not 30. */
+	setw(&w[20], FEAT_BURSTS, 1);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "longest flat high draw 20 window(s)"));
+	setw(&w[20], FEAT_BURSTS, 0);
+	/* Each condition matters: not flat (CV 5 %) ... */
+	setw(&w[15], FEAT_CV, 0.05);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	setw(&w[15], FEAT_CV, 0.004);
+	/* ... low in the range (45 % of the way from idle to the ceiling) ... */
+	setw(&w[15], FEAT_MEAN, 1900);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	setw(&w[15], FEAT_MEAN, 2900);
+	/* ... a gap in time ... */
+	w[15].start_ns += 1;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	w[15].start_ns -= 1;
+	/* ... too short a span. */
+	assert_int_equal(detect_miner(w, 29, &b, &c, &p, &f), -ENODATA);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
 	finding__free(&f);
 	/* Not under an inference claim: nothing to contradict. */
 	strcpy(c.workload, "training");
-	assert_int_equal(detect_miner(w, 10, &b, &c, &p, &f), 0);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
 }
 
 /* 1000 samples at 1 ms: P alternates 2000/2002 W at V = 50 V, I = P / V exactly. */
@@ -651,7 +732,7 @@ static void test_claim_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_median_i64),	cmocka_unit_test(test_baseline_build_and_roundtrip),
+		cmocka_unit_test(test_median_i64), cmocka_unit_test(test_log_gamma_q),	cmocka_unit_test(test_baseline_build_and_roundtrip),
 		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner),
 		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
 		cmocka_unit_test(test_claim_roundtrip),	cmocka_unit_test(test_evidence_saturates),
