@@ -22,7 +22,7 @@ const char cmd_check_help[] =
 "       powerledger check --trace TRACE --claim CLAIM --baseline BASELINE\n"
 "                         --key OPERATOR.key (--keydir DIR | --trust [ROLE=]PUB)...\n"
 "                         [-o DIR] [--all] [--fail-on-proof] [--json]\n"
-"                         [--false-alarm-rate R] [--force]\n"
+"                         [--false-alarm-rate R] [--miner-span D] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Verifies the vendor's Workload claim and the operator's Baseline\n"
@@ -78,6 +78,10 @@ CLI_TRUST_HELP
 "                          created, with its parents, if missing.\n"
 "       --all              Run every detector and sign every proof.\n"
 "       --fail-on-proof    Exit 1 when a proof was raised.\n"
+"       --miner-span D     crypto-miner-hidden: the shortest sustained flat\n"
+"                          high draw that counts (default 30s; inference at\n"
+"                          saturation can hold still for seconds, not for\n"
+"                          half a minute without a request boundary).\n"
 "       --false-alarm-rate R\n"
 "                          model-mismatch false alarms per hour of checked\n"
 "                          trace, 0 < R <= 1 (default 1e-6: one false proof\n"
@@ -129,6 +133,7 @@ int cmd_check(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "fail-on-proof", no_argument, NULL, 'F' },
 		{ "false-alarm-rate", required_argument, NULL, 'h' },
+		{ "miner-span", required_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
@@ -159,6 +164,12 @@ int cmd_check(int argc, char **argv)
 		case 'o': in.outdir = optarg; break;
 		case 'a': in.all = true; break;
 		case 'F': fail_on_proof = true; break;
+		case 'N':
+			if (parse_duration_ns(optarg, &dp.miner_min_span_ns) || !dp.miner_min_span_ns) {
+				ret = usage_error("check", "bad --miner-span '%s' (e.g. 30s, 2min)", optarg);
+				goto cleanup;
+			}
+			break;
 		case 'h':
 			if (cli_rate_opt(optarg, &dp.false_alarm_per_hour)) {
 				ret = usage_error("check", "bad --false-alarm-rate '%s' (per hour, 0 < R <= 1, e.g. 1e-6)",

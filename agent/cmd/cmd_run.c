@@ -28,7 +28,7 @@ const char cmd_run_help[] =
 "                       (--keydir DIR | --trust [ROLE=]PUB)... -o OUTDIR\n"
 "                       [--segment D] [--segment-memory SIZE] [--window D]\n"
 "                       [--device PATH] [--dev-id N] [--period D] [--json]\n"
-"                       [--status-interval D] [--false-alarm-rate R]\n"
+"                       [--status-interval D] [--false-alarm-rate R] [--miner-span D]\n"
 "                       [--host S] [--mfr-id S] [--mfr-model S] [--mfr-serial S]\n"
 "                       [--source kmod|synth[:WL[=D],...]]\n"
 "\n"
@@ -94,6 +94,8 @@ CLI_TRUST_HELP
 "       --json              JSON events even on a terminal.\n"
 "       --status-interval D Status every D (default 1s on a terminal, 10s\n"
 "                           as JSON; 0: never).\n"
+"       --miner-span D      crypto-miner-hidden's shortest sustained draw\n"
+"                           (default 30s; see check): keep --segment longer.\n"
 "       --false-alarm-rate R model-mismatch false alarms per hour (default\n"
 "                           1e-6; see check).\n"
 "       --host, --mfr-id, --mfr-model, --mfr-serial S\n"
@@ -177,6 +179,7 @@ int cmd_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "status-interval", required_argument, NULL, 'S' },
 		{ "false-alarm-rate", required_argument, NULL, 'h' },
+		{ "miner-span", required_argument, NULL, 0x100 },
 		{ "host", required_argument, NULL, 'H' },
 		{ "mfr-id", required_argument, NULL, 'I' },
 		{ "mfr-model", required_argument, NULL, 'M' },
@@ -258,6 +261,12 @@ int cmd_run(int argc, char **argv)
 				goto cleanup;
 			}
 			status_given = true;
+			break;
+		case 0x100:
+			if (parse_duration_ns(optarg, &dp.miner_min_span_ns) || !dp.miner_min_span_ns) {
+				ret = usage_error("run", "bad --miner-span '%s' (e.g. 30s, 2min)", optarg);
+				goto cleanup;
+			}
 			break;
 		case 'h':
 			if (cli_rate_opt(optarg, &dp.false_alarm_per_hour)) {

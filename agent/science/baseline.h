@@ -48,9 +48,9 @@
 #include "science/sensor.h"
 
 #define BASELINE_MIN_WINDOWS  10
-#define BASELINE_MIN_ACTIVE   20
+#define BASELINE_MIN_ACTIVE   24
 #define BASELINE_MIN_FEATURES 3
-#define BASELINE_MIN_NULL     10
+#define BASELINE_MIN_NULL     8
 #define BASELINE_MAX_BLOCKS   10
 #define MM_GROUP	      3 /* active windows per model-mismatch statistic */
 

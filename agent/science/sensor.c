@@ -141,17 +141,19 @@ static uint64_t measure_quantum(uint64_t *d, size_t n)
  * 90 % of it, for swings of at least half the trace's range; the median of
  * those, as a boxcar's width (its 10-90 % rise is 0.8 of it).  0 when steps
  * complete within about one refresh: the readings are as instantaneous as
- * the refresh lets them be.
+ * the refresh lets them be, and when the trace has no steps far above its
+ * quantum and 20 % of its level (a rise measured on noise means nothing).
  */
 static uint64_t measure_averaging(const struct series *t, const double *x, const uint64_t *ts, size_t n,
-				  uint64_t refresh_ns, uint64_t *rise, double lo_q, double hi_q)
+				  uint64_t refresh_ns, uint64_t *rise, double lo_q, double hi_q, double quantum_w)
 {
 	double mid = (lo_q + hi_q) / 2, range = hi_q - lo_q;
 	size_t nr = 0, prev_cross = 0;
 	bool have_prev = false;
 
 	(void)t;
-	if (range <= 0)
+	/* Steps must stand far out of the quantum and the level, or their "rise" is noise. */
+	if (range <= 0 || range < 50 * quantum_w || range < 0.2 * fabs(hi_q))
 		return 0;
 	for (size_t i = 1; i < n; i++) {
 		if (!(x[i - 1] < mid && x[i] >= mid))
@@ -232,7 +234,7 @@ void sensor_measure(const struct series *t, struct sensor_model *m)
 		memcpy(sorted, x, n * sizeof(*x));
 		qsort(sorted, n, sizeof(*sorted), cmp_double);
 		m->averaging_ns = measure_averaging(t, x, ts, n, m->refresh_ns, iv, sorted[n / 100],
-						    sorted[n - 1 - n / 100]);
+						    sorted[n - 1 - n / 100], (double)m->quantum_uw * 1e-6);
 	}
 out:
 	free(iv);

@@ -69,7 +69,7 @@ has "is the powerledger module loaded?" "says what is missing"
 [ -z "$(ls -A o1 2>/dev/null)" ] && pass "start-up errors wrote nothing" || fail "o1 holds files" "$(ls o1)"
 
 # --- baselines of other hardware: refused at start, never picked from a directory ---
-"$BIN" import "$DATA/llm-small.csv" -o other.pltr --host elsewhere >/dev/null
+"$BIN" import "$DATA/llm-large.csv" -o other.pltr --host elsewhere >/dev/null
 "$BIN" baseline register --model gpt4-class --key demo/operator.key -o other.baseline.dsse.json other.pltr >/dev/null
 expect 2 "a --baseline commissioned on other hardware" "$BIN" run --claims claims --baseline other.baseline.dsse.json \
 	--key demo/operator.key --reader-key demo/reader.key --keydir demo -o o6 --source synth

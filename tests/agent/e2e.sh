@@ -75,9 +75,9 @@ expect 0 "demo runs and comes out as expected" "$BIN" demo -o demo
 demo1=$(grep -v '^dir' <<<"$out")
 has "demo: 3 proofs (expected 3), 0 for the legitimate trace (expected 0), 12 of 12 envelopes verified" "demo summary line"
 has "PROOF model-mismatch" "demo: model swap proven"
-has "sigma_distance=" "demo: sigma distance inline"
+has "cusum=" "demo: CUSUM and its threshold inline"
 has "PROOF crypto-miner-hidden" "demo: hidden miner proven"
-has "burstiness=" "demo: burstiness inline"
+has "flat for " "demo: the miner's sustained flat draw inline"
 has "PROOF rail-tamper" "demo: tampered rail proven"
 has "discontinuity=" "demo: discontinuity magnitude inline"
 grep -q '^trace	legit.pltr	no proof' <<<"$out" && pass "no proof for the legitimate trace" || fail "legit trace got a proof"
@@ -102,11 +102,11 @@ open("pae.bin", "wb").write(b"DSSEv1 %d %s %d %s" % (len(t), t, len(p), p))
 open("proof.sig", "wb").write(base64.b64decode(e["signatures"][0]["sig"]))
 PY
 expect 0 "openssl verifies a demo proof over the DSSE PAE" openssl pkeyutl -verify -pubin -inkey demo/operator.pub -rawin -in pae.bin -sigfile proof.sig
-# Forged proof: raise the sigma distance, keep the signature.
+# Forged proof: raise the CUSUM, keep the signature.
 python3 - demo/swapped.claim.model-mismatch.proof.dsse.json forged.proof.dsse.json <<'PY'
 import base64, json, sys
 e = json.load(open(sys.argv[1]))
-p = base64.b64decode(e["payload"]).replace(b'"sigma_distance_msigma":', b'"sigma_distance_msigma":9')
+p = base64.b64decode(e["payload"]).replace(b'"cusum_milli":', b'"cusum_milli":9')
 e["payload"] = base64.b64encode(p).decode()
 open(sys.argv[2], "w").write(json.dumps(e, sort_keys=True, separators=(",", ":")))
 PY

@@ -268,10 +268,23 @@ static void test_window_bursts_runs_flat_pvi(void **state)
 	assert_true(w.v[FEAT_CV] < 1e-3);
 	assert_true(w.v[FEAT_PVI_ERR_MAX] < 1e-6);
 	trace__free(&t);
-	/* The same level alternating 2900/2902 W is structure (a 500 Hz ripple): periodic, B = -1. */
+	/*
+	 * The same level alternating 2900/2902 W: a 2 W ripple on 2.9 kW is
+	 * no request (states need a swing of 10 % of the floor level) ...
+	 */
 	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
 	for (i = 0; i < 1000; i++)
 		push(&t, i * 1000000ULL, 2900 + (double)(i % 2) * 2, 54, (2900 + (double)(i % 2) * 2) / 54.0);
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_float_equal(w.v[FEAT_BURSTS], 0, EPS);
+	assert_false(feat_window_active(&w));
+	/* ... nor below the sensor's quantum (a 4 W LINEAR11 step: noise at least 4 W) ... */
+	p.min_swing_rel = 0;
+	p.noise_floor_w = 4;
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_float_equal(w.v[FEAT_BURSTS], 0, EPS);
+	/* ... but without either floor it is structure (a 500 Hz ripple): periodic, B = -1. */
+	p.noise_floor_w = 0;
 	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
 	assert_float_equal(w.v[FEAT_BURSTS], 500, EPS); /* onsets at 1, 3, ..., 999 */
 	assert_float_equal(w.v[FEAT_BURSTINESS], -1, 1e-9);

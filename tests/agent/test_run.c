@@ -203,6 +203,9 @@ static void run_go(struct run *r)
 	assert_int_equal(seckey__load(&rd, tu_path(fixture, "demo/reader.key"), &e), 0);
 	assert_int_equal(keyring_add_dir(&kr, tu_path(fixture, "demo"), &e), 0);
 	detect_params_default(&dp);
+	/* Segments here are 5 s: a miner's sustained draw is judged over 4 s (run --miner-span 4s). */
+	dp.miner_min_span_ns = 4000000000ULL;
+	dp.min_windows = 4;
 	cfg.src = src;
 	cfg.claims_dir = r->claims;
 	cfg.baseline_dir = tu_path(fixture, "demo");
