@@ -84,7 +84,7 @@ grep -q '"event":"error".*no baseline for model.*commissioned on this host.*c1.d
 	|| fail "checks ran against the foreign baseline"
 
 # --- a short run on the synthetic source: SIGTERM ---------------------------
-"$BIN" run "${common[@]}" -o out --source synth:miner --segment 5s --status-interval 500ms \
+"$BIN" run "${common[@]}" -o out --source synth:miner --segment 5s --miner-span 4s --status-interval 500ms \
 	>events.json 2>stderr.txt &
 pid=$!
 sleep 5.7
