@@ -5,10 +5,11 @@
 # to the simulator.
 #
 # Timing: segments follow a 6 s grid from the daemon's first sample.  The
-# miner detector needs 5 miner-like windows of 1 s in a segment (and half of
-# them); a 5 s segment would have exactly 5, so one window disturbed by the
-# emulator (TCG costs the sampler 1000-2000 missed periods per run when the
-# host is busy) would void the proof.  6 s segments leave one to spare.  The
+# miner detector needs an unbroken run of flat high windows of 1 s over
+# --miner-span (5 s here: the default 30 s is longer than these segments);
+# a 6 s segment leaves one window to spare for one disturbed by the emulator
+# (TCG costs the sampler 1000-2000 missed periods per run when the host is
+# busy).  The
 # bursty waveform plays for 7 s: [0, 6) is all bursty, [6, 12) mixed; the
 # miner for 13 s: [12, 18) is all miner, and SIGTERM at ~20 s flushes a
 # partial [18, 20).
@@ -19,7 +20,7 @@ mkdir -p $R/claims $R/out
 cp /tmp/agent/claim.dsse.json $R/claims/
 echo bursty > $SIM/waveform
 powerledger run --claims $R/claims --baseline /tmp/agent/baseline.dsse.json --key $K/operator.key \
-	--reader-key $K/reader.key --keydir $K -o $R/out --segment 6s --json --status-interval 5s \
+	--reader-key $K/reader.key --keydir $K -o $R/out --segment 6s --miner-span 5s --json --status-interval 5s \
 	> $R/events.json 2> $R/run.err &
 pid=$!
 sleep 7
