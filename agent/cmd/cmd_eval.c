@@ -57,7 +57,7 @@ const char cmd_eval_help[] =
 "OPTIONS\n"
 "       --quick           A reduced corpus for tests: pmbus 1 kHz and nvml\n"
 "                         10 Hz only, one held-out seed, 30 s traces.\n"
-"       --seeds N         Held-out seeds per case (default 2; quick 1).\n"
+"       --seeds N         Held-out seeds per case (default 4; quick 1).\n"
 "       --duration D      Length of every trace (default 60s; quick 30s).\n"
 "       --real DIR        Also check the real CSV logs under DIR.\n"
 "       --report DIR      Write DIR/report.md and its SVG pictures (DIR is\n"

@@ -372,7 +372,8 @@ static int tally(struct eval_result *r, struct eval_setting *s, const struct set
 				return ret;
 			if (!same && fired && !isnan(v.ttp_ms) && (ret = push_d(&r->ttp_ms, &r->nttp, v.ttp_ms)))
 				return ret;
-			if (!same && fired && !r->have_example && sd->kind == SENSOR_PMBUS && !sd->llm_only) {
+			if (!same && fired && !r->example_is_mm && sd->kind == SENSOR_PMBUS && !sd->llm_only) {
+				r->example_is_mm = true;
 				r->have_example = true;
 				r->example = *gp;
 				r->example_start_ns = v.mm_start_ns;
@@ -382,11 +383,21 @@ static int tally(struct eval_result *r, struct eval_setting *s, const struct set
 				       "llm %s (batch %u) under a claim of %s, %s, seed %llu", gen_size_name(size),
 				       gp->batch, mb[m].b.model, sd->name, (unsigned long long)gp->seed);
 			}
-		} else if (k == TK_NONMINING) {
+		} else if (k == TK_MINER && v.r[DET_MINER] == 1 && !r->have_example && sd->kind == SENSOR_PMBUS) {
+			/* A miner's proof is drawn only until a model-mismatch one fires. */
+			r->have_example = true;
+			r->example = *gp;
+			r->example_start_ns = v.miner_start_ns;
+			r->example_end_ns = v.miner_end_ns;
+			snprintf(r->example_det, sizeof(r->example_det), "crypto-miner-hidden");
+			strfmt(r->example_what, sizeof(r->example_what), "%s under a claim of %s, %s, seed %llu",
+			       gen_workload_name(gp->workload), mb[m].b.model, sd->name, (unsigned long long)gp->seed);
+		}
+		if (k == TK_NONMINING) {
 			r->nonmining_n++;
 			r->nonmining_miner += v.r[DET_MINER] == 1;
 			r->nonmining_mm += v.r[DET_MODEL_MISMATCH] == 1;
-		} else if (k == TK_ADV_MINER || k == TK_ADV_LLM || k == TK_MINER) {
+		} else if (k != TK_LLM) {
 			struct eval_adv *a = adv_slot(r, advname);
 
 			if (!a)
@@ -742,7 +753,7 @@ int eval_run(const struct eval_opts *o, struct eval_result *r, struct plerr *e)
 	memset(r, 0, sizeof(*r));
 	verbose = o->verbose ? o->progress : NULL;
 	detect_params_default(&dp);
-	r->seeds = o->seeds ? o->seeds : o->quick ? 1 : 2;
+	r->seeds = o->seeds ? o->seeds : o->quick ? 1 : 4;
 	r->duration_ns = o->duration_ns ? o->duration_ns : o->quick ? 30000000000ULL : 60000000000ULL;
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (o->quick && !settings[i].quick)

@@ -59,7 +59,7 @@
 
 struct eval_opts {
 	bool quick;	      /* pmbus 1 kHz and nvml 10 Hz only, fewer and shorter traces */
-	uint32_t seeds;	      /* held-out seeds per case; 0: 1 quick, 2 full */
+	uint32_t seeds;	      /* held-out seeds per case; 0: 1 quick, 4 full */
 	uint64_t duration_ns; /* per trace; 0: 30 s quick, 60 s full */
 	const char *real_dir; /* NULL: no real part */
 	FILE *progress;	      /* one line per setting; NULL: quiet */
@@ -113,6 +113,7 @@ struct eval_result {
 	double wall_s;
 	/* one fired proof to draw: generator parameters and its span */
 	bool have_example;
+	bool example_is_mm; /* a model-mismatch proof (preferred over a miner's) */
 	char example_what[160];
 	uint64_t example_start_ns, example_end_ns;
 	struct gen_params example;	/* the trace, generated again to draw it */
