@@ -111,11 +111,10 @@ const char cmd_eval_help[] =
 int cmd_eval(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "quick", no_argument, NULL, 'q' },	   { "seeds", required_argument, NULL, 's' },
+		{ "quick", no_argument, NULL, 'q' },	      { "seeds", required_argument, NULL, 's' },
 		{ "duration", required_argument, NULL, 'd' }, { "real", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, 'o' },   { "force", no_argument, NULL, 'f' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+		{ "verbose", no_argument, NULL, 'v' },	      { NULL, 0, NULL, 0 },
 	};
 	struct eval_opts o = { 0 };
 	struct eval_result r = { 0 };

@@ -21,9 +21,9 @@
 #include "science/features.h"
 #include "science/sensor.h"
 
-#define NSIZES		__GEN_SIZE_MAX
-#define EVAL_CSV_MAX	(256u << 20)
-#define EVAL_MAX_FILES	256
+#define NSIZES	       __GEN_SIZE_MAX
+#define EVAL_CSV_MAX   (256u << 20)
+#define EVAL_MAX_FILES 256
 
 struct setting_def {
 	const char *name;
@@ -34,12 +34,9 @@ struct setting_def {
 };
 
 static const struct setting_def settings[] = {
-	{ "pmbus-1kHz", SENSOR_PMBUS, 1000000, true, false },
-	{ "nvml-10Hz", SENSOR_NVML, 100000000, true, false },
-	{ "adc-2.35kHz", SENSOR_ADC, 425532, false, false },
-	{ "pmbus-10Hz", SENSOR_PMBUS, 100000000, false, true },
-	{ "pmbus-100Hz", SENSOR_PMBUS, 10000000, false, true },
-	{ "pmbus-10kHz", SENSOR_PMBUS, 100000, false, true },
+	{ "pmbus-1kHz", SENSOR_PMBUS, 1000000, true, false },	{ "nvml-10Hz", SENSOR_NVML, 100000000, true, false },
+	{ "adc-2.35kHz", SENSOR_ADC, 425532, false, false },	{ "pmbus-10Hz", SENSOR_PMBUS, 100000000, false, true },
+	{ "pmbus-100Hz", SENSOR_PMBUS, 10000000, false, true }, { "pmbus-10kHz", SENSOR_PMBUS, 100000, false, true },
 };
 
 /* Tuning mixes: batch 4 short, batch 8 mixed, batch 16 long prompts. */
@@ -153,8 +150,8 @@ static void llm_params(struct gen_params *p, const struct setting_def *s, enum g
  * A refusal (too few active windows, ...) is a result: mb->ok false, why
  * in err.  Only -ENOMEM is returned.
  */
-static int build_base(const struct window_features *w, size_t n, const char *model, const char *fp,
-		      uint64_t window_ns, const struct sensor_model *sensor, struct model_base *mb, char *err, size_t nerr)
+static int build_base(const struct window_features *w, size_t n, const char *model, const char *fp, uint64_t window_ns,
+		      const struct sensor_model *sensor, struct model_base *mb, char *err, size_t nerr)
 {
 	struct plerr e = { "" };
 	int ret;
@@ -331,17 +328,20 @@ static int tally(struct eval_result *r, struct eval_setting *s, const struct set
 			return ret;
 		r->checks++;
 		if (verbose)
-			fprintf(verbose, "eval: check %s %s %s batch %u %s seed %llu vs %s: rail-tamper %s miner %s "
-					 "model-mismatch %s score %.2f%s\n",
+			fprintf(verbose,
+				"eval: check %s %s %s batch %u %s seed %llu vs %s: rail-tamper %s miner %s "
+				"model-mismatch %s score %.2f%s\n",
 				sd->name, gen_workload_name(gp->workload),
 				gp->workload == GEN_W_LLM ? gen_size_name(gp->size) : "-", gp->batch,
 				gen_adversary_name(gp->adversary), (unsigned long long)gp->seed, mb[m].b.model,
 				verdict_name(v.r[DET_RAIL_TAMPER]), verdict_name(v.r[DET_MINER]),
-				verdict_name(v.r[DET_MODEL_MISMATCH]), v.score,
-				v.sig >= 0 ? " SIGNED" : "");
+				verdict_name(v.r[DET_MODEL_MISMATCH]), v.score, v.sig >= 0 ? " SIGNED" : "");
 		switch (k) {
 		case TK_LLM: l[DET_MODEL_MISMATCH] = same ? L_NEG : L_POS; break;
-		case TK_MINER: l[DET_MODEL_MISMATCH] = L_NONE; l[DET_MINER] = L_POS; break;
+		case TK_MINER:
+			l[DET_MODEL_MISMATCH] = L_NONE;
+			l[DET_MINER] = L_POS;
+			break;
 		case TK_NONMINING: l[DET_MODEL_MISMATCH] = L_NONE; break;
 		case TK_ADV_MINER:
 		case TK_ADV_LLM:
@@ -472,7 +472,8 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 			checked__free(&c);
 		}
 		strfmt(model, sizeof(model), "llm-%s", gen_size_name((enum gen_size)m));
-		ret = build_base(all, nall, model, fpr, window_ns, &bs, &mb[m], s->baseline_err, sizeof(s->baseline_err));
+		ret = build_base(all, nall, model, fpr, window_ns, &bs, &mb[m], s->baseline_err,
+				 sizeof(s->baseline_err));
 		free(all);
 		if (ret)
 			return plerr_set(e, ret, "out of memory");
@@ -497,7 +498,8 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 		if (sd->llm_only)
 			continue;
 		static const enum gen_workload miners[] = { GEN_W_MINER_COMPUTE, GEN_W_MINER_MEMORY };
-		static const enum gen_workload others[] = { GEN_W_TRAINING, GEN_W_DIFFUSION, GEN_W_TRANSCODE, GEN_W_IDLE };
+		static const enum gen_workload others[] = { GEN_W_TRAINING, GEN_W_DIFFUSION, GEN_W_TRANSCODE,
+							    GEN_W_IDLE };
 		static const enum gen_adversary madv[] = { GEN_ADV_SPIKE, GEN_ADV_ONOFF, GEN_ADV_SMOOTH };
 		static const enum gen_adversary ladv[] = { GEN_ADV_INTERLEAVE, GEN_ADV_POWERCAP, GEN_ADV_REPLAY };
 		char name[32];
@@ -509,8 +511,8 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 			p.workload = i < 2 ? miners[i] : i < 6 ? others[i - 2] : GEN_W_MINER_COMPUTE;
 			if (k == TK_ADV_MINER)
 				p.adversary = madv[i - 6];
-			strfmt(name, sizeof(name), "%s", k == TK_MINER ? gen_workload_name(p.workload) :
-								  gen_adversary_name(p.adversary));
+			strfmt(name, sizeof(name), "%s",
+			       k == TK_MINER ? gen_workload_name(p.workload) : gen_adversary_name(p.adversary));
 			if ((ret = gen_checked(&p, &c, window_ns, e)))
 				return ret;
 			r->traces++;
@@ -526,8 +528,8 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 				if ((ret = gen_checked(&p, &c, window_ns, e)))
 					return ret;
 				r->traces++;
-				ret = tally(r, s, sd, TK_ADV_LLM, (enum gen_size)z, gen_adversary_name(p.adversary), &p, &c,
-					    mb, dp);
+				ret = tally(r, s, sd, TK_ADV_LLM, (enum gen_size)z, gen_adversary_name(p.adversary), &p,
+					    &c, mb, dp);
 				checked__free(&c);
 				if (ret)
 					return plerr_set(e, ret, "%s: check failed: %s", sd->name, strerror(-ret));
@@ -704,8 +706,7 @@ static int real_group(struct eval_result *r, char **files, size_t n, const struc
 		}
 	}
 	if (progress)
-		fprintf(progress, "eval: real %s: %zu file(s), baseline %s\n", dirname, n,
-			mb.ok ? "built" : "refused");
+		fprintf(progress, "eval: real %s: %zu file(s), baseline %s\n", dirname, n, mb.ok ? "built" : "refused");
 out:
 	for (size_t i = 0; c && i < n; i++)
 		checked__free(&c[i]);
@@ -732,8 +733,8 @@ static int run_real(struct eval_result *r, const char *dir, const struct detect_
 	for (i = 0; i < n && !ret; i = j) {
 		size_t dl = (size_t)(path_base(files[i]) - files[i]);
 
-		for (j = i + 1; j < n && (size_t)(path_base(files[j]) - files[j]) == dl && !strncmp(files[i], files[j], dl);
-		     j++)
+		for (j = i + 1;
+		     j < n && (size_t)(path_base(files[j]) - files[j]) == dl && !strncmp(files[i], files[j], dl); j++)
 			;
 		ret = real_group(r, files + i, j - i, dp, progress);
 	}
@@ -814,14 +815,18 @@ void eval_print(const struct eval_result *r, FILE *f)
 
 		fprintf(f, "eval\t%s\tTP\t%u\tFN\t%u\tFP\t%u\tTN\t%u\tundecided\t%u\n", detector_name((enum detector)d),
 			m[EV_TP], m[EV_FN], m[EV_FP], m[EV_TN], m[EV_UND]);
-		fprintf(f, "eval\t%s\ttpr\t%.3f\n", detector_name((enum detector)d), ratio(m[EV_TP], m[EV_TP] + m[EV_FN]));
-		fprintf(f, "eval\t%s\tfpr\t%.3f\n", detector_name((enum detector)d), ratio(m[EV_FP], m[EV_FP] + m[EV_TN]));
+		fprintf(f, "eval\t%s\ttpr\t%.3f\n", detector_name((enum detector)d),
+			ratio(m[EV_TP], m[EV_TP] + m[EV_FN]));
+		fprintf(f, "eval\t%s\tfpr\t%.3f\n", detector_name((enum detector)d),
+			ratio(m[EV_FP], m[EV_FP] + m[EV_TN]));
 	}
 	fprintf(f, "eval\tfalse-accusations\t%u\n", r->false_accusations);
 	fprintf(f, "eval\tmodel-mismatch\ttime-to-proof-ms\tmedian\t%.0f\tp90\t%.0f\tn\t%zu\n",
 		quantile(r->ttp_ms, r->nttp, 0.5), quantile(r->ttp_ms, r->nttp, 0.9), r->nttp);
 	for (size_t i = 0; i < r->nadv; i++)
-		fprintf(f, "eval\tadversary\t%s\tdetected\t%u/%u\tminer\t%u\tmodel-mismatch\t%u\trail-tamper\t%u\tundecided\t%u\n",
+		fprintf(f,
+			"eval\tadversary\t%s\tdetected\t%u/"
+			"%u\tminer\t%u\tmodel-mismatch\t%u\trail-tamper\t%u\tundecided\t%u\n",
 			r->adv[i].name, r->adv[i].detected, r->adv[i].n, r->adv[i].fired[DET_MINER],
 			r->adv[i].fired[DET_MODEL_MISMATCH], r->adv[i].fired[DET_RAIL_TAMPER], r->adv[i].und);
 	fprintf(f, "eval\tnon-mining\tchecks\t%u\tminer\t%u\tmodel-mismatch\t%u\n", r->nonmining_n, r->nonmining_miner,
@@ -829,11 +834,15 @@ void eval_print(const struct eval_result *r, FILE *f)
 	for (size_t i = 0; i < r->nset; i++) {
 		const struct eval_setting *s = &r->set[i];
 
-		fprintf(f, "eval\tsetting\t%s\twindow-ms\t%llu\tsize-accuracy\t%.3f\t(%u/%u)\tpair-accuracy\t%.3f\tmm-tpr\t%.3f\tmm-fpr\t%.3f%s%s\n",
+		fprintf(f,
+			"eval\tsetting\t%s\twindow-ms\t%llu\tsize-accuracy\t%.3f\t(%u/"
+			"%u)\tpair-accuracy\t%.3f\tmm-tpr\t%.3f\tmm-fpr\t%.3f%s%s\n",
 			s->name, (unsigned long long)(s->window_ns / 1000000), ratio(s->size_right, s->size_total),
 			s->size_right, s->size_total, ratio(s->pair_right, s->pair_total),
-			ratio(s->cm[DET_MODEL_MISMATCH][EV_TP], s->cm[DET_MODEL_MISMATCH][EV_TP] + s->cm[DET_MODEL_MISMATCH][EV_FN]),
-			ratio(s->cm[DET_MODEL_MISMATCH][EV_FP], s->cm[DET_MODEL_MISMATCH][EV_FP] + s->cm[DET_MODEL_MISMATCH][EV_TN]),
+			ratio(s->cm[DET_MODEL_MISMATCH][EV_TP],
+			      s->cm[DET_MODEL_MISMATCH][EV_TP] + s->cm[DET_MODEL_MISMATCH][EV_FN]),
+			ratio(s->cm[DET_MODEL_MISMATCH][EV_FP],
+			      s->cm[DET_MODEL_MISMATCH][EV_FP] + s->cm[DET_MODEL_MISMATCH][EV_TN]),
 			s->baseline_err[0] ? "\tbaseline-refused\t" : "", s->baseline_err);
 	}
 	if (r->real) {
@@ -975,13 +984,15 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 	buf_printf(&md, "## Corpus\n\n");
 	buf_printf(&md, "- Claimed models: llm 7b, 13b, 70b on one H100; claims are in memory (model, workload "
 			"\"inference\", the trace's fingerprint and time range).\n");
-	buf_printf(&md, "- Tuning (baseline) seeds: %d..%d, one trace each of batch 4 short, batch 8 mixed, batch 16 "
-			"long prompts, %.0f s each.\n",
+	buf_printf(&md,
+		   "- Tuning (baseline) seeds: %d..%d, one trace each of batch 4 short, batch 8 mixed, batch 16 "
+		   "long prompts, %.0f s each.\n",
 		   EVAL_TUNE_SEED0, EVAL_TUNE_SEED0 + EVAL_TUNE_TRACES - 1, (double)r->duration_ns * 1e-9);
-	buf_printf(&md, "- Held-out seeds: %d..%u (trace seeds derived as seed*16+k, never a tuning seed), %.0f s each: "
-			"same model at batch 1, 32 (mixed), 8 long, 2 short; the other sizes; miner-compute, miner-memory; "
-			"training, diffusion, transcode, idle; adversaries spike, onoff, smooth on miner-compute, "
-			"interleave, powercap, replay on the claimed model.\n",
+	buf_printf(&md,
+		   "- Held-out seeds: %d..%u (trace seeds derived as seed*16+k, never a tuning seed), %.0f s each: "
+		   "same model at batch 1, 32 (mixed), 8 long, 2 short; the other sizes; miner-compute, miner-memory; "
+		   "training, diffusion, transcode, idle; adversaries spike, onoff, smooth on miner-compute, "
+		   "interleave, powercap, replay on the claimed model.\n",
 		   EVAL_CHECK_SEED0, EVAL_CHECK_SEED0 + r->seeds - 1, (double)r->duration_ns * 1e-9);
 	buf_printf(&md, "- Settings: ");
 	for (size_t i = 0; i < r->nset; i++)
@@ -990,7 +1001,8 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 	buf_printf(&md, ". The pmbus 10 Hz / 100 Hz / 10 kHz sweep checks llm traces only.\n\n");
 	buf_printf(&md, "A proof is what check would sign: rail-tamper when it fires, else model-mismatch, else "
 			"crypto-miner-hidden. Per-detector counts below are each detector on its own.\n\n");
-	buf_printf(&md, "## Per detector\n\n| detector | TP | FN | FP | TN | undecided | TPR | FPR |\n|---|---|---|---|---|---|---|---|\n");
+	buf_printf(&md, "## Per detector\n\n| detector | TP | FN | FP | TN | undecided | TPR | FPR "
+			"|\n|---|---|---|---|---|---|---|---|\n");
 	for (int d = 0; d < __DET_MAX; d++)
 		md_cm(&md, detector_name((enum detector)d), r->cm[d]);
 	buf_printf(&md, "\n**False accusations** (signed proofs on same-model held-out traces): **%u**\n\n",
@@ -998,14 +1010,16 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 	buf_printf(&md, "Model-mismatch time to proof over fired positives: median %.0f ms, p90 %.0f ms (n %zu).\n\n",
 		   quantile(r->ttp_ms, r->nttp, 0.5), quantile(r->ttp_ms, r->nttp, 0.9), r->nttp);
 	buf_printf(&md, "## Miners and adversaries\n\nDetected: crypto-miner-hidden or model-mismatch fired.\n\n"
-			"| case | detected | n | miner | model-mismatch | rail-tamper | undecided |\n|---|---|---|---|---|---|---|\n");
+			"| case | detected | n | miner | model-mismatch | rail-tamper | undecided "
+			"|\n|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < r->nadv; i++)
-		buf_printf(&md, "| %s | %u | %u | %u | %u | %u | %u |\n", r->adv[i].name, r->adv[i].detected, r->adv[i].n,
-			   r->adv[i].fired[DET_MINER], r->adv[i].fired[DET_MODEL_MISMATCH],
+		buf_printf(&md, "| %s | %u | %u | %u | %u | %u | %u |\n", r->adv[i].name, r->adv[i].detected,
+			   r->adv[i].n, r->adv[i].fired[DET_MINER], r->adv[i].fired[DET_MODEL_MISMATCH],
 			   r->adv[i].fired[DET_RAIL_TAMPER], r->adv[i].und);
-	buf_printf(&md, "\nNon-mining workloads (training, diffusion, transcode, idle) under an inference claim: %u "
-			"checks, crypto-miner-hidden %u, model-mismatch %u (the claim names another workload: "
-			"a mismatch there is right, not scored).\n\n",
+	buf_printf(&md,
+		   "\nNon-mining workloads (training, diffusion, transcode, idle) under an inference claim: %u "
+		   "checks, crypto-miner-hidden %u, model-mismatch %u (the claim names another workload: "
+		   "a mismatch there is right, not scored).\n\n",
 		   r->nonmining_n, r->nonmining_miner, r->nonmining_mm);
 	buf_printf(&md, "## Per sensor and sample rate\n\nSize accuracy: a held-out llm trace only its own size's "
 			"baseline accepts. Pair accuracy: each (trace, baseline) model-mismatch decision.\n\n"
@@ -1024,12 +1038,13 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 	buf_printf(&md, "\n![ROC](roc-model-mismatch.svg)\n\nScore: -ln of the smallest group p-value of the trace "
 			"against the baseline (science/baseline.h mm_log_p).\n\n");
 	if (have_ex)
-		buf_printf(&md, "## Example\n\n%s: %s proof span.\n\n![example](trace-example.svg)\n\n", r->example_what,
-			   r->example_det);
+		buf_printf(&md, "## Example\n\n%s: %s proof span.\n\n![example](trace-example.svg)\n\n",
+			   r->example_what, r->example_det);
 	if (r->real) {
-		buf_printf(&md, "## Real data\n\n%u checks (%u of honest held-out repeats), %u undecided, %u files "
-				"skipped.\n\n**False accusations on real honest traces: %u.** Cross-file proofs (another "
-				"workload of the same source, not counted): %u.\n\n",
+		buf_printf(&md,
+			   "## Real data\n\n%u checks (%u of honest held-out repeats), %u undecided, %u files "
+			   "skipped.\n\n**False accusations on real honest traces: %u.** Cross-file proofs (another "
+			   "workload of the same source, not counted): %u.\n\n",
 			   r->real_checks, r->real_honest, r->real_und, r->real_skipped, r->real_false, r->real_cross);
 		for (size_t i = 0; i < r->nnotes; i++)
 			buf_printf(&md, "- %s\n", r->notes[i]);

@@ -50,12 +50,12 @@
 #include "lib/util.h"
 #include "science/detect.h"
 
-#define EVAL_TUNE_SEED0	 1
-#define EVAL_TUNE_TRACES 3
-#define EVAL_CHECK_SEED0 1001
+#define EVAL_TUNE_SEED0	  1
+#define EVAL_TUNE_TRACES  3
+#define EVAL_CHECK_SEED0  1001
 #define EVAL_MAX_SETTINGS 8
-#define EVAL_MAX_ADV	 8
-#define EVAL_MAX_NOTES	 64
+#define EVAL_MAX_ADV	  8
+#define EVAL_MAX_NOTES	  64
 
 struct eval_opts {
 	bool quick;	      /* pmbus 1 kHz and nvml 10 Hz only, fewer and shorter traces */
@@ -69,11 +69,11 @@ struct eval_opts {
 enum eval_cell { EV_TP, EV_FN, EV_FP, EV_TN, EV_UND, __EV_MAX };
 
 struct eval_setting {
-	char name[48];	      /* "pmbus-1kHz" */
-	uint64_t window_ns;   /* of its baselines */
-	uint32_t size_right;  /* held-out llm traces only their own size's baseline accepts */
+	char name[48];	     /* "pmbus-1kHz" */
+	uint64_t window_ns;  /* of its baselines */
+	uint32_t size_right; /* held-out llm traces only their own size's baseline accepts */
 	uint32_t size_total;
-	uint32_t pair_right;  /* (trace, baseline) model-mismatch decisions right */
+	uint32_t pair_right; /* (trace, baseline) model-mismatch decisions right */
 	uint32_t pair_total;
 	uint32_t cm[__DET_MAX][__EV_MAX]; /* this setting's share of eval_result.cm */
 	/* ROC of the model-mismatch score (-ln of the smallest group p): positives vs same-model negatives */
@@ -83,24 +83,24 @@ struct eval_setting {
 };
 
 struct eval_adv {
-	char name[32];	    /* "spike (miner-compute)" */
+	char name[32]; /* "spike (miner-compute)" */
 	uint32_t n, detected, und;
 	uint32_t fired[__DET_MAX];
 };
 
 struct eval_result {
 	uint32_t cm[__DET_MAX][__EV_MAX];
-	uint32_t false_accusations;    /* signed proofs on same-model negatives (generated) */
-	uint32_t checks;	       /* trace x baseline checks run */
-	uint32_t traces;	       /* traces generated */
-	double *ttp_ms;		       /* model-mismatch time to proof of fired positives */
+	uint32_t false_accusations; /* signed proofs on same-model negatives (generated) */
+	uint32_t checks;	    /* trace x baseline checks run */
+	uint32_t traces;	    /* traces generated */
+	double *ttp_ms;		    /* model-mismatch time to proof of fired positives */
 	size_t nttp;
 	struct eval_setting set[EVAL_MAX_SETTINGS];
 	size_t nset;
 	struct eval_adv adv[EVAL_MAX_ADV];
 	size_t nadv;
-	uint32_t nonmining_miner;      /* crypto-miner-hidden on training/diffusion/transcode/idle */
-	uint32_t nonmining_mm;	       /* model-mismatch there (a claim of another workload) */
+	uint32_t nonmining_miner; /* crypto-miner-hidden on training/diffusion/transcode/idle */
+	uint32_t nonmining_mm;	  /* model-mismatch there (a claim of another workload) */
 	uint32_t nonmining_n;
 	/* real part */
 	bool real;
@@ -116,7 +116,7 @@ struct eval_result {
 	bool example_is_mm; /* a model-mismatch proof (preferred over a miner's) */
 	char example_what[160];
 	uint64_t example_start_ns, example_end_ns;
-	struct gen_params example;	/* the trace, generated again to draw it */
+	struct gen_params example; /* the trace, generated again to draw it */
 	char example_det[32];
 };
 
