@@ -75,6 +75,8 @@ const char cmd_eval_help[] =
 "                  rail-tamper; nan when there is no case)\n"
 "         eval false-accusations N\n"
 "                  signed proofs on same-model held-out traces\n"
+"         eval false-accusation SETTING llm SIZE batch N PROMPT seed N: DETECTOR\n"
+"                  each of them\n"
 "         eval model-mismatch time-to-proof-ms median X p90 X n N\n"
 "         eval adversary NAME detected K/N miner n model-mismatch n\n"
 "                  rail-tamper n undecided n\n"

@@ -358,8 +358,13 @@ static int tally(struct eval_result *r, struct eval_setting *s, const struct set
 		if (k == TK_LLM) {
 			bool fired = v.r[DET_MODEL_MISMATCH] == 1, decided = v.r[DET_MODEL_MISMATCH] != -ENODATA;
 
-			if (same && v.sig >= 0)
+			if (same && v.sig >= 0) {
 				r->false_accusations++;
+				if (r->nfa < EVAL_MAX_NOTES)
+					strfmt(r->fa[r->nfa++], sizeof(r->fa[0]), "%s llm %s batch %u %s seed %llu: %s",
+					       sd->name, gen_size_name(size), gp->batch, gen_prompt_name(gp->prompt),
+					       (unsigned long long)gp->seed, detector_name((enum detector)v.sig));
+			}
 			if (same)
 				accepted_own = decided && !fired;
 			else if (!(decided && fired))
@@ -821,6 +826,8 @@ void eval_print(const struct eval_result *r, FILE *f)
 			ratio(m[EV_FP], m[EV_FP] + m[EV_TN]));
 	}
 	fprintf(f, "eval\tfalse-accusations\t%u\n", r->false_accusations);
+	for (size_t i = 0; i < r->nfa; i++)
+		fprintf(f, "eval\tfalse-accusation\t%s\n", r->fa[i]);
 	fprintf(f, "eval\tmodel-mismatch\ttime-to-proof-ms\tmedian\t%.0f\tp90\t%.0f\tn\t%zu\n",
 		quantile(r->ttp_ms, r->nttp, 0.5), quantile(r->ttp_ms, r->nttp, 0.9), r->nttp);
 	for (size_t i = 0; i < r->nadv; i++)
@@ -1007,6 +1014,9 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 		md_cm(&md, detector_name((enum detector)d), r->cm[d]);
 	buf_printf(&md, "\n**False accusations** (signed proofs on same-model held-out traces): **%u**\n\n",
 		   r->false_accusations);
+	for (size_t i = 0; i < r->nfa; i++)
+		buf_printf(&md, "- %s\n", r->fa[i]);
+	buf_printf(&md, "%s", r->nfa ? "\n" : "");
 	buf_printf(&md, "Model-mismatch time to proof over fired positives: median %.0f ms, p90 %.0f ms (n %zu).\n\n",
 		   quantile(r->ttp_ms, r->nttp, 0.5), quantile(r->ttp_ms, r->nttp, 0.9), r->nttp);
 	buf_printf(&md, "## Miners and adversaries\n\nDetected: crypto-miner-hidden or model-mismatch fired.\n\n"

@@ -91,6 +91,8 @@ struct eval_adv {
 struct eval_result {
 	uint32_t cm[__DET_MAX][__EV_MAX];
 	uint32_t false_accusations; /* signed proofs on same-model negatives (generated) */
+	char fa[EVAL_MAX_NOTES][200];  /* each one: setting, trace, detector */
+	size_t nfa;
 	uint32_t checks;	    /* trace x baseline checks run */
 	uint32_t traces;	    /* traces generated */
 	double *ttp_ms;		    /* model-mismatch time to proof of fired positives */

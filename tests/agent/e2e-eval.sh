@@ -7,7 +7,10 @@
 # proof on a same-model held-out trace (a proof is a signed accusation).
 # The TPR floors sit just below what the quick run achieved when they were
 # set (model-mismatch 0.029, crypto-miner-hidden 1.000): raise them as the
-# detectors improve.  TAP output, then the plan.
+# detectors improve.  When they were set, the no-false-accusation point
+# failed: model-mismatch signs a proof on the honest nvml 7b batch-32 trace
+# (batch 32 lies outside the tuning mixes, batch 4..16); the detectors must
+# be fixed, not this floor.  TAP output, then the plan.
 set -euo pipefail
 
 BIN=${PL_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/agent/powerledger}
@@ -21,7 +24,7 @@ MINER_TPR_FLOOR=0.9
 
 expect 0 "eval --quick --report rep" "$BIN" eval --quick --report rep
 quick=$out
-echo "$quick" | grep -E '^eval	(false-accusations|model-mismatch	tpr|crypto-miner-hidden	tpr|checks)' | sed 's/^/# /'
+echo "$quick" | grep -E '^eval	(false-accusations?|model-mismatch	tpr|crypto-miner-hidden	tpr|checks)	' | sed 's/^/# /'
 [ -s rep/report.md ] && pass "report.md written" || fail "no report.md"
 grep -q '^## Per detector' rep/report.md && pass "report.md holds the per-detector table" || fail "report.md tables"
 python3 - rep/*.svg <<'PY' && pass "the SVG pictures parse" || fail "SVG does not parse"
