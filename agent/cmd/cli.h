@@ -33,6 +33,7 @@ VERB(baseline);
 VERB(check);
 VERB(claim);
 VERB(demo);
+VERB(eval);
 VERB(features);
 VERB(generate);
 VERB(help);

@@ -31,6 +31,7 @@ const struct verb pl_verbs[] = {
 	V(check, "test a trace against a claim and a baseline; sign proofs"),
 	V(run, "the capture daemon: continuous signed traces, checks against claims, proofs"),
 	V(plot, "draw a trace, its baseline and its proofs as an SVG picture"),
+	V(eval, "the detectors against a labelled corpus: detection and false-accusation rates"),
 	V(demo, "offline, deterministic end-to-end scenario"),
 	V(help, "show help for powerledger or one verb"),
 };
