@@ -82,6 +82,20 @@ double baseline_sigma(const struct baseline *b, enum feat_id f)
 	return fmax(fmax(s, floor), 1);
 }
 
+double mm_excess(enum feat_id f, double x, double median)
+{
+	double d = x - median, tol;
+
+	switch (feat_desc[f].unit) {
+	case 's':
+	case 'h': tol = MM_LOAD_BAND * fabs(median); break;
+	default: tol = MM_LOAD_BAND_ABS * feat_desc[f].scale; break;
+	}
+	if (fabs(d) <= tol)
+		return 0;
+	return d > 0 ? d - tol : d + tol;
+}
+
 static double median_dbl(double *x, size_t n)
 {
 	qsort(x, n, sizeof(*x), cmp_d);
@@ -109,7 +123,8 @@ int mm_group_stat(const struct window_features *const *g, size_t m, const struct
 				col[nf++] = (double)feat_int((enum feat_id)f, g[i]->v[f]);
 		if (nf * 2 < m || !nf)
 			continue;
-		zf = (median_dbl(col, nf) - (double)b->median[f]) / baseline_sigma(b, (enum feat_id)f);
+		zf = mm_excess((enum feat_id)f, median_dbl(col, nf), (double)b->median[f]) /
+		     baseline_sigma(b, (enum feat_id)f);
 		sum += zf * zf / (b->null.fscale[f] > 0 ? b->null.fscale[f] : 1);
 		kk++;
 		if (z)

@@ -11,7 +11,8 @@
  *
  * The statistic.  Windows are taken in groups of MM_GROUP consecutive
  * active windows.  For each model feature f defined in at least half of a
- * group, z_f = (median over the group of x_f - median_f) / sigma_f, sigma_f =
+ * group, z_f = e_f / sigma_f, e_f the group's median of x_f minus median_f
+ * less the load band (mm_excess(): 0 inside it), sigma_f =
  * baseline_sigma() (1.4826 MAD, floored by what the sensor can resolve in
  * that unit -- never by a fraction of the median).  The group's statistic is
  * D = mean of z_f^2 / c_f over its k >= 3 features, c_f the feature's own
@@ -53,6 +54,14 @@
 #define BASELINE_MIN_NULL     8
 #define BASELINE_MAX_BLOCKS   10
 #define MM_GROUP	      3 /* active windows per model-mismatch statistic */
+/*
+ * The load band: how far a model feature may move with the load alone, and
+ * is not counted -- 30 % of the median for cadences (durations, frequencies:
+ * batching stretches a decode step by up to ~25 %, while the next size class
+ * is 60 % or more slower), 0.05 for dimensionless shape features.
+ */
+#define MM_LOAD_BAND	 0.30
+#define MM_LOAD_BAND_ABS 0.05
 
 struct baseline_null {
 	uint32_t group;	  /* MM_GROUP the null was measured with */
@@ -108,6 +117,9 @@ double baseline_sigma(const struct baseline *b, enum feat_id f);
  */
 int mm_group_stat(const struct window_features *const *g, size_t m, const struct baseline *b, double *d, size_t *k,
 		  double z[__FEAT_MAX], bool used[__FEAT_MAX]);
+
+/* x - median beyond the load band of feature f (MM_LOAD_BAND), toward 0; 0 inside it. */
+double mm_excess(enum feat_id f, double x, double median);
 
 /* ln of the p-value of D under b's null: ln P(chi2_nu >= nu D / s). */
 double mm_log_p(const struct baseline_null *nl, double d);

@@ -167,6 +167,18 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		strfmt(f->summary, sizeof(f->summary), "no windows");
 		return -ENODATA;
 	}
+	{
+		/* One independent reading per max(refresh, averaging): slower than a decode step, no model shows. */
+		uint64_t tau = b->sensor.refresh_ns > b->sensor.averaging_ns ? b->sensor.refresh_ns : b->sensor.averaging_ns;
+
+		if (tau > MM_MAX_TAU_NS) {
+			strfmt(f->summary, sizeof(f->summary),
+			       "the sensor gives an independent reading every %.3g ms; a model's decode cadence (12-50 ms a "
+			       "token) needs one every %.3g ms or faster (1 kHz PMBus, a fast ADC)",
+			       (double)tau * 1e-6, (double)MM_MAX_TAU_NS * 1e-6);
+			return -ENODATA;
+		}
+	}
 	act = malloc(n * sizeof(*act));
 	if (!act)
 		return -ENOMEM;

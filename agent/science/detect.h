@@ -80,6 +80,15 @@
  */
 #define STUCK_FALSE_ALARM 1e-6
 
+/*
+ * model-mismatch needs the model's cadence: a 7B decode step takes ~12 ms,
+ * so readings must be independent at least every 10 ms (refresh and
+ * averaging; the baseline's windows were cut from the same sensor).  An
+ * NVML power reading (100 ms refresh, often 1 s averaged) or any 10 Hz log
+ * leaves model-mismatch undecided, saying so: it shows load, not the model.
+ */
+#define MM_MAX_TAU_NS 10000000ULL
+
 enum detector { DET_MODEL_MISMATCH, DET_MINER, DET_RAIL_TAMPER, __DET_MAX };
 
 struct detect_params {

@@ -40,7 +40,7 @@ const struct feat_desc feat_desc[__FEAT_MAX] = {
 	[FEAT_FLAT] = { "flat_ppm", 1e6, false, '1' },
 	[FEAT_STEP] = { "step_msigma", 1e3, false, '1' },
 	[FEAT_HIGH_RUN_MEAN] = { "high_run_mean_us", 1e6, false, 's' },
-	[FEAT_HIGH_RUN_MED] = { "high_run_med_us", 1e6, true, 's' },
+	[FEAT_HIGH_RUN_MED] = { "high_run_med_us", 1e6, false, 's' },
 	[FEAT_HIGH_RUN_MAX] = { "high_run_max_us", 1e6, false, 's' },
 	[FEAT_LOW_RUN_MEAN] = { "low_run_mean_us", 1e6, false, 's' },
 	[FEAT_LOW_RUN_MED] = { "low_run_med_us", 1e6, false, 's' },
@@ -49,7 +49,7 @@ const struct feat_desc feat_desc[__FEAT_MAX] = {
 	[FEAT_LOW_LEVEL] = { "low_level_mw", 1e3, false, 'W' },
 	[FEAT_PVI_ERR_MAX] = { "pvi_err_max_ppm", 1e6, false, '1' },
 	[FEAT_PVI_ERR_MED] = { "pvi_err_med_ppm", 1e6, false, '1' },
-	[FEAT_SWING_RATIO] = { "swing_ratio_ppm", 1e6, true, '1' },
+	[FEAT_SWING_RATIO] = { "swing_ratio_ppm", 1e6, false, '1' },
 };
 
 void feat_params_default(struct feat_params *p)

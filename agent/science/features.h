@@ -133,13 +133,15 @@ enum feat_id {
 /*
  * Model features describe the model's computation whatever the load: the
  * token or iteration cadence (period, dom_freq, acf_peak: a decode step
- * reads every weight once, so its length grows with the model), the shape
- * of the spectrum within the window (spec_entropy, band_high), how long a
- * busy stretch lasts at its median (high_run_med) and how deep the dips
- * between steps go as a ratio (swing_ratio).  Load features describe how
- * much work arrives: levels (mean, min, max, high/low level), spread (stddev,
- * cv, par, crest, skew, kurt), how often requests come (bursts, burstiness,
- * low runs), duty (flat).  Only model features decide model-mismatch: a
+ * reads every weight once, so its length grows with the model) and the
+ * shape of the spectrum within the window (spec_entropy, band_high).  Load
+ * features describe how much work arrives: levels (mean, min, max, high/low
+ * level), spread (stddev, cv, par, crest, skew, kurt), how often requests
+ * come and how long the GPU stays busy (bursts, burstiness, runs), how deep
+ * the dips go (swing_ratio: shallower as batches fill), duty (flat).  Even
+ * the cadence moves with the batch (a decode step of batch 32 is up to ~25 %
+ * longer than of batch 1), so the model-mismatch statistic ignores
+ * deviations within a load band (science/baseline.h).  Only model features decide model-mismatch: a
  * same-model trace at another batch size or prompt mix moves the load
  * features, and that is no contradiction.
  */
