@@ -202,17 +202,19 @@ static int run_check(const struct checked *c, const struct model_base *mb, const
 	struct finding f;
 	struct series sv;
 	char why[200];
+	bool comparable;
 	int d, r;
 
 	memset(v, 0, sizeof(*v));
 	v->sig = -1;
 	v->score = NAN;
 	v->ttp_ms = NAN;
-	if (!mb->ok || !sensor_comparable(&mb->b.sensor, &c->sensor, why, sizeof(why))) {
+	if (!mb->ok) {
 		for (d = 0; d < __DET_MAX; d++)
 			v->r[d] = -ENODATA;
 		return 0;
 	}
+	comparable = sensor_comparable(&mb->b.sensor, &c->sensor, why, sizeof(why));
 	snprintf(cl.model, sizeof(cl.model), "%s", mb->b.model);
 	memcpy(cl.fingerprint, c->t.info.fingerprint, sizeof(cl.fingerprint));
 	snprintf(cl.workload, sizeof(cl.workload), "%s", workload);
@@ -224,7 +226,15 @@ static int run_check(const struct checked *c, const struct model_base *mb, const
 			r = detect_rail_tamper(trace_series(&c->t, &sv), cl.start_ns, cl.end_ns, dp, &f);
 			break;
 		case DET_MINER: r = detect_miner(c->w, c->n, &mb->b, &cl, dp, &f); break;
-		default: r = detect_model_mismatch(c->w, c->n, &mb->b, dp, &f); break;
+		default:
+			/* As check: only model-mismatch needs the baseline's sensor; levels compare across refreshes. */
+			if (comparable) {
+				r = detect_model_mismatch(c->w, c->n, &mb->b, dp, &f);
+			} else {
+				memset(&f, 0, sizeof(f));
+				r = -ENODATA;
+			}
+			break;
 		}
 		if (r < 0 && r != -ENODATA) {
 			finding__free(&f);
