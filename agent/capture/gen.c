@@ -914,6 +914,9 @@ int gen_trace(const struct gen_params *p, struct trace *t, struct sensor_model *
 	}
 	if (p->sensor == SENSOR_PMBUS && min_step != UINT64_MAX)
 		model.quantum_uw = min_step;
+	/* A reading cannot change between two polls: the trace's refresh is at least the poll period. */
+	if (model.refresh_ns < p->period_ns)
+		model.refresh_ns = p->period_ns;
 	t->info.sensor = model;
 	if (m)
 		*m = model;

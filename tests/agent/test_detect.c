@@ -36,13 +36,13 @@ static void test_median_i64(void **state)
 	assert_int_equal(median_i64(d, 2), INT64_MAX - 1);
 }
 
-/* Active window i of a model: period 30 ms + (i % 7) ms, high runs 20 ms + (i % 5) ms, swing ratio 0.4 + (i % 3) / 100. */
+/* Active window i of a model: period 30 ms + (i % 7) ms, dominant 30 Hz + (i % 5) Hz, band_high 0.4 + (i % 3) / 100. */
 static void model_window(struct window_features *w, size_t i)
 {
 	memset(w, 0, sizeof(*w));
 	setw(w, FEAT_PERIOD, 0.030 + (double)(i % 7) * 1e-3);
-	setw(w, FEAT_HIGH_RUN_MED, 0.020 + (double)(i % 5) * 1e-3);
-	setw(w, FEAT_SWING_RATIO, 0.4 + (double)(i % 3) / 100);
+	setw(w, FEAT_DOM_FREQ, 30 + (double)(i % 5));
+	setw(w, FEAT_BAND_HIGH, 0.4 + (double)(i % 3) / 100);
 	setw(w, FEAT_MEAN, 1000 + (double)i);
 	setw(w, FEAT_MIN, 900);
 	setw(w, FEAT_MAX, 2000);
@@ -92,8 +92,8 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_float_equal(baseline_sigma(&b, FEAT_PERIOD), 1000, 1e-9); /* 1 ms refresh, in us */
 	b.mad[FEAT_MEAN] = 0;
 	assert_float_equal(baseline_sigma(&b, FEAT_MEAN), 250, 1e-9); /* 250 mW quantum, in mW */
-	b.mad[FEAT_SWING_RATIO] = 0;
-	assert_float_equal(baseline_sigma(&b, FEAT_SWING_RATIO), 1000, 1e-9); /* 0.001 in ppm */
+	b.mad[FEAT_BAND_HIGH] = 0;
+	assert_float_equal(baseline_sigma(&b, FEAT_BAND_HIGH), 1000, 1e-9); /* 0.001 in ppm */
 	/* Not a fraction of the median: a 33 ms median with no spread is not floored at 330 us. */
 	assert_true(baseline_sigma(&b, FEAT_PERIOD) < 0.01 * 33000 * 4);
 
@@ -102,7 +102,7 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_non_null(strstr(e.msg, "19 active windows of 19"));
 	/* ... too few model features ... */
 	for (i = 0; i < 40; i++)
-		w[i].valid[FEAT_SWING_RATIO] = false;
+		w[i].valid[FEAT_BAND_HIGH] = false;
 	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
 	assert_non_null(strstr(e.msg, "2 model features"));
 	for (i = 0; i < 40; i++)
@@ -172,27 +172,27 @@ static void base_for_mismatch(struct baseline *b)
 	memset(b, 0, sizeof(*b));
 	b->window_ns = 1000000000ULL;
 	b->sensor = pmbus_1ms;
-	b->have[FEAT_PERIOD] = b->have[FEAT_SWING_RATIO] = b->have[FEAT_HIGH_RUN_MED] = true;
+	b->have[FEAT_PERIOD] = b->have[FEAT_BAND_HIGH] = b->have[FEAT_DOM_FREQ] = true;
 	b->have[FEAT_MEAN] = true; /* a load feature: never part of the statistic */
 	b->median[FEAT_MEAN] = 2000000;
 	b->mad[FEAT_MEAN] = 1000;
-	b->median[FEAT_PERIOD] = 30000; /* us, sigma 1.4826 * 10000 = 14826 */
+	b->median[FEAT_PERIOD] = 30000; /* us, sigma 1.4826 * 10000 = 14826, load band 9000 */
 	b->mad[FEAT_PERIOD] = 10000;
-	b->median[FEAT_SWING_RATIO] = 150000; /* ppm, sigma 14826 */
-	b->mad[FEAT_SWING_RATIO] = 10000;
-	b->median[FEAT_HIGH_RUN_MED] = 30000; /* us, sigma 3706.5 */
-	b->mad[FEAT_HIGH_RUN_MED] = 2500;
+	b->median[FEAT_BAND_HIGH] = 150000; /* ppm, sigma 14826, load band 50000 */
+	b->mad[FEAT_BAND_HIGH] = 10000;
+	b->median[FEAT_DOM_FREQ] = 30000; /* mHz, sigma 3706.5, load band 9000 */
+	b->mad[FEAT_DOM_FREQ] = 2500;
 	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 30, .scale = 1, .df = 3, .max = 9 };
 }
 
-/* n active 1 s windows with the same period, swing ratio and high-run median. */
-static void mismatch_windows(struct window_features *w, size_t n, double period, double swing, double high_run_med)
+/* n active 1 s windows with the same period, band_high and dominant frequency. */
+static void mismatch_windows(struct window_features *w, size_t n, double period, double band_high, double dom_freq)
 {
 	memset(w, 0, n * sizeof(*w));
 	for (size_t i = 0; i < n; i++) {
 		setw(&w[i], FEAT_PERIOD, period);
-		setw(&w[i], FEAT_SWING_RATIO, swing);
-		setw(&w[i], FEAT_HIGH_RUN_MED, high_run_med);
+		setw(&w[i], FEAT_BAND_HIGH, band_high);
+		setw(&w[i], FEAT_DOM_FREQ, dom_freq);
 		setw(&w[i], FEAT_MEAN, 5000); /* far from the baseline's 2 kW: load, no contradiction */
 		setw(&w[i], FEAT_BURSTS, 10);
 		w[i].n = 1000;
@@ -213,8 +213,12 @@ static void test_model_mismatch(void **state)
 	(void)state;
 	detect_params_default(&p);
 	base_for_mismatch(&b);
-	/* z = +2, -3, +4 in every window: D = 29 / 3; nu D / s = 29; p = Q(1.5, 14.5). */
-	mismatch_windows(w, 60, 0.059652, 0.105522, 0.044826);
+	/*
+	 * Beyond the load band, z = +2, -3, +4 in every window (period 30 + 9 + 29.652 ms,
+	 * band_high 0.15 - 0.05 - 0.044478, 30 + 9 + 14.826 Hz): D = 29 / 3; nu D / s = 29;
+	 * p = Q(1.5, 14.5).
+	 */
+	mismatch_windows(w, 60, 0.068652, 0.055522, 53.826);
 	lp = log_gamma_q(1.5, 14.5);
 	assert_float_equal(mm_log_p(&b.null, 29.0 / 3), lp, 1e-12);
 	/* h = ln(G / r) / theta: G = 1200 groups an hour of 3 s, r = 1e-6; theta solves -ln(1 - t) = 2 t. */
@@ -234,8 +238,10 @@ static void test_model_mismatch(void **state)
 			 llround(groups * (-lp - 2) * 1000));
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "log10_p_min_milli")), llround(lp / log(10) * 1000));
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "period_us")), 2000);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "swing_ratio_ppm")),
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "band_high_ppm")),
 			 -3000);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "dom_freq_mhz")),
+			 4000);
 	assert_null(json_object_get(json_object_get(f.evidence, "z_msigma"), "mean_mw")); /* load: never counted */
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "features")), 3);
 	assert_true(json_integer_value(json_object_get(f.evidence, "false_alarm_per_hour_ppb")) <= 1000);
@@ -253,8 +259,8 @@ static void test_model_mismatch(void **state)
 	p.false_alarm_per_hour = 1e-30;
 	assert_true(mm_cusum_threshold(&b, &p, NULL, NULL) > h);
 	p.false_alarm_per_hour = 1e-6;
-	/* The same model at another load (mean far off, model features at the baseline): no proof. */
-	mismatch_windows(w, 60, 0.030, 0.15, 0.030);
+	/* The same model at another load (mean far off, cadence 25 % slower: inside the load band): no proof. */
+	mismatch_windows(w, 60, 0.0375, 0.15, 24);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
 	/* Windows with no busy stretch say nothing about the model. */
 	for (i = 0; i < 60; i++)
@@ -262,8 +268,12 @@ static void test_model_mismatch(void **state)
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_non_null(strstr(f.summary, "active window"));
 	/* Too few windows. */
-	mismatch_windows(w, 60, 0.059652, 0.105522, 0.044826);
+	mismatch_windows(w, 60, 0.068652, 0.055522, 53.826);
 	assert_int_equal(detect_model_mismatch(w, 2, &b, &p, &f), -ENODATA);
+	/* A sensor slower than a decode step cannot show the model: undecided, saying so. */
+	b.sensor.refresh_ns = 100000000;
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
+	assert_non_null(strstr(f.summary, "independent reading every 100 ms"));
 }
 
 /* Evidence integers saturate, never wrap; NaN evidence is never signed. */
@@ -291,14 +301,14 @@ static void test_evidence_saturates(void **state)
 	base_for_mismatch(&b);
 	mismatch_windows(w, 60, 1e17, 1e17, 1e17);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
-	/* feat_int() saturates the feature at INT64_MAX us: z = (INT64_MAX - 30000) / 14826 sigma */
+	/* feat_int() saturates the feature at INT64_MAX us: z = (INT64_MAX - 30000 - 9000) / 14826 sigma */
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "period_us")),
-			 llround(((double)INT64_MAX - 30000) / 14826 * 1000));
+			 llround(((double)INT64_MAX - 39000) / 14826 * 1000));
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "groups")), 1); /* one group proves */
 	finding__free(&f);
 
 	/* A NaN feature is no feature (it used to pass feat_int() as INT64_MIN): undecided, nothing signed. */
-	mismatch_windows(w, 60, 0.03, 0.15, 0.03);
+	mismatch_windows(w, 60, 0.03, 0.15, 30);
 	for (i = 0; i < 60; i++)
 		setw(&w[i], FEAT_PERIOD, NAN);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
