@@ -34,11 +34,12 @@ json_t *baseline_predicate(const struct baseline *b)
 			return NULL;
 		}
 	}
-	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:o,s:I,s:I,s:I,s:I},s:{s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
+	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
 			 "active_windows", (json_int_t)b->active, "features", feats, "features_version",
 			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "df_milli",
 			 (json_int_t)llround(b->null.df * 1e3), "feature_scale_micro", fs, "group", (json_int_t)b->null.group, "max_micro",
-			 (json_int_t)llround(fmin(b->null.max, 1e12) * 1e6), "samples", (json_int_t)b->null.samples,
+			 (json_int_t)llround(fmin(b->null.max, 1e12) * 1e6), "outlier_ppm",
+			 (json_int_t)llround(b->null.outlier * 1e6), "samples", (json_int_t)b->null.samples,
 			 "scale_micro", (json_int_t)llround(fmin(b->null.scale, 1e12) * 1e6), "range", "ceiling_mw",
 			 (json_int_t)b->ceiling_mw, "idle_mw", (json_int_t)b->idle_mw, "samples", (json_int_t)b->samples,
 			 "sensor", "averaging_ns", (json_int_t)b->sensor.averaging_ns, "kind",
@@ -78,6 +79,7 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->null.df = (double)json_integer_value(json_object_get(nl, "df_milli")) * 1e-3;
 		b->null.scale = (double)json_integer_value(json_object_get(nl, "scale_micro")) * 1e-6;
 		b->null.max = (double)json_integer_value(json_object_get(nl, "max_micro")) * 1e-6;
+		b->null.outlier = (double)json_integer_value(json_object_get(nl, "outlier_ppm")) * 1e-6;
 		json_object_foreach(json_object_get(nl, "feature_scale_micro"), k, v) {
 			f = feat_find(k);
 			if (f >= 0)
@@ -92,7 +94,7 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->idle_mw = json_integer_value(json_object_get(rg, "idle_mw"));
 		b->ceiling_mw = json_integer_value(json_object_get(rg, "ceiling_mw"));
 		if (b->null.group != MM_GROUP || b->null.samples < BASELINE_MIN_NULL || b->null.df < 1 ||
-		    !(b->null.scale > 0))
+		    !(b->null.scale > 0) || b->null.outlier < MM_OUTLIER_MIN || b->null.outlier > 1)
 			return plerr_set(e, -EINVAL,
 					 "baseline null distribution unusable (group %u, %u samples, df %.3f, scale %.6f): "
 					 "register it again",

@@ -16,7 +16,7 @@
  * Baseline/v2 (operator):
  *   active_windows, features {NAME: {mad, median}}, features_version,
  *   hardware_fingerprint, model, null {df_milli, feature_scale_micro {NAME:
- *   integer}, group, max_micro, samples, scale_micro}, range {ceiling_mw, idle_mw}, samples, sensor
+ *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, idle_mw}, samples, sensor
  *   {averaging_ns, kind, quantum_uw, refresh_ns}, window_ns, windows
  * Proof/v1 (operator):
  *   baseline_digest, claim_digest, trace_digest (hex sha256 of the baseline
@@ -109,6 +109,7 @@ static const struct field null_fields[] = {
 	{ "feature_scale_micro", FT_EVIDENCE, NULL, NULL },
 	{ "group", FT_UINT, NULL, NULL },
 	{ "max_micro", FT_UINT, NULL, NULL },
+	{ "outlier_ppm", FT_UINT, NULL, NULL },
 	{ "samples", FT_UINT, NULL, NULL },
 	{ "scale_micro", FT_UINT, NULL, NULL },
 	{ NULL, 0, NULL, NULL },

@@ -495,7 +495,7 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 	}
 
 	for (uint32_t si = 0; si < seeds; si++) {
-		uint64_t seed = EVAL_CHECK_SEED0 + si;
+		uint64_t seed = r->seed_base + si;
 
 		for (int z = 0; z < NSIZES; z++) {
 			for (size_t l = 0; l < NLOADS; l++) {
@@ -770,6 +770,7 @@ int eval_run(const struct eval_opts *o, struct eval_result *r, struct plerr *e)
 	verbose = o->verbose ? o->progress : NULL;
 	detect_params_default(&dp);
 	r->seeds = o->seeds ? o->seeds : o->quick ? 1 : 4;
+	r->seed_base = o->seed_base ? o->seed_base : EVAL_CHECK_SEED0;
 	r->duration_ns = o->duration_ns ? o->duration_ns : o->quick ? 30000000000ULL : 60000000000ULL;
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (o->quick && !settings[i].quick)
@@ -1010,7 +1011,7 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 		   "same model at batch 1, 32 (mixed), 8 long, 2 short; the other sizes; miner-compute, miner-memory; "
 		   "training, diffusion, transcode, idle; adversaries spike, onoff, smooth on miner-compute, "
 		   "interleave, powercap, replay on the claimed model.\n",
-		   EVAL_CHECK_SEED0, EVAL_CHECK_SEED0 + r->seeds - 1, (double)r->duration_ns * 1e-9);
+		   (int)r->seed_base, (unsigned)(r->seed_base + r->seeds - 1), (double)r->duration_ns * 1e-9);
 	buf_printf(&md, "- Settings: ");
 	for (size_t i = 0; i < r->nset; i++)
 		buf_printf(&md, "%s%s (window %llu ms)", i ? ", " : "", r->set[i].name,

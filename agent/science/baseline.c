@@ -75,25 +75,37 @@ double baseline_sigma(const struct baseline *b, enum feat_id f)
 
 	switch (feat_desc[f].unit) {
 	case 'W': floor = (double)b->sensor.quantum_uw * 1e-6 * feat_desc[f].scale; break;
-	case 's': floor = (double)b->sensor.refresh_ns * 1e-9 * feat_desc[f].scale; break;
+	case 's':
+		/*
+		 * A duration is read to the sensor's refresh; one averaged over the
+		 * window's n cycles (the ACF period) to refresh / sqrt(n).
+		 */
+		floor = (double)b->sensor.refresh_ns * 1e-9 * feat_desc[f].scale;
+		if (f == FEAT_CADENCE && b->median[f] > 0)
+			floor /= sqrt(fmax(1, (double)b->window_ns * 1e-9 * feat_desc[f].scale / (double)b->median[f]));
+		break;
 	case 'h': floor = b->window_ns ? 1e9 / (double)b->window_ns * feat_desc[f].scale : 1; break;
 	default: floor = 1e-3 * feat_desc[f].scale; break;
 	}
 	return fmax(fmax(s, floor), 1);
 }
 
-double mm_excess(enum feat_id f, double x, double median)
+double mm_z(const struct baseline *b, enum feat_id f, double x)
 {
-	double d = x - median, tol;
+	double m = (double)b->median[f], sigma = baseline_sigma(b, f), d, tol;
 
-	switch (feat_desc[f].unit) {
-	case 's':
-	case 'h': tol = MM_LOAD_BAND * fabs(median); break;
-	default: tol = MM_LOAD_BAND_ABS * feat_desc[f].scale; break;
+	if ((feat_desc[f].unit == 's' || feat_desc[f].unit == 'h') && x > 0 && m > 0) {
+		/* Cadences scale: the deviation is a log ratio, the load band a factor. */
+		d = log(x / m);
+		tol = log1p(MM_LOAD_BAND);
+		sigma /= m;
+	} else {
+		d = x - m;
+		tol = MM_LOAD_BAND_ABS * feat_desc[f].scale;
 	}
 	if (fabs(d) <= tol)
 		return 0;
-	return d > 0 ? d - tol : d + tol;
+	return (d > 0 ? d - tol : d + tol) / sigma;
 }
 
 static double median_dbl(double *x, size_t n)
@@ -123,8 +135,7 @@ int mm_group_stat(const struct window_features *const *g, size_t m, const struct
 				col[nf++] = (double)feat_int((enum feat_id)f, g[i]->v[f]);
 		if (nf * 2 < m || !nf)
 			continue;
-		zf = mm_excess((enum feat_id)f, median_dbl(col, nf), (double)b->median[f]) /
-		     baseline_sigma(b, (enum feat_id)f);
+		zf = mm_z(b, (enum feat_id)f, median_dbl(col, nf));
 		sum += zf * zf / (b->null.fscale[f] > 0 ? b->null.fscale[f] : 1);
 		kk++;
 		if (z)
@@ -194,6 +205,39 @@ double mm_log_p(const struct baseline_null *nl, double d)
 	return log_gamma_q(nl->df / 2, t / 2);
 }
 
+bool mm_window_off(const struct window_features *w, const struct baseline *b)
+{
+	for (int f = 0; f < __FEAT_MAX; f++)
+		if (feat_desc[f].model && b->have[f] && feat_ok(w, (enum feat_id)f) &&
+		    fabs(mm_z(b, (enum feat_id)f, (double)feat_int((enum feat_id)f, w->v[f]))) >= MM_OFF_Z)
+			return true;
+	return false;
+}
+
+double mm_log_binom_tail(unsigned int m, unsigned int c, double p0)
+{
+	double sum = 0;
+
+	if (c == 0)
+		return 0;
+	for (unsigned int j = c; j <= m; j++)
+		sum += exp(lgamma(m + 1.0) - lgamma(j + 1.0) - lgamma(m - j + 1.0) + j * log(p0) +
+			   (m - j) * log1p(-p0));
+	return fmin(log(sum), 0);
+}
+
+double mm_group_log_p(const struct window_features *const *g, size_t m, const struct baseline *b, double d)
+{
+	double p0 = fmin(fmax(b->null.outlier, MM_OUTLIER_MIN), 1);
+	unsigned int c = 0;
+
+	for (size_t i = 0; i < m; i++)
+		c += mm_window_off(g[i], b);
+	if (p0 >= 1)
+		return 0;
+	return fmax(mm_log_p(&b->null, d), mm_log_binom_tail((unsigned int)m, c, p0));
+}
+
 /* The null of D by blocked cross-validation (see baseline.h). */
 static int calibrate(const struct window_features *w, size_t n, struct baseline *b, int64_t *v, struct plerr *e)
 {
@@ -201,7 +245,7 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 	double *ds = malloc(n * sizeof(*ds)), sum = 0, sq = 0, ksum = 0, mean, var;
 	struct baseline *tmp = malloc(sizeof(*tmp));
 	double fsum[__FEAT_MAX] = { 0 };
-	size_t fcnt[__FEAT_MAX] = { 0 };
+	size_t fcnt[__FEAT_MAX] = { 0 }, off = 0, held = 0;
 	struct {
 		double z[__FEAT_MAX];
 		bool used[__FEAT_MAX];
@@ -230,6 +274,10 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 		size_t a = j * bs, z = j + 1 == blocks ? na : a + bs;
 
 		robust_stats(w, n, act[a], act[z - 1] + 1, tmp, v);
+		for (size_t i = a; i < z; i++) {
+			off += mm_window_off(&w[act[i]], tmp);
+			held++;
+		}
 		for (size_t g = a; g + MM_GROUP <= z; g += MM_GROUP) {
 			const struct window_features *grp[MM_GROUP];
 			size_t k;
@@ -285,6 +333,7 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 		b->null.df = 1;
 	qsort(ds, nd, sizeof(*ds), cmp_d);
 	b->null.max = ds[nd - 1];
+	b->null.outlier = held ? fmax((double)off / (double)held, MM_OUTLIER_MIN) : 1;
 out:
 	free(zs);
 	free(act);

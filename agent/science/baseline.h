@@ -32,6 +32,17 @@
  * than features, and a heavier tail (smaller nu) only makes a proof harder.
  * A group's p-value is P(chi2_nu >= nu D / s) (mm_log_p()).
  *
+ * Outliers.  A window's cadence estimate sometimes lands on a harmonic of
+ * the step or on the request rhythm; two such windows in a group of three
+ * move its median, and a magnitude test would call that overwhelming.  So a
+ * group's evidence is also capped by counting: a window is off the model
+ * when some model feature's |z| >= MM_OFF_Z (mm_window_off()); p0, the
+ * fraction of held-out commissioning windows off their baseline (at least
+ * MM_OUTLIER_MIN), is stored, and a group with c of m windows off has
+ * p-value at least P(Binomial(m, p0) >= c).  The group's p-value is the
+ * larger of the two (mm_group_log_p()): a sustained contradiction must show
+ * in most windows, an odd window cannot prove anything alone.
+ *
  * A baseline that cannot support that decision is refused with the counts:
  * fewer than BASELINE_MIN_ACTIVE active windows, fewer than
  * BASELINE_MIN_FEATURES model features, fewer than BASELINE_MIN_NULL null
@@ -50,17 +61,19 @@
 
 #define BASELINE_MIN_WINDOWS  10
 #define BASELINE_MIN_ACTIVE   24
-#define BASELINE_MIN_FEATURES 3
+#define BASELINE_MIN_FEATURES 1
 #define BASELINE_MIN_NULL     8
 #define BASELINE_MAX_BLOCKS   10
 #define MM_GROUP	      3 /* active windows per model-mismatch statistic */
 /*
  * The load band: how far a model feature may move with the load alone, and
- * is not counted -- 30 % of the median for cadences (durations, frequencies:
- * batching stretches a decode step by up to ~25 %, while the next size class
- * is 60 % or more slower), 0.05 for dimensionless shape features.
+ * is not counted -- a factor of 1.4 for cadences (durations, frequencies,
+ * compared as log ratios: batching stretches a decode step by up to ~25 %
+ * in the generator's calibration (GENERATOR.md), and a lag read to one
+ * sample of 1 ms is off by up to 7 % on a 14 ms step: 1.25 x 1.07 ~ 1.34,
+ * rounded up; the next size class is 1.5x or more slower), 0.05 for dimensionless shape features.
  */
-#define MM_LOAD_BAND	 0.30
+#define MM_LOAD_BAND	 0.40
 #define MM_LOAD_BAND_ABS 0.05
 
 struct baseline_null {
@@ -70,6 +83,7 @@ struct baseline_null {
 	double df;	  /* nu */
 	double max;	  /* largest null D (for the record) */
 	double fscale[__FEAT_MAX]; /* per model feature: mean held-out z^2 (0: not calibrated, taken as 1) */
+	double outlier;		   /* p0: fraction of held-out windows off the model (mm_window_off()) */
 };
 
 struct baseline {
@@ -118,11 +132,28 @@ double baseline_sigma(const struct baseline *b, enum feat_id f);
 int mm_group_stat(const struct window_features *const *g, size_t m, const struct baseline *b, double *d, size_t *k,
 		  double z[__FEAT_MAX], bool used[__FEAT_MAX]);
 
-/* x - median beyond the load band of feature f (MM_LOAD_BAND), toward 0; 0 inside it. */
-double mm_excess(enum feat_id f, double x, double median);
+/*
+ * z of a group's median x of model feature f against b: the deviation from
+ * b's median beyond the load band (MM_LOAD_BAND; as a log ratio for
+ * cadences), in b's sigma; 0 inside the band.
+ */
+double mm_z(const struct baseline *b, enum feat_id f, double x);
 
 /* ln of the p-value of D under b's null: ln P(chi2_nu >= nu D / s). */
 double mm_log_p(const struct baseline_null *nl, double d);
+
+#define MM_OFF_Z       3.0
+#define MM_OUTLIER_MIN 0.02
+
+/* Is window w off b's model: some model feature beyond the load band by MM_OFF_Z sigmas? */
+bool mm_window_off(const struct window_features *w, const struct baseline *b);
+/* ln P(Binomial(m, p0) >= c). */
+double mm_log_binom_tail(unsigned int m, unsigned int c, double p0);
+/*
+ * ln of the p-value of a group g[0..m) with statistic d: the larger of
+ * mm_log_p() and the count bound (see Outliers above).
+ */
+double mm_group_log_p(const struct window_features *const *g, size_t m, const struct baseline *b, double d);
 
 /* ln Q(a, x), the regularized upper incomplete gamma function (a > 0, x >= 0). */
 double log_gamma_q(double a, double x);

@@ -209,7 +209,7 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		if (mm_group_stat(grp, MM_GROUP, b, &d, &k, z, used))
 			continue;
 		used_groups++;
-		lp = mm_log_p(&b->null, d);
+		lp = mm_group_log_p(grp, MM_GROUP, b, d);
 		if (!isfinite(lp))
 			lp = -745;
 		S = fmax(0, S - lp - p->cusum_kappa);

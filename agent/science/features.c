@@ -27,14 +27,14 @@ const struct feat_desc feat_desc[__FEAT_MAX] = {
 	[FEAT_MAX] = { "max_mw", 1e3, false, 'W' },
 	[FEAT_PAR] = { "par_ppm", 1e6, false, '1' },
 	[FEAT_CREST] = { "crest_ppm", 1e6, false, '1' },
-	[FEAT_ACF_PEAK] = { "acf_peak_ppm", 1e6, true, '1' },
-	[FEAT_PERIOD] = { "period_us", 1e6, true, 's' },
-	[FEAT_DOM_FREQ] = { "dom_freq_mhz", 1e3, true, 'h' },
-	[FEAT_SPEC_ENTROPY] = { "spec_entropy_ppm", 1e6, true, '1' },
+	[FEAT_ACF_PEAK] = { "acf_peak_ppm", 1e6, false, '1' },
+	[FEAT_PERIOD] = { "period_us", 1e6, false, 's' },
+	[FEAT_DOM_FREQ] = { "dom_freq_mhz", 1e3, false, 'h' },
+	[FEAT_SPEC_ENTROPY] = { "spec_entropy_ppm", 1e6, false, '1' },
 	[FEAT_SPEC_FLATNESS] = { "spec_flatness_ppm", 1e6, false, '1' },
 	[FEAT_BAND_LOW] = { "band_low_ppm", 1e6, false, '1' },
 	[FEAT_BAND_MID] = { "band_mid_ppm", 1e6, false, '1' },
-	[FEAT_BAND_HIGH] = { "band_high_ppm", 1e6, true, '1' },
+	[FEAT_BAND_HIGH] = { "band_high_ppm", 1e6, false, '1' },
 	[FEAT_BURSTS] = { "bursts", 1, false, '1' },
 	[FEAT_BURSTINESS] = { "burstiness_milli", 1e3, false, '1' },
 	[FEAT_FLAT] = { "flat_ppm", 1e6, false, '1' },
@@ -50,6 +50,7 @@ const struct feat_desc feat_desc[__FEAT_MAX] = {
 	[FEAT_PVI_ERR_MAX] = { "pvi_err_max_ppm", 1e6, false, '1' },
 	[FEAT_PVI_ERR_MED] = { "pvi_err_med_ppm", 1e6, false, '1' },
 	[FEAT_SWING_RATIO] = { "swing_ratio_ppm", 1e6, false, '1' },
+	[FEAT_CADENCE] = { "cadence_us", 1e6, true, 's' },
 };
 
 void feat_params_default(struct feat_params *p)
@@ -1391,6 +1392,21 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 		lag = dominant_lag_md(c, c->x, k, m.mean, m.ss, 2, k / 2, p->acf_min, &r);
 		set(w, FEAT_ACF_PEAK, lag ? r : 0);
 		set(w, FEAT_PERIOD, (double)lag * period_s);
+		{
+			size_t cmax = (size_t)(FEAT_CADENCE_MAX_S / period_s);
+
+			if (cmax > k / 2)
+				cmax = k / 2;
+			if (lag && lag <= cmax) {
+				set(w, FEAT_CADENCE, (double)lag * period_s);
+			} else if (cmax >= 2) {
+				double rc = NAN;
+				size_t cl = dominant_lag_md(c, c->x, k, m.mean, m.ss, 2, cmax, p->acf_min, &rc);
+
+				if (cl)
+					set(w, FEAT_CADENCE, (double)cl * period_s);
+			}
+		}
 		size_t ks = feat_spectrum_len(k);
 
 		if (!spectrum_m(c, c->x, ks, ks == k ? m.mean : mean4(c->x, ks), 1.0 / period_s, p, &sp)) {

@@ -54,6 +54,10 @@
  *                    dips between busy stretches go, as a ratio (a level
  *                    ratio does not move with how many GPUs or requests
  *                    share the host the way absolute levels do)
+ *   cadence          period restricted to lags of at most FEAT_CADENCE_MAX_S
+ *                    (0.2 s): the step cadence of the computation (a decode
+ *                    step, a training micro-step), not the request rhythm;
+ *                    undefined when no ACF peak above acf_min lies there
  *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
  *                    three DC output rails (AC input rails have a power
  *                    factor: not used)
@@ -93,6 +97,7 @@
  */
 #define FEAT_ACTIVE_MIN_BURSTS 1
 #define FEAT_MIN_READINGS      10
+#define FEAT_CADENCE_MAX_S     0.2
 
 enum feat_id {
 	FEAT_MEAN,
@@ -127,14 +132,17 @@ enum feat_id {
 	FEAT_PVI_ERR_MAX,
 	FEAT_PVI_ERR_MED,
 	FEAT_SWING_RATIO,
+	FEAT_CADENCE,
 	__FEAT_MAX
 };
 
 /*
  * Model features describe the model's computation whatever the load: the
- * token or iteration cadence (period, dom_freq, acf_peak: a decode step
- * reads every weight once, so its length grows with the model) and the
- * shape of the spectrum within the window (spec_entropy, band_high).  Load
+ * token or iteration cadence (cadence: a decode step reads every weight
+ * once, so its length grows with the model).  The generator and the H100
+ * captures showed every other candidate (dom_freq, acf_peak, band_high,
+ * spec_entropy, busy-stretch length, dip ratio) moving with the batch or the
+ * request rate as much as with the model, so they describe load.  Load
  * features describe how much work arrives: levels (mean, min, max, high/low
  * level), spread (stddev, cv, par, crest, skew, kurt), how often requests
  * come and how long the GPU stays busy (bursts, burstiness, runs), how deep
