@@ -820,6 +820,7 @@ struct features_ctx {
 	struct spec_plan sp[SPEC_PLANS];
 	unsigned long uses;
 	size_t acf_n; /* zero-padded ACF transform size (>= n + lags), 0 if none */
+	size_t acf_hi; /* acf_in[1..acf_hi] holds r(k) of the last dominant_lag_md(); 0: none */
 	double *acf_in;
 	fftw_complex *acf_out;
 	fftw_plan acf_fwd, acf_inv;
@@ -998,6 +999,7 @@ static size_t dominant_lag_md(struct features_ctx *c, const double *x, size_t n,
 	if (min_lag > max_lag)
 		return 0;
 	/* lags up to max_lag + 1 (the neighbour of the last candidate) */
+	c->acf_hi = 0;
 	if (ensure_acf_plan(c, n, max_lag + 2))
 		return feat_dominant_lag(x, n, min_lag, max_lag, min_r, r);
 	if (den <= 0)
@@ -1017,6 +1019,7 @@ static size_t dominant_lag_md(struct features_ctx *c, const double *x, size_t n,
 	scale = 1.0 / ((double)N * den);
 	for (k = min_lag - 1; k <= max_lag + 1; k++)
 		a[k] *= scale;
+	c->acf_hi = min_lag == 1 || min_lag == 2 ? max_lag + 1 : 0;
 	/*
 	 * The FFT values are within e of the direct ones.  A sure peak (by more
 	 * than 2e) bounds the best from below; lags that could be a peak and the
@@ -1181,6 +1184,33 @@ static int ensure_cap(struct features_ctx *c, size_t n)
 	if (!x || !tmp || !tmp2 || !st || !err || !trans)
 		return -ENOMEM;
 	c->cap = n;
+	return 0;
+}
+
+/*
+ * The step cadence from the ACF the last dominant_lag_md() left in acf_in:
+ * the fundamental, not a harmonic -- the smallest lag in [2, cmax] that is a
+ * local maximum above min_r and within FEAT_CADENCE_SHARE of the highest
+ * such maximum (a periodic signal's ACF peaks at every multiple of its
+ * period, nearly as high).  0 when there is none.
+ */
+#define FEAT_CADENCE_SHARE 0.6
+static size_t cadence_lag(const struct features_ctx *c, size_t cmax, double min_r)
+{
+	const double *a = c->acf_in;
+	double best = -2;
+	size_t k;
+
+	if (!c->acf_hi || cmax + 1 > c->acf_hi || cmax < 2)
+		return 0;
+	for (k = 2; k <= cmax; k++)
+		if (a[k] >= a[k - 1] && a[k] > a[k + 1] && a[k] > min_r && a[k] > best)
+			best = a[k];
+	if (best <= min_r)
+		return 0;
+	for (k = 2; k <= cmax; k++)
+		if (a[k] >= a[k - 1] && a[k] > a[k + 1] && a[k] > min_r && a[k] >= FEAT_CADENCE_SHARE * best)
+			return k;
 	return 0;
 }
 
@@ -1393,19 +1423,13 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 		set(w, FEAT_ACF_PEAK, lag ? r : 0);
 		set(w, FEAT_PERIOD, (double)lag * period_s);
 		{
-			size_t cmax = (size_t)(FEAT_CADENCE_MAX_S / period_s);
+			size_t cmax = (size_t)(FEAT_CADENCE_MAX_S / period_s), cl;
 
 			if (cmax > k / 2)
 				cmax = k / 2;
-			if (lag && lag <= cmax) {
-				set(w, FEAT_CADENCE, (double)lag * period_s);
-			} else if (cmax >= 2) {
-				double rc = NAN;
-				size_t cl = dominant_lag_md(c, c->x, k, m.mean, m.ss, 2, cmax, p->acf_min, &rc);
-
-				if (cl)
-					set(w, FEAT_CADENCE, (double)cl * period_s);
-			}
+			cl = cadence_lag(c, cmax, p->acf_min);
+			if (cl)
+				set(w, FEAT_CADENCE, (double)cl * period_s);
 		}
 		size_t ks = feat_spectrum_len(k);
 

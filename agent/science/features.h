@@ -54,10 +54,13 @@
  *                    dips between busy stretches go, as a ratio (a level
  *                    ratio does not move with how many GPUs or requests
  *                    share the host the way absolute levels do)
- *   cadence          period restricted to lags of at most FEAT_CADENCE_MAX_S
- *                    (0.2 s): the step cadence of the computation (a decode
- *                    step, a training micro-step), not the request rhythm;
- *                    undefined when no ACF peak above acf_min lies there
+ *   cadence          the fundamental of the autocorrelation among lags of
+ *                    at most FEAT_CADENCE_MAX_S (0.2 s): the smallest lag
+ *                    that is a local ACF maximum above acf_min and within
+ *                    60 % of the highest one there (not a harmonic of the
+ *                    step, not the request rhythm): the step cadence of the
+ *                    computation (a decode step, a training micro-step);
+ *                    undefined when there is none
  *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
  *                    three DC output rails (AC input rails have a power
  *                    factor: not used)
