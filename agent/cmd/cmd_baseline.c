@@ -46,9 +46,13 @@ const char cmd_baseline_help[] =
 "       baseline, and stores that null distribution (a scaled chi-square fit:\n"
 "       agent/science/baseline.h).  check turns every model-mismatch\n"
 "       statistic into a false-alarm probability under it.  A baseline that\n"
-"       cannot support a decision is refused, with the counts: fewer than 24\n"
-"       active windows, fewer than 3 model features, fewer than 8 null\n"
-"       statistics.  The result is a Baseline/v2 in-toto statement\n"
+"       shows neither the model nor the host's range under load -- fewer\n"
+"       than 24 active windows -- is refused, with the counts.  One whose\n"
+"       sensor is too slow to show the model's cadence (no model feature:\n"
+"       NVML's 100 ms refresh, any 10 Hz log) or that gives fewer than 8 null\n"
+"       statistics is registered with a warning that says so: it supports\n"
+"       crypto-miner-hidden and rail-tamper, and model-mismatch says\n"
+"       undecided against it.  The result is a Baseline/v2 in-toto statement\n"
 "       (subjects: the trace files; predicate: features {NAME: {mad,\n"
 "       median}}, features_version, hardware_fingerprint, model, samples,\n"
 "       window_ns, windows, active_windows, sensor {kind, refresh_ns,\n"
@@ -181,6 +185,8 @@ static int do_register(int argc, char **argv)
 	}
 	if (baseline_build(all, nall, model, fp, window_ns, &sensor, &b, &e))
 		goto err;
+	if (!b.null.samples)
+		pl_warn("%s: registered for crypto-miner-hidden and rail-tamper only: %s", out, b.mm_why);
 	stmt = statement_new(PL_KIND_BASELINE, subj, baseline_predicate(&b));
 	subj = NULL;
 	if (!stmt)

@@ -93,8 +93,9 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 				b->sensor.kind = (uint8_t)k;
 		b->idle_mw = json_integer_value(json_object_get(rg, "idle_mw"));
 		b->ceiling_mw = json_integer_value(json_object_get(rg, "ceiling_mw"));
-		if (b->null.group != MM_GROUP || b->null.samples < BASELINE_MIN_NULL || b->null.df < 1 ||
-		    !(b->null.scale > 0) || b->null.outlier < MM_OUTLIER_MIN || b->null.outlier > 1)
+		if (b->null.samples &&
+		    (b->null.group != MM_GROUP || b->null.samples < BASELINE_MIN_NULL || b->null.df < 1 ||
+		     !(b->null.scale > 0) || b->null.outlier < MM_OUTLIER_MIN || b->null.outlier > 1))
 			return plerr_set(e, -EINVAL,
 					 "baseline null distribution unusable (group %u, %u samples, df %.3f, scale %.6f): "
 					 "register it again",

@@ -41,6 +41,7 @@ enum ftype {
 	FT_OBJ,	     /* object with exactly the members in sub */
 	FT_MAP,	     /* object of 1..256 NAME -> object matching sub */
 	FT_EVIDENCE, /* object of NAME -> integer or object of NAME -> integer */
+	FT_INTMAP0,  /* object of 0..256 NAME -> integer */
 };
 
 struct field {
@@ -106,7 +107,7 @@ static const struct field range_fields[] = {
 };
 static const struct field null_fields[] = {
 	{ "df_milli", FT_UINT, NULL, NULL },
-	{ "feature_scale_micro", FT_EVIDENCE, NULL, NULL },
+	{ "feature_scale_micro", FT_INTMAP0, NULL, NULL },
 	{ "group", FT_UINT, NULL, NULL },
 	{ "max_micro", FT_UINT, NULL, NULL },
 	{ "outlier_ppm", FT_UINT, NULL, NULL },
@@ -204,6 +205,13 @@ static int check_value(json_t *v, const struct field *f, const char *path, struc
 			if (check_obj(x, f->sub, sub, e))
 				return -EINVAL;
 		}
+		return 0;
+	case FT_INTMAP0:
+		if (!json_is_object(v) || json_object_size(v) > 256)
+			return plerr_set(e, -EINVAL, "%s must be an object of at most 256 members", path);
+		json_object_foreach(v, k, x)
+			if (!name_ok(k) || !json_is_integer(x))
+				return plerr_set(e, -EINVAL, "%s: members must be NAME: integer", path);
 		return 0;
 	case FT_EVIDENCE:
 		if (!json_is_object(v) || json_object_size(v) == 0 || json_object_size(v) > 256)

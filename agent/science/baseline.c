@@ -311,10 +311,12 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 		ksum += (double)k;
 	}
 	if (nd < BASELINE_MIN_NULL) {
-		ret = plerr_set(e, -ENODATA,
-				"%zu null statistics from %zu active windows in %zu blocks; a calibrated baseline needs at "
-				"least %d (more active windows, or longer commissioning traces)",
-				nd, na, blocks, BASELINE_MIN_NULL);
+		/* Not an error: the baseline serves the other detectors; model-mismatch will say undecided. */
+		snprintf(b->mm_why, sizeof(b->mm_why),
+			 "%zu null statistics from %zu active windows in %zu blocks; a calibrated model-mismatch needs at "
+			 "least %d (more active windows, or longer commissioning traces)",
+			 nd, na, blocks, BASELINE_MIN_NULL);
+		(void)e;
 		goto out;
 	}
 	for (size_t i = 0; i < nd; i++) {
@@ -392,10 +394,11 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 				"requests start (record the model while it serves, or longer)",
 				b->active, n, (double)window_ns * 1e-9, BASELINE_MIN_ACTIVE);
 	} else if (nmodel < BASELINE_MIN_FEATURES) {
-		ret = plerr_set(e, -ENODATA,
-				"%zu model features defined in the active windows; a baseline needs at least %d (the "
-				"sensor's rate or refresh may be too slow to show the model's cadence)",
-				nmodel, BASELINE_MIN_FEATURES);
+		snprintf(b->mm_why, sizeof(b->mm_why),
+			 "%zu model features defined in the active windows; model-mismatch needs at least %d (the "
+			 "sensor's rate or refresh is too slow to show the model's cadence)",
+			 nmodel, BASELINE_MIN_FEATURES);
+		ret = 0;
 	} else {
 		ret = calibrate(w, n, b, v, e);
 	}

@@ -43,10 +43,14 @@
  * larger of the two (mm_group_log_p()): a sustained contradiction must show
  * in most windows, an odd window cannot prove anything alone.
  *
- * A baseline that cannot support that decision is refused with the counts:
- * fewer than BASELINE_MIN_ACTIVE active windows, fewer than
- * BASELINE_MIN_FEATURES model features, fewer than BASELINE_MIN_NULL null
- * samples.  evidence/baseline_json.h makes the operator's signed
+ * A baseline with fewer than BASELINE_MIN_ACTIVE active windows is refused
+ * with the counts: it shows neither the model nor the host's range under
+ * load (the miner's yardstick).  One whose active windows hold fewer than
+ * BASELINE_MIN_FEATURES model features, or give fewer than
+ * BASELINE_MIN_NULL null statistics, is registered without a null
+ * (null.samples 0, mm_why saying why, `baseline register` warns): it
+ * supports crypto-miner-hidden and rail-tamper, and model-mismatch says
+ * undecided against it.  evidence/baseline_json.h makes the operator's signed
  * Baseline/v2 statement of it.
  */
 #ifndef PL_BASELINE_H
@@ -96,7 +100,8 @@ struct baseline {
 	struct sensor_model sensor; /* of the commissioning traces */
 	int64_t idle_mw;	    /* 5th percentile of window minima */
 	int64_t ceiling_mw;	    /* 95th percentile of window maxima */
-	struct baseline_null null;
+	struct baseline_null null; /* samples 0: supports no model-mismatch decision */
+	char mm_why[200];	    /* why not (baseline_build(); not in the predicate) */
 	bool have[__FEAT_MAX];
 	int64_t median[__FEAT_MAX];
 	int64_t mad[__FEAT_MAX];

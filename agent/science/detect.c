@@ -167,6 +167,12 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		strfmt(f->summary, sizeof(f->summary), "no windows");
 		return -ENODATA;
 	}
+	if (!b->null.samples) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "the baseline supports no model-mismatch decision (its commissioning traces showed no calibrated "
+		       "model cadence: see baseline register's warning)");
+		return -ENODATA;
+	}
 	{
 		/* One independent reading per max(refresh, averaging): slower than a decode step, no model shows. */
 		uint64_t tau = b->sensor.refresh_ns > b->sensor.averaging_ns ? b->sensor.refresh_ns : b->sensor.averaging_ns;

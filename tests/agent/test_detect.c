@@ -36,11 +36,11 @@ static void test_median_i64(void **state)
 	assert_int_equal(median_i64(d, 2), INT64_MAX - 1);
 }
 
-/* Active window i of a model: period 30 ms + (i % 7) ms, dominant 30 Hz + (i % 5) Hz, band_high 0.4 + (i % 3) / 100. */
+/* Active window i of a model: cadence 30 ms + (i % 7) ms; dominant 30 Hz + (i % 5) Hz, band_high 0.4 + (i % 3) / 100 (load). */
 static void model_window(struct window_features *w, size_t i)
 {
 	memset(w, 0, sizeof(*w));
-	setw(w, FEAT_PERIOD, 0.030 + (double)(i % 7) * 1e-3);
+	setw(w, FEAT_CADENCE, 0.030 + (double)(i % 7) * 1e-3);
 	setw(w, FEAT_DOM_FREQ, 30 + (double)(i % 5));
 	setw(w, FEAT_BAND_HIGH, 0.4 + (double)(i % 3) / 100);
 	setw(w, FEAT_MEAN, 1000 + (double)i);
@@ -69,45 +69,53 @@ static void test_baseline_build_and_roundtrip(void **state)
 		model_window(&w[i], i);
 	/* One idle window: counts for load features, not for model ones. */
 	setw(&w[39], FEAT_BURSTS, 0);
-	setw(&w[39], FEAT_PERIOD, 5);
+	setw(&w[39], FEAT_CADENCE, 0.1);
 	setw(&w[39], FEAT_MEAN, 500);
 	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), 0);
 	assert_int_equal(b.windows, 40);
 	assert_int_equal(b.active, 39);
 	assert_int_equal(b.samples, 40000);
-	/* period over 39 active windows: i % 7 = 0..6 (0..4 six times, 5,6 five times): median 33 ms */
-	assert_int_equal(b.median[FEAT_PERIOD], 33000);
-	assert_int_equal(b.mad[FEAT_PERIOD], 2000);
+	/* cadence over 39 active windows: i % 7 = 0..6 (0..4 six times, 5,6 five times): median 33 ms */
+	assert_int_equal(b.median[FEAT_CADENCE], 33000);
+	assert_int_equal(b.mad[FEAT_CADENCE], 2000);
+	assert_false(feat_desc[FEAT_PERIOD].model || feat_desc[FEAT_DOM_FREQ].model || feat_desc[FEAT_MEAN].model);
 	assert_int_equal(b.median[FEAT_MEAN], 1018500); /* 500 W and 1000..1038 W: (1018 + 1019) / 2 */
 	assert_int_equal(b.idle_mw, 900000);
 	assert_int_equal(b.ceiling_mw, 2000000);
 	/* The null: 39 active windows in blocks of 6, each group of 3 held out against the rest. */
 	assert_int_equal(b.null.group, MM_GROUP);
 	assert_true(b.null.samples >= BASELINE_MIN_NULL);
-	assert_true(b.null.df >= 1 && b.null.df <= 3);
+	assert_true(b.null.df >= 1 && b.null.df <= 1);
 	assert_true(b.null.scale > 0);
+	assert_true(b.null.outlier >= MM_OUTLIER_MIN && b.null.outlier < 0.5);
 	/* sigma floors come from the sensor: quantum for power, refresh for durations, 0.001 for ratios */
-	assert_float_equal(baseline_sigma(&b, FEAT_PERIOD), 1.4826 * 2000, 1e-9);
-	b.mad[FEAT_PERIOD] = 0;
-	assert_float_equal(baseline_sigma(&b, FEAT_PERIOD), 1000, 1e-9); /* 1 ms refresh, in us */
+	assert_float_equal(baseline_sigma(&b, FEAT_CADENCE), 1.4826 * 2000, 1e-9);
+	b.mad[FEAT_CADENCE] = 0;
+	/* 1 ms refresh over the ~30 steps of 33 ms a 1 s window holds: 1000 / sqrt(1e6 / 33000) us */
+	assert_float_equal(baseline_sigma(&b, FEAT_CADENCE), 1000 / sqrt(1e6 / 33000), 1e-9);
+	b.mad[FEAT_HIGH_RUN_MED] = 0;
+	b.median[FEAT_HIGH_RUN_MED] = 20000;
+	assert_float_equal(baseline_sigma(&b, FEAT_HIGH_RUN_MED), 1000, 1e-9); /* one run: the refresh */
 	b.mad[FEAT_MEAN] = 0;
 	assert_float_equal(baseline_sigma(&b, FEAT_MEAN), 250, 1e-9); /* 250 mW quantum, in mW */
 	b.mad[FEAT_BAND_HIGH] = 0;
 	assert_float_equal(baseline_sigma(&b, FEAT_BAND_HIGH), 1000, 1e-9); /* 0.001 in ppm */
 	/* Not a fraction of the median: a 33 ms median with no spread is not floored at 330 us. */
-	assert_true(baseline_sigma(&b, FEAT_PERIOD) < 0.01 * 33000 * 4);
+	assert_true(baseline_sigma(&b, FEAT_CADENCE) < 0.01 * 33000);
 
 	/* Refused with the counts: too few active windows ... */
 	assert_int_equal(baseline_build(w, 19, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
 	assert_non_null(strstr(e.msg, "19 active windows of 19"));
-	/* ... too few model features ... */
+	/* No model feature (a sensor too slow for the cadence): registered, without a null, saying why. */
 	for (i = 0; i < 40; i++)
-		w[i].valid[FEAT_BAND_HIGH] = false;
-	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
-	assert_non_null(strstr(e.msg, "2 model features"));
+		w[i].valid[FEAT_CADENCE] = false;
+	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), 0);
+	assert_int_equal(b.null.samples, 0);
+	assert_non_null(strstr(b.mm_why, "0 model features"));
+	assert_int_equal(b.idle_mw, 900000); /* the range is there for the miner */
 	for (i = 0; i < 40; i++)
 		model_window(&w[i], i);
-	/* ... too few windows at all. */
+	/* Too few windows at all: refused. */
 	assert_int_equal(baseline_build(w, 9, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
 
 	/* Predicate: passes the Baseline/v2 schema and comes back equal. */
@@ -172,27 +180,27 @@ static void base_for_mismatch(struct baseline *b)
 	memset(b, 0, sizeof(*b));
 	b->window_ns = 1000000000ULL;
 	b->sensor = pmbus_1ms;
-	b->have[FEAT_PERIOD] = b->have[FEAT_BAND_HIGH] = b->have[FEAT_DOM_FREQ] = true;
+	b->have[FEAT_CADENCE] = true;
 	b->have[FEAT_MEAN] = true; /* a load feature: never part of the statistic */
 	b->median[FEAT_MEAN] = 2000000;
 	b->mad[FEAT_MEAN] = 1000;
-	b->median[FEAT_PERIOD] = 30000; /* us, sigma 1.4826 * 10000 = 14826, load band 9000 */
-	b->mad[FEAT_PERIOD] = 10000;
-	b->median[FEAT_BAND_HIGH] = 150000; /* ppm, sigma 14826, load band 50000 */
-	b->mad[FEAT_BAND_HIGH] = 10000;
-	b->median[FEAT_DOM_FREQ] = 30000; /* mHz, sigma 3706.5, load band 9000 */
-	b->mad[FEAT_DOM_FREQ] = 2500;
-	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 30, .scale = 1, .df = 3, .max = 9 };
+	b->median[FEAT_CADENCE] = 30000; /* us, sigma 1.4826 * 10000 = 14826: 0.4942 of the median */
+	b->mad[FEAT_CADENCE] = 10000;
+	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 30, .scale = 1, .df = 1, .max = 9, .outlier = 0.05 };
 }
 
-/* n active 1 s windows with the same period, band_high and dominant frequency. */
-static void mismatch_windows(struct window_features *w, size_t n, double period, double band_high, double dom_freq)
+/* The cadence (s) z sigmas beyond the load band of base_for_mismatch(). */
+static double cadence_at(double z)
+{
+	return 0.030 * exp((z >= 0 ? 1 : -1) * log1p(MM_LOAD_BAND) + z * 14826.0 / 30000);
+}
+
+/* n active 1 s windows with the same cadence. */
+static void mismatch_windows(struct window_features *w, size_t n, double cadence)
 {
 	memset(w, 0, n * sizeof(*w));
 	for (size_t i = 0; i < n; i++) {
-		setw(&w[i], FEAT_PERIOD, period);
-		setw(&w[i], FEAT_BAND_HIGH, band_high);
-		setw(&w[i], FEAT_DOM_FREQ, dom_freq);
+		setw(&w[i], FEAT_CADENCE, cadence);
 		setw(&w[i], FEAT_MEAN, 5000); /* far from the baseline's 2 kW: load, no contradiction */
 		setw(&w[i], FEAT_BURSTS, 10);
 		w[i].n = 1000;
@@ -204,26 +212,30 @@ static void mismatch_windows(struct window_features *w, size_t n, double period,
 static void test_model_mismatch(void **state)
 {
 	struct window_features w[60];
+	const struct window_features *g[3];
 	struct detect_params p;
 	struct finding f;
 	struct baseline b;
-	double h, lp, theta, g;
+	double h, lp, theta, gph, z;
 	size_t i, groups;
 
 	(void)state;
 	detect_params_default(&p);
 	base_for_mismatch(&b);
-	/*
-	 * Beyond the load band, z = +2, -3, +4 in every window (period 30 + 9 + 29.652 ms,
-	 * band_high 0.15 - 0.05 - 0.044478, 30 + 9 + 14.826 Hz): D = 29 / 3; nu D / s = 29;
-	 * p = Q(1.5, 14.5).
-	 */
-	mismatch_windows(w, 60, 0.068652, 0.055522, 53.826);
-	lp = log_gamma_q(1.5, 14.5);
-	assert_float_equal(mm_log_p(&b.null, 29.0 / 3), lp, 1e-12);
+	/* Every window 4 sigmas beyond the load band: D = 16, magnitude p = Q(0.5, 8) = erfc(sqrt 8). */
+	mismatch_windows(w, 60, cadence_at(4));
+	z = mm_z(&b, FEAT_CADENCE, (double)feat_int(FEAT_CADENCE, w[0].v[FEAT_CADENCE]));
+	assert_float_equal(z, 4, 1e-4);
+	assert_true(mm_window_off(&w[0], &b));
+	assert_float_equal(mm_log_p(&b.null, 16), log(erfc(sqrt(8))), 1e-9);
+	/* The count bound caps it: 3 of 3 windows off at p0 = 0.05 is p0^3, larger than erfc(sqrt 8). */
+	g[0] = &w[0], g[1] = &w[1], g[2] = &w[2];
+	lp = mm_group_log_p(g, 3, &b, z * z);
+	assert_float_equal(lp, 3 * log(0.05), 1e-9);
+	assert_float_equal(mm_log_binom_tail(3, 2, 0.05), log(3 * 0.05 * 0.05 * 0.95 + 0.05 * 0.05 * 0.05), 1e-12);
 	/* h = ln(G / r) / theta: G = 1200 groups an hour of 3 s, r = 1e-6; theta solves -ln(1 - t) = 2 t. */
-	h = mm_cusum_threshold(&b, &p, &theta, &g);
-	assert_float_equal(g, 1200, 1e-9);
+	h = mm_cusum_threshold(&b, &p, &theta, &gph);
+	assert_float_equal(gph, 1200, 1e-9);
 	assert_float_equal(-log1p(-theta), 2 * theta, 1e-9);
 	assert_float_equal(h, log(1200 / 1e-6) / theta, 1e-9);
 	/* Each group adds -ln p - 2 nats: the proof comes with the group that crosses h. */
@@ -237,30 +249,35 @@ static void test_model_mismatch(void **state)
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "cusum_milli")),
 			 llround(groups * (-lp - 2) * 1000));
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "log10_p_min_milli")), llround(lp / log(10) * 1000));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "period_us")), 2000);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "band_high_ppm")),
-			 -3000);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "dom_freq_mhz")),
-			 4000);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "cadence_us")),
+			 llround(z * 1000));
 	assert_null(json_object_get(json_object_get(f.evidence, "z_msigma"), "mean_mw")); /* load: never counted */
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "features")), 3);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "features")), 1);
 	assert_true(json_integer_value(json_object_get(f.evidence, "false_alarm_per_hour_ppb")) <= 1000);
 	finding__free(&f);
-	/* One wild window does not move a group's median: the same proof. */
-	setw(&w[1], FEAT_PERIOD, 100);
+	/* One odd window (a harmonic) in every group does not move a group's median: the same proof. */
+	for (i = 1; i < 60; i += 3)
+		setw(&w[i], FEAT_CADENCE, 0.5);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "groups")), groups);
 	finding__free(&f);
+	/* Two odd windows in one group prove nothing, however far off: the count bound caps it at 2 of 3. */
+	mismatch_windows(w, 60, 0.030);
+	setw(&w[4], FEAT_CADENCE, 0.5);
+	setw(&w[5], FEAT_CADENCE, 0.5);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "p-value 10^-2.1")); /* 3 p0^2 (1 - p0) + p0^3 = 0.00725 */
 	/* Too few groups to reach h: measured, not a proof. */
+	mismatch_windows(w, 60, cadence_at(4));
 	assert_int_equal(detect_model_mismatch(w, (groups - 1) * 3, &b, &p, &f), 0);
 	assert_null(f.evidence);
 	assert_non_null(strstr(f.summary, "CUSUM"));
-	/* A stricter false-alarm rate raises h: more groups needed. */
+	/* A stricter false-alarm rate raises h. */
 	p.false_alarm_per_hour = 1e-30;
 	assert_true(mm_cusum_threshold(&b, &p, NULL, NULL) > h);
 	p.false_alarm_per_hour = 1e-6;
-	/* The same model at another load (mean far off, cadence 25 % slower: inside the load band): no proof. */
-	mismatch_windows(w, 60, 0.0375, 0.15, 24);
+	/* The same model at another load (mean far off, cadence 35 % slower: inside the load band): no proof. */
+	mismatch_windows(w, 60, 0.0405);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
 	/* Windows with no busy stretch say nothing about the model. */
 	for (i = 0; i < 60; i++)
@@ -268,12 +285,17 @@ static void test_model_mismatch(void **state)
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_non_null(strstr(f.summary, "active window"));
 	/* Too few windows. */
-	mismatch_windows(w, 60, 0.068652, 0.055522, 53.826);
+	mismatch_windows(w, 60, cadence_at(4));
 	assert_int_equal(detect_model_mismatch(w, 2, &b, &p, &f), -ENODATA);
 	/* A sensor slower than a decode step cannot show the model: undecided, saying so. */
 	b.sensor.refresh_ns = 100000000;
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_non_null(strstr(f.summary, "independent reading every 100 ms"));
+	/* Nor a baseline registered without a null. */
+	base_for_mismatch(&b);
+	b.null.samples = 0;
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
+	assert_non_null(strstr(f.summary, "supports no model-mismatch decision"));
 }
 
 /* Evidence integers saturate, never wrap; NaN evidence is never signed. */
@@ -296,24 +318,23 @@ static void test_evidence_saturates(void **state)
 	assert_int_equal(evidence_int(NAN, &nan), 0);
 	assert_true(nan);
 
-	/* Wild trace: z near 1e17 sigma, beyond int64 milli-sigma; the p-value underflows to its floor. */
+	/* Wild trace: the cadence saturates at INT64_MAX us; z is finite, the count bound decides. */
 	detect_params_default(&p);
 	base_for_mismatch(&b);
-	mismatch_windows(w, 60, 1e17, 1e17, 1e17);
+	mismatch_windows(w, 60, 1e17);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
-	/* feat_int() saturates the feature at INT64_MAX us: z = (INT64_MAX - 30000 - 9000) / 14826 sigma */
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "period_us")),
-			 llround(((double)INT64_MAX - 39000) / 14826 * 1000));
-	assert_int_equal(json_integer_value(json_object_get(f.evidence, "groups")), 1); /* one group proves */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "cadence_us")),
+			 llround((log((double)INT64_MAX / 30000) - log1p(MM_LOAD_BAND)) / (14826.0 / 30000) * 1000));
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "log10_p_min_milli")),
+			 llround(3 * log(0.05) / log(10) * 1000));
 	finding__free(&f);
 
 	/* A NaN feature is no feature (it used to pass feat_int() as INT64_MIN): undecided, nothing signed. */
-	mismatch_windows(w, 60, 0.03, 0.15, 30);
 	for (i = 0; i < 60; i++)
-		setw(&w[i], FEAT_PERIOD, NAN);
+		setw(&w[i], FEAT_CADENCE, NAN);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_null(f.evidence);
-	assert_non_null(strstr(f.summary, "none with 3 comparable model features"));
+	assert_non_null(strstr(f.summary, "none with 1 comparable model features"));
 }
 
 static void test_miner(void **state)
