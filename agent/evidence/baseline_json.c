@@ -34,14 +34,15 @@ json_t *baseline_predicate(const struct baseline *b)
 			return NULL;
 		}
 	}
-	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
+	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
 			 "active_windows", (json_int_t)b->active, "features", feats, "features_version",
 			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "df_milli",
 			 (json_int_t)llround(b->null.df * 1e3), "feature_scale_micro", fs, "group", (json_int_t)b->null.group, "max_micro",
 			 (json_int_t)llround(fmin(b->null.max, 1e12) * 1e6), "outlier_ppm",
 			 (json_int_t)llround(b->null.outlier * 1e6), "samples", (json_int_t)b->null.samples,
 			 "scale_micro", (json_int_t)llround(fmin(b->null.scale, 1e12) * 1e6), "range", "ceiling_mw",
-			 (json_int_t)b->ceiling_mw, "idle_mw", (json_int_t)b->idle_mw, "samples", (json_int_t)b->samples,
+			 (json_int_t)b->ceiling_mw, "flat_run_ms", (json_int_t)b->flat_run_ms, "idle_mw",
+			 (json_int_t)b->idle_mw, "loaded_windows", (json_int_t)b->loaded, "samples", (json_int_t)b->samples,
 			 "sensor", "averaging_ns", (json_int_t)b->sensor.averaging_ns, "kind",
 			 sensor_kind_name(b->sensor.kind), "quantum_uw", (json_int_t)b->sensor.quantum_uw, "refresh_ns",
 			 (json_int_t)b->sensor.refresh_ns, "window_ns", (json_int_t)b->window_ns, "windows",
@@ -93,6 +94,8 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 				b->sensor.kind = (uint8_t)k;
 		b->idle_mw = json_integer_value(json_object_get(rg, "idle_mw"));
 		b->ceiling_mw = json_integer_value(json_object_get(rg, "ceiling_mw"));
+		b->flat_run_ms = (uint64_t)json_integer_value(json_object_get(rg, "flat_run_ms"));
+		b->loaded = (uint64_t)json_integer_value(json_object_get(rg, "loaded_windows"));
 		if (b->null.samples &&
 		    (b->null.group != MM_GROUP || b->null.samples < BASELINE_MIN_NULL || b->null.df < 1 ||
 		     !(b->null.scale > 0) || b->null.outlier < MM_OUTLIER_MIN || b->null.outlier > 1))

@@ -16,7 +16,7 @@
  * Baseline/v2 (operator):
  *   active_windows, features {NAME: {mad, median}}, features_version,
  *   hardware_fingerprint, model, null {df_milli, feature_scale_micro {NAME:
- *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, idle_mw}, samples, sensor
+ *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, flat_run_ms, idle_mw, loaded_windows}, samples, sensor
  *   {averaging_ns, kind, quantum_uw, refresh_ns}, window_ns, windows
  * Proof/v1 (operator):
  *   baseline_digest, claim_digest, trace_digest (hex sha256 of the baseline
@@ -102,7 +102,9 @@ static const struct field sensor_fields[] = {
 };
 static const struct field range_fields[] = {
 	{ "ceiling_mw", FT_INT, NULL, NULL },
+	{ "flat_run_ms", FT_UINT, NULL, NULL },
 	{ "idle_mw", FT_INT, NULL, NULL },
+	{ "loaded_windows", FT_UINT, NULL, NULL },
 	{ NULL, 0, NULL, NULL },
 };
 static const struct field null_fields[] = {

@@ -238,6 +238,16 @@ double mm_group_log_p(const struct window_features *const *g, size_t m, const st
 	return fmax(mm_log_p(&b->null, d), mm_log_binom_tail((unsigned int)m, c, p0));
 }
 
+bool miner_window_like(const struct window_features *x, const struct baseline *b, uint32_t cv_ppm, uint32_t level_ppm)
+{
+	double range = (double)(b->ceiling_mw - b->idle_mw);
+	bool states = feat_ok(x, FEAT_BURSTS) && x->v[FEAT_BURSTS] > 0;
+	bool low_cv = feat_ok(x, FEAT_CV) && feat_int(FEAT_CV, x->v[FEAT_CV]) <= cv_ppm;
+
+	return !states && low_cv && range > 0 && feat_ok(x, FEAT_MEAN) &&
+	       (double)(feat_int(FEAT_MEAN, x->v[FEAT_MEAN]) - b->idle_mw) >= (double)level_ppm * 1e-6 * range;
+}
+
 /* The null of D by blocked cross-validation (see baseline.h). */
 static int calibrate(const struct window_features *w, size_t n, struct baseline *b, int64_t *v, struct plerr *e)
 {
@@ -388,11 +398,35 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 		qsort(v, k, sizeof(*v), cmp_i64);
 		b->ceiling_mw = v[k - 1 - k / 20];
 	}
-	if (b->active < BASELINE_MIN_ACTIVE) {
+	{
+		double range = (double)(b->ceiling_mw - b->idle_mw);
+		uint64_t run = 0;
+
+		for (i = 0; i < n; i++) {
+			bool contiguous = !i || w[i].start_ns == w[i - 1].end_ns;
+
+			/* A fifth of the range above idle, and a tenth of idle: an idle GPU's wander is no load. */
+			if (feat_ok(&w[i], FEAT_MEAN) && range > 0 &&
+			    (double)(feat_int(FEAT_MEAN, w[i].v[FEAT_MEAN]) - b->idle_mw) >=
+				    fmax(0.2 * range, 0.1 * (double)b->idle_mw))
+				b->loaded++;
+			run = contiguous ? run : 0;
+			run = miner_window_like(&w[i], b, MINER_CV_PPM, MINER_LEVEL_PPM) ? run + 1 : 0;
+			if (run * window_ns / 1000000 > b->flat_run_ms)
+				b->flat_run_ms = run * window_ns / 1000000;
+		}
+	}
+	if (b->loaded < BASELINE_MIN_LOADED) {
 		ret = plerr_set(e, -ENODATA,
-				"%" PRIu64 " active windows of %zu (%.3g s each); a baseline needs at least %d, in which "
-				"requests start (record the model while it serves, or longer)",
-				b->active, n, (double)window_ns * 1e-9, BASELINE_MIN_ACTIVE);
+				"%" PRIu64 " windows under load of %zu (%.3g s each); a baseline needs at least %d (record the "
+				"model while it serves, or longer)",
+				b->loaded, n, (double)window_ns * 1e-9, BASELINE_MIN_LOADED);
+	} else if (b->active < BASELINE_MIN_ACTIVE) {
+		snprintf(b->mm_why, sizeof(b->mm_why),
+			 "%" PRIu64 " active windows of %zu (%.3g s each); model-mismatch needs at least %d, in which "
+			 "requests start",
+			 b->active, n, (double)window_ns * 1e-9, BASELINE_MIN_ACTIVE);
+		ret = 0;
 	} else if (nmodel < BASELINE_MIN_FEATURES) {
 		snprintf(b->mm_why, sizeof(b->mm_why),
 			 "%zu model features defined in the active windows; model-mismatch needs at least %d (the "

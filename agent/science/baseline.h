@@ -43,10 +43,11 @@
  * larger of the two (mm_group_log_p()): a sustained contradiction must show
  * in most windows, an odd window cannot prove anything alone.
  *
- * A baseline with fewer than BASELINE_MIN_ACTIVE active windows is refused
- * with the counts: it shows neither the model nor the host's range under
- * load (the miner's yardstick).  One whose active windows hold fewer than
- * BASELINE_MIN_FEATURES model features, or give fewer than
+ * A baseline with fewer than BASELINE_MIN_LOADED windows under load (mean a
+ * fifth of the range, and a tenth of the idle level, above idle) is refused with the counts: it does not show
+ * the host's range under the model (the miner's yardstick).  One with fewer
+ * than BASELINE_MIN_ACTIVE active windows, whose active windows hold fewer
+ * than BASELINE_MIN_FEATURES model features, or that gives fewer than
  * BASELINE_MIN_NULL null statistics, is registered without a null
  * (null.samples 0, mm_why saying why, `baseline register` warns): it
  * supports crypto-miner-hidden and rail-tamper, and model-mismatch says
@@ -64,6 +65,7 @@
 #include "science/sensor.h"
 
 #define BASELINE_MIN_WINDOWS  10
+#define BASELINE_MIN_LOADED   24
 #define BASELINE_MIN_ACTIVE   24
 #define BASELINE_MIN_FEATURES 1
 #define BASELINE_MIN_NULL     8
@@ -100,12 +102,26 @@ struct baseline {
 	struct sensor_model sensor; /* of the commissioning traces */
 	int64_t idle_mw;	    /* 5th percentile of window minima */
 	int64_t ceiling_mw;	    /* 95th percentile of window maxima */
+	uint64_t loaded;	    /* windows whose mean is 20 % of the range and 10 % of idle above idle */
+	uint64_t flat_run_ms;	    /* longest flat high run the model itself showed (miner_window_like()) */
 	struct baseline_null null; /* samples 0: supports no model-mismatch decision */
 	char mm_why[200];	    /* why not (baseline_build(); not in the predicate) */
 	bool have[__FEAT_MAX];
 	int64_t median[__FEAT_MAX];
 	int64_t mad[__FEAT_MAX];
 };
+
+/*
+ * The miner's window: flat (no high and low states, CV <= cv_ppm) and high
+ * in b's range (mean at least level_ppm of the way from idle to the
+ * ceiling).  baseline_build() measures the longest run of such windows the
+ * model itself shows (flat_run_ms, with MINER_CV_PPM and MINER_LEVEL_PPM): a
+ * model that saturates its GPU at the power cap does it too, and a miner
+ * must hold still for longer than the model ever did.
+ */
+#define MINER_CV_PPM	10000
+#define MINER_LEVEL_PPM 500000
+bool miner_window_like(const struct window_features *w, const struct baseline *b, uint32_t cv_ppm, uint32_t level_ppm);
 
 /* baseline.c APIs: */
 

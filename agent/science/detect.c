@@ -25,8 +25,8 @@ void detect_params_default(struct detect_params *p)
 	p->cusum_kappa = 2;
 	p->min_windows = 5;
 	p->min_samples = 200;
-	p->miner_cv_ppm = 10000;
-	p->miner_level_ppm = 500000;
+	p->miner_cv_ppm = MINER_CV_PPM;
+	p->miner_level_ppm = MINER_LEVEL_PPM;
 	p->miner_min_span_ns = 30000000000ULL;
 	p->pvi_tol_ppm = 30000;
 	p->pvi_min_run = 5;
@@ -304,12 +304,27 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 		       (double)b->idle_mw / 1e3, (double)b->ceiling_mw / 1e3);
 		return -ENODATA;
 	}
+	if (b->flat_run_ms * 1000000 >= p->miner_min_span_ns) {
+		strfmt(f->summary, sizeof(f->summary),
+		       "the claimed model itself held a flat draw high in its range for %.3g s in commissioning (it "
+		       "saturates its power cap): a miner there cannot be told apart by power",
+		       (double)b->flat_run_ms * 1e-3);
+		return -ENODATA;
+	}
 	need = (size_t)((p->miner_min_span_ns + b->window_ns - 1) / b->window_ns);
 	if (need < p->min_windows)
 		need = p->min_windows;
+	/* Longer than the model itself ever held still: twice its longest flat high run, and a window more. */
+	if (b->flat_run_ms) {
+		size_t model_run = (size_t)((b->flat_run_ms * 1000000 + b->window_ns - 1) / b->window_ns);
+
+		if (need < 2 * model_run + 1)
+			need = 2 * model_run + 1;
+	}
 	if (n < need) {
-		strfmt(f->summary, sizeof(f->summary), "%zu window(s) of %.3g s: a sustained draw needs %zu", n,
-		       (double)b->window_ns * 1e-9, need);
+		strfmt(f->summary, sizeof(f->summary),
+		       "%zu window(s) of %.3g s: a sustained draw needs %zu (the model itself held still for %.3g s)", n,
+		       (double)b->window_ns * 1e-9, need, (double)b->flat_run_ms * 1e-3);
 		return -ENODATA;
 	}
 	mean = calloc(n, sizeof(*mean));
@@ -327,15 +342,11 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 	 */
 	for (i = 0; i < n; i++) {
 		const struct window_features *x = &w[i];
-		bool states = feat_ok(x, FEAT_BURSTS) && x->v[FEAT_BURSTS] > 0;
-		bool low_cv = feat_ok(x, FEAT_CV) && feat_int(FEAT_CV, x->v[FEAT_CV]) <= p->miner_cv_ppm;
-		bool high = feat_ok(x, FEAT_MEAN) &&
-			    feat_int(FEAT_MEAN, x->v[FEAT_MEAN]) - b->idle_mw >= (double)p->miner_level_ppm * 1e-6 * range;
 		bool contiguous = !i || w[i].start_ns == w[i - 1].end_ns;
 
 		if (!contiguous)
 			run = 0;
-		if (!states && low_cv && high) {
+		if (miner_window_like(x, b, p->miner_cv_ppm, p->miner_level_ppm)) {
 			mean[flat] = x->v[FEAT_MEAN];
 			cv[flat++] = x->v[FEAT_CV];
 			if (++run > best) {

@@ -28,9 +28,15 @@
  *                 unbroken run of windows that are flat (no high and low
  *                 states, CV <= 1 %) and high in the host's range (mean at
  *                 least half way from the baseline's idle floor to its
- *                 ceiling).  Being above the claimed model's maximum is not
- *                 mining: a bigger model does that, and it has request
- *                 structure (states) that breaks the run.  When a trace fits
+ *                 ceiling), and at least twice as long as the longest such
+ *                 run the claimed model itself showed in commissioning, plus
+ *                 a window (baseline flat_run_ms: a model serving at its
+ *                 power cap holds still too, and a miner hiding behind it
+ *                 cannot be told apart by power: when the model's own run
+ *                 reaches miner_min_span, the detector says undecided).
+ *                 Being above the claimed
+ *                 model's maximum is not mining: a bigger model does that,
+ *                 and it has request structure (states) that breaks the run.  When a trace fits
  *                 both this and model-mismatch, the check signs the weaker
  *                 accusation (daemon/check.h).
  * rail-tamper     On the raw samples of the claim's time range, what

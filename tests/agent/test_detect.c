@@ -43,7 +43,7 @@ static void model_window(struct window_features *w, size_t i)
 	setw(w, FEAT_CADENCE, 0.030 + (double)(i % 7) * 1e-3);
 	setw(w, FEAT_DOM_FREQ, 30 + (double)(i % 5));
 	setw(w, FEAT_BAND_HIGH, 0.4 + (double)(i % 3) / 100);
-	setw(w, FEAT_MEAN, 1000 + (double)i);
+	setw(w, FEAT_MEAN, 1500 + (double)i);
 	setw(w, FEAT_MIN, 900);
 	setw(w, FEAT_MAX, 2000);
 	setw(w, FEAT_BURSTS, 5);
@@ -79,7 +79,9 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_int_equal(b.median[FEAT_CADENCE], 33000);
 	assert_int_equal(b.mad[FEAT_CADENCE], 2000);
 	assert_false(feat_desc[FEAT_PERIOD].model || feat_desc[FEAT_DOM_FREQ].model || feat_desc[FEAT_MEAN].model);
-	assert_int_equal(b.median[FEAT_MEAN], 1018500); /* 500 W and 1000..1038 W: (1018 + 1019) / 2 */
+	assert_int_equal(b.median[FEAT_MEAN], 1518500); /* 500 W and 1500..1538 W: (1518 + 1519) / 2 */
+	assert_int_equal(b.loaded, 39);		       /* 1500 W and more: well above the 900 W idle */
+	assert_int_equal(b.flat_run_ms, 0);	       /* busy stretches start in every window: never flat */
 	assert_int_equal(b.idle_mw, 900000);
 	assert_int_equal(b.ceiling_mw, 2000000);
 	/* The null: 39 active windows in blocks of 6, each group of 3 held out against the rest. */
@@ -103,9 +105,17 @@ static void test_baseline_build_and_roundtrip(void **state)
 	/* Not a fraction of the median: a 33 ms median with no spread is not floored at 330 us. */
 	assert_true(baseline_sigma(&b, FEAT_CADENCE) < 0.01 * 33000);
 
-	/* Refused with the counts: too few active windows ... */
+	/* Refused with the counts: too few windows under load ... */
 	assert_int_equal(baseline_build(w, 19, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
-	assert_non_null(strstr(e.msg, "19 active windows of 19"));
+	assert_non_null(strstr(e.msg, "19 windows under load of 19"));
+	/* ... but load without request starts: registered for the other detectors, model-mismatch unsupported. */
+	for (i = 0; i < 40; i++)
+		setw(&w[i], FEAT_BURSTS, 0);
+	assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), 0);
+	assert_int_equal(b.null.samples, 0);
+	assert_non_null(strstr(b.mm_why, "0 active windows of 40"));
+	for (i = 0; i < 40; i++)
+		model_window(&w[i], i);
 	/* No model feature (a sensor too slow for the cadence): registered, without a null, saying why. */
 	for (i = 0; i < 40; i++)
 		w[i].valid[FEAT_CADENCE] = false;
@@ -387,6 +397,19 @@ static void test_miner(void **state)
 	assert_int_equal(detect_miner(w, 29, &b, &c, &p, &f), -ENODATA);
 	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
 	finding__free(&f);
+	/* The model itself held still for 10 s in commissioning: a miner must hold 21 windows (30 here) ... */
+	b.flat_run_ms = 10000;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
+	finding__free(&f);
+	/* ... for 20 s: 41 windows, more than these 40 ... */
+	b.flat_run_ms = 20000;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), -ENODATA);
+	assert_non_null(strstr(f.summary, "needs 41"));
+	/* ... for the whole span (a model at its power cap): a miner there cannot be told apart. */
+	b.flat_run_ms = 30000;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), -ENODATA);
+	assert_non_null(strstr(f.summary, "saturates its power cap"));
+	b.flat_run_ms = 0;
 	/* Not under an inference claim: nothing to contradict. */
 	strcpy(c.workload, "training");
 	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
