@@ -405,10 +405,8 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 		for (i = 0; i < n; i++) {
 			bool contiguous = !i || w[i].start_ns == w[i - 1].end_ns;
 
-			/* A fifth of the range above idle, and a tenth of idle: an idle GPU's wander is no load. */
 			if (feat_ok(&w[i], FEAT_MEAN) && range > 0 &&
-			    (double)(feat_int(FEAT_MEAN, w[i].v[FEAT_MEAN]) - b->idle_mw) >=
-				    fmax(0.2 * range, 0.1 * (double)b->idle_mw))
+			    (double)(feat_int(FEAT_MEAN, w[i].v[FEAT_MEAN]) - b->idle_mw) >= 0.2 * range)
 				b->loaded++;
 			run = contiguous ? run : 0;
 			run = miner_window_like(&w[i], b, MINER_CV_PPM, MINER_LEVEL_PPM) ? run + 1 : 0;
@@ -416,7 +414,13 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 				b->flat_run_ms = run * window_ns / 1000000;
 		}
 	}
-	if (b->loaded < BASELINE_MIN_LOADED) {
+	if ((double)(b->ceiling_mw - b->idle_mw) < 0.1 * (double)b->idle_mw) {
+		/* An idle GPU's wander, or a host that never idled: no range to measure a draw against. */
+		ret = plerr_set(e, -ENODATA,
+				"no range: the floor %.1f W and the ceiling %.1f W of the %zu windows are within 10 %% "
+				"(record the host idle as well as serving the model, so both ends are known)",
+				(double)b->idle_mw * 1e-3, (double)b->ceiling_mw * 1e-3, n);
+	} else if (b->loaded < BASELINE_MIN_LOADED) {
 		ret = plerr_set(e, -ENODATA,
 				"%" PRIu64 " windows under load of %zu (%.3g s each); a baseline needs at least %d (record the "
 				"model while it serves, or longer)",

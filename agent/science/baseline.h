@@ -43,8 +43,10 @@
  * larger of the two (mm_group_log_p()): a sustained contradiction must show
  * in most windows, an odd window cannot prove anything alone.
  *
- * A baseline with fewer than BASELINE_MIN_LOADED windows under load (mean a
- * fifth of the range, and a tenth of the idle level, above idle) is refused with the counts: it does not show
+ * A baseline whose windows span no range (ceiling within 10 % of the idle
+ * floor: an idle trace, or a host that never idled), or with fewer than
+ * BASELINE_MIN_LOADED windows under load (mean a fifth of the range above
+ * idle), is refused with the counts: it does not show
  * the host's range under the model (the miner's yardstick).  One with fewer
  * than BASELINE_MIN_ACTIVE active windows, whose active windows hold fewer
  * than BASELINE_MIN_FEATURES model features, or that gives fewer than
@@ -102,7 +104,7 @@ struct baseline {
 	struct sensor_model sensor; /* of the commissioning traces */
 	int64_t idle_mw;	    /* 5th percentile of window minima */
 	int64_t ceiling_mw;	    /* 95th percentile of window maxima */
-	uint64_t loaded;	    /* windows whose mean is 20 % of the range and 10 % of idle above idle */
+	uint64_t loaded;	    /* windows whose mean is 20 % of the range above idle */
 	uint64_t flat_run_ms;	    /* longest flat high run the model itself showed (miner_window_like()) */
 	struct baseline_null null; /* samples 0: supports no model-mismatch decision */
 	char mm_why[200];	    /* why not (baseline_build(); not in the predicate) */
