@@ -88,17 +88,19 @@ static void die(const char *what, const struct plerr *e)
 static void make_baseline(struct baseline *b)
 {
 	struct window_features *all = NULL, *w;
+	struct sensor_model sensor = { 0 };
 	struct feat_params p;
 	struct plerr e;
 	size_t nall = 0, n;
 
-	feat_params_default(&p);
 	for (int i = 0; i < 3; i++) {
 		struct synth_params sp = { .workload = SYNTH_GPT4, .seed = 1001 + i, .duration_ns = 30 * SEC };
 		struct trace t;
 
 		if (synth_trace(&sp, &t, &e))
 			die("synth", &e);
+		sensor = t.info.sensor;
+		feat_params_for(trace_series(&t, &(struct series){ 0 }), 1000000000ULL, &p);
 		if (features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n))
 			die("features", NULL);
 		all = realloc(all, (nall + n) * sizeof(*all));
@@ -107,7 +109,7 @@ static void make_baseline(struct baseline *b)
 		free(w);
 		trace__free(&t);
 	}
-	if (baseline_build(all, nall, "gpt4-class", "", p.window_ns, b, &e))
+	if (baseline_build(all, nall, "gpt4-class", "", p.window_ns, &sensor, b, &e))
 		die("baseline", &e);
 	free(all);
 }
@@ -136,7 +138,7 @@ int main(int argc, char **argv)
 		die("trace", &e);
 	detect_params_default(&dp);
 	dp.min_windows = 1;
-	feat_params_default(&fp);
+	feat_params_for(trace_series(&t, &(struct series){ 0 }), 1000000000ULL, &fp);
 	fp.min_samples = 500;
 	/* The 1 s windows of the trace, as features_windows() cuts them. */
 	for (i = 0; i < t.n && nw < 128;) {

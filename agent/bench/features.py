@@ -40,8 +40,9 @@ SCALE = {
     "burstiness_milli": 1e3, "flat_ppm": 1e6, "step_msigma": 1e3, "high_run_mean_us": 1e6,
     "high_run_med_us": 1e6, "high_run_max_us": 1e6, "low_run_mean_us": 1e6, "low_run_med_us": 1e6,
     "low_run_max_us": 1e6, "high_level_mw": 1e3, "low_level_mw": 1e3, "pvi_err_max_ppm": 1e6,
-    "pvi_err_med_ppm": 1e6,
+    "pvi_err_med_ppm": 1e6, "swing_ratio_ppm": 1e6, "cadence_us": 1e6,
 }
+CADENCE_MAX_S, CADENCE_SHARE = 0.2, 0.6
 
 
 def load(path):
@@ -49,7 +50,9 @@ def load(path):
     assert raw[:8] == b"PLTRACE\0", "not a trace"
     hsize = int.from_bytes(raw[10:12], "little")
     period_ns = int.from_bytes(raw[16:24], "little")
-    return np.frombuffer(raw, REC, offset=hsize), period_ns
+    version = int.from_bytes(raw[8:10], "little")
+    quantum_uw = int.from_bytes(raw[264:272], "little") if version >= 2 else 0
+    return np.frombuffer(raw, REC, offset=hsize), period_ns, quantum_uw
 
 
 def kimjo(tau):
@@ -75,7 +78,8 @@ def spectrum_len(n):
     return m
 
 
-def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2):
+def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2, noise_floor=0.0,
+           min_swing_rel=0.1):
     f = {}
     rails = rec["rails"]
     power = np.where(rails & RAIL_PIN, rec["pin_uw"], rec["pout_uw"])
@@ -103,6 +107,13 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2)
             f["acf_peak_ppm"], f["period_us"] = ac[best], best * period_s
         else:
             f["acf_peak_ppm"], f["period_us"] = 0.0, 0.0
+        # cadence: the fundamental among lags 2 .. 0.2 s, the smallest peak within 60 % of the highest
+        cmax = min(int(CADENCE_MAX_S / period_s), n // 2)
+        kc = np.arange(2, cmax + 1)
+        cp = kc[(ac[kc] >= ac[kc - 1]) & (ac[kc] > ac[kc + 1]) & (ac[kc] > acf_min)]
+        if len(cp):
+            top = ac[cp].max()
+            f["cadence_us"] = cp[ac[cp] >= CADENCE_SHARE * top][0] * period_s
         # spectrum: the first m samples (m <= n, 7-smooth), periodic Hann, mean removed, bins 1 .. m/2
         ms = spectrum_len(n)
         xs = x[:ms]
@@ -126,7 +137,7 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2)
     dmed = np.median(dx)
     mad = np.median(np.abs(dx - dmed))
     f["step_msigma"] = np.abs(dx - dmed).max() / max(1.4826 * mad, 1e-3 * abs(median))
-    bursts(x, dx, dmed, mad, median, period_s, f)
+    bursts(x, dx, dmed, mad, median, period_s, f, noise_floor, min_swing_rel)
     out_rails = RAIL_POUT | RAIL_VOUT | RAIL_IOUT
     ok = (rails & out_rails) == out_rails
     if ok.any():
@@ -137,10 +148,10 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2)
     return f
 
 
-def bursts(x, dx, dmed, mad, median, period_s, f):
-    noise = max(1.4826 * mad / math.sqrt(2), 1e-4 * abs(median))
+def bursts(x, dx, dmed, mad, median, period_s, f, noise_floor, min_swing_rel):
+    noise = max(1.4826 * mad / math.sqrt(2), 1e-4 * abs(median), noise_floor)
     lo, hi = np.quantile(x, [0.01, 0.99])
-    if hi - lo < 6 * noise:
+    if hi - lo < 6 * noise or hi - lo < min_swing_rel * abs(lo):
         f["bursts"] = 0
         return
     thr = (lo + hi) / 2
@@ -166,6 +177,8 @@ def bursts(x, dx, dmed, mad, median, period_s, f):
     if b is not None:
         f["burstiness_milli"] = b
     f["high_level_mw"], f["low_level_mw"] = hi, lo
+    if hi > 0:
+        f["swing_ratio_ppm"] = (hi - lo) / hi
     change = np.flatnonzero(np.diff(st)) + 1  # run starts after the first
     if len(change) >= 2:
         starts, ends = change[:-1], change[1:]  # complete runs only
@@ -196,14 +209,14 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--json")
     a = ap.parse_args()
-    rec, period_ns = load(a.trace)
+    rec, period_ns, quantum_uw = load(a.trace)
     period_s = period_ns / 1e9
     wins = list(windows(rec, period_ns, a.window_ms * 1000000))
     times, feats = [], []
     for r in range(a.rounds):
         for start, w in wins:
             t0 = time.perf_counter()
-            f = window(w, period_s)
+            f = window(w, period_s, noise_floor=quantum_uw / 1e6)
             times.append(time.perf_counter() - t0)
             if r == 0:
                 feats.append({"start_ns": start, "samples": len(w),

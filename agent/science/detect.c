@@ -127,8 +127,12 @@ static int not_a_number(struct finding *f)
  */
 static double cusum_theta(double kappa)
 {
+	/* One kappa in practice: the last answer is kept, per thread. */
+	static _Thread_local double last_kappa = NAN, last_theta;
 	double lo = 1e-9, hi = 1 - 1e-12;
 
+	if (kappa == last_kappa)
+		return last_theta;
 	for (int i = 0; i < 200; i++) {
 		double mid = (lo + hi) / 2;
 
@@ -137,7 +141,9 @@ static double cusum_theta(double kappa)
 		else
 			hi = mid;
 	}
-	return (lo + hi) / 2;
+	last_kappa = kappa;
+	last_theta = (lo + hi) / 2;
+	return last_theta;
 }
 
 double mm_cusum_threshold(const struct baseline *b, const struct detect_params *p, double *theta, double *groups_per_hour)
