@@ -110,7 +110,7 @@ const char cmd_eval_help[] =
 "EXAMPLES\n"
 "       powerledger eval --quick\n"
 "       powerledger eval --report /tmp/pl-eval --force\n"
-"       powerledger eval --seeds 3 --real /work/shared/data/real --report out\n";
+"       powerledger eval --seeds 3 --real ../shared/data/real --report out\n";
 /* clang-format on */
 
 int cmd_eval(int argc, char **argv)
