@@ -196,19 +196,20 @@ void sensor_measure(const struct series *t, struct sensor_model *m)
 	uint64_t *iv = NULL, *d = NULL, *ts = NULL, last_change = 0;
 	double *x = NULL, *sorted = NULL;
 	size_t n = 0, niv = 0, nd = 0;
+	size_t nmax = t->n < SENSOR_MEASURE_MAX ? t->n : SENSOR_MEASURE_MAX;
 	int64_t prev = 0;
 	bool have = false;
 
 	if (!t->n)
 		return;
-	iv = malloc(t->n * sizeof(*iv));
-	d = malloc(t->n * sizeof(*d));
-	ts = malloc(t->n * sizeof(*ts));
-	x = malloc(t->n * sizeof(*x));
-	sorted = malloc(t->n * sizeof(*sorted));
+	iv = malloc(nmax * sizeof(*iv));
+	d = malloc(nmax * sizeof(*d));
+	ts = malloc(nmax * sizeof(*ts));
+	x = malloc(nmax * sizeof(*x));
+	sorted = malloc(nmax * sizeof(*sorted));
 	if (!iv || !d || !ts || !x || !sorted)
 		goto out; /* left unknown: every user treats 0 as "cannot tell" */
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < nmax; i++) {
 		int64_t p;
 
 		if (!sample_power_uw(&t->s[i], &p))

@@ -61,8 +61,15 @@ struct series;
 const char *sensor_kind_name(uint8_t kind); /* "unknown", "pmbus", "nvml", "adc" */
 
 /*
+ * Readings sensor_measure() looks at: the first this many (20 s at 1 kHz,
+ * over half an hour at 10 Hz) show a sensor's refresh, step and rise, and
+ * `run` measures every segment within its memory budget.
+ */
+#define SENSOR_MEASURE_MAX 20000
+
+/*
  * Fills the fields of *m whose origin bit is clear from the power readings
- * of t (PIN, else POUT): refresh_ns the median time between changes of the
+ * of t's first SENSOR_MEASURE_MAX samples (PIN, else POUT): refresh_ns the median time between changes of the
  * reading (at least t's period), quantum_uw the largest step that divides
  * nearly every change, averaging_ns from the 10-90 % rise time of the
  * largest steps (0 when steps complete within one refresh).  Fields the data
