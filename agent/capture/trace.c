@@ -72,8 +72,8 @@ _Static_assert(H_LOST + 8 == PLTR_HEADER_SIZE_V1, "version 1 header layout cover
 _Static_assert(H_RESERVED1 + 6 == PLTR_HEADER_SIZE, "version 2 header layout covers 288 bytes");
 
 /* Bounds of the sensor model fields: an hour, like the period; 1 MW. */
-#define MAX_SENSOR_NS	 PLTR_MAX_PERIOD_NS
-#define MAX_QUANTUM_UW	 1000000000000ULL
+#define MAX_SENSOR_NS	 SENSOR_MAX_NS
+#define MAX_QUANTUM_UW	 SENSOR_MAX_QUANTUM_UW
 
 static const char *const source_names[__PLTR_SRC_MAX] = { "kmod", "csv", "synthetic" };
 

@@ -314,8 +314,9 @@ int cmd_import(int argc, char **argv)
 			o.sensor.origin |= SENSOR_O_AVERAGING;
 			break;
 		case 'Q':
-			if (parse_power_uw(optarg, &sv) || sv <= 0)
-				return usage_error("import", "bad --quantum '%s' (W, > 0, e.g. 0.01, 10mW)", optarg);
+			if (parse_power_uw(optarg, &sv) || sv <= 0 || (uint64_t)sv > SENSOR_MAX_QUANTUM_UW)
+				return usage_error("import", "bad --quantum '%s' (W, > 0 and at most 1 MW, e.g. 0.01, 10mW)",
+						   optarg);
 			o.sensor.quantum_uw = (uint64_t)sv;
 			o.sensor.origin |= SENSOR_O_QUANTUM;
 			break;

@@ -237,6 +237,13 @@ void sensor_measure(const struct series *t, struct sensor_model *m)
 		m->averaging_ns = measure_averaging(t, x, ts, n, m->refresh_ns, iv, sorted[n / 100],
 						    sorted[n - 1 - n / 100], (double)m->quantum_uw * 1e-6);
 	}
+	/* Beyond what a trace may state (a hostile or absurd log): unknown, never out of bounds. */
+	if (m->refresh_ns > SENSOR_MAX_NS)
+		m->refresh_ns = 0;
+	if (m->averaging_ns > SENSOR_MAX_NS)
+		m->averaging_ns = 0;
+	if (m->quantum_uw > SENSOR_MAX_QUANTUM_UW)
+		m->quantum_uw = 0;
 out:
 	free(iv);
 	free(d);

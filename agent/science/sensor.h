@@ -46,6 +46,10 @@ enum sensor_kind {
 #define SENSOR_O_AVERAGING (1U << 2)
 #define __SENSOR_O_ALL	   ((1U << 3) - 1)
 
+/* Bounds of the fields (the trace reader rejects anything beyond them): an hour; 1 MW. */
+#define SENSOR_MAX_NS	      3600000000000ULL
+#define SENSOR_MAX_QUANTUM_UW 1000000000000ULL
+
 struct sensor_model {
 	uint64_t refresh_ns;   /* 0: unknown */
 	uint64_t quantum_uw;   /* 0: unknown */
@@ -73,7 +77,8 @@ const char *sensor_kind_name(uint8_t kind); /* "unknown", "pmbus", "nvml", "adc"
  * reading (at least t's period), quantum_uw the largest step that divides
  * nearly every change, averaging_ns from the 10-90 % rise time of the
  * largest steps (0 when steps complete within one refresh).  Fields the data
- * cannot show (no change at all) are left 0.  kind and origin are kept.
+ * cannot show (no change at all), or that come out beyond the bounds above,
+ * are left 0.  kind and origin are kept.
  */
 void sensor_measure(const struct series *t, struct sensor_model *m);
 
