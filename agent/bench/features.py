@@ -52,7 +52,8 @@ def load(path):
     period_ns = int.from_bytes(raw[16:24], "little")
     version = int.from_bytes(raw[8:10], "little")
     quantum_uw = int.from_bytes(raw[264:272], "little") if version >= 2 else 0
-    return np.frombuffer(raw, REC, offset=hsize), period_ns, quantum_uw
+    tau = max([period_ns] + ([int.from_bytes(raw[o:o + 8], "little") for o in (256, 272)] if version >= 2 else []))
+    return np.frombuffer(raw, REC, offset=hsize), period_ns, quantum_uw, 4 * tau / 1e9
 
 
 def kimjo(tau):
@@ -79,7 +80,7 @@ def spectrum_len(n):
 
 
 def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2, noise_floor=0.0,
-           min_swing_rel=0.1):
+           min_swing_rel=0.1, min_cadence_s=0.0):
     f = {}
     rails = rec["rails"]
     power = np.where(rails & RAIL_PIN, rec["pin_uw"], rec["pout_uw"])
@@ -109,7 +110,7 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2,
             f["acf_peak_ppm"], f["period_us"] = 0.0, 0.0
         # cadence: the fundamental among lags 2 .. 0.2 s, the smallest peak within 60 % of the highest
         cmax = min(int(CADENCE_MAX_S / period_s), n // 2)
-        kc = np.arange(2, cmax + 1)
+        kc = np.arange(max(2, math.ceil(min_cadence_s / period_s)), cmax + 1)
         cp = kc[(ac[kc] >= ac[kc - 1]) & (ac[kc] > ac[kc + 1]) & (ac[kc] > acf_min)]
         if len(cp):
             top = ac[cp].max()
@@ -209,14 +210,14 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--json")
     a = ap.parse_args()
-    rec, period_ns, quantum_uw = load(a.trace)
+    rec, period_ns, quantum_uw, min_cadence_s = load(a.trace)
     period_s = period_ns / 1e9
     wins = list(windows(rec, period_ns, a.window_ms * 1000000))
     times, feats = [], []
     for r in range(a.rounds):
         for start, w in wins:
             t0 = time.perf_counter()
-            f = window(w, period_s, noise_floor=quantum_uw / 1e6)
+            f = window(w, period_s, noise_floor=quantum_uw / 1e6, min_cadence_s=min_cadence_s)
             times.append(time.perf_counter() - t0)
             if r == 0:
                 feats.append({"start_ns": start, "samples": len(w),

@@ -161,6 +161,8 @@ static int do_register(int argc, char **argv)
 			plerr_set(&e, -1, "%s: %s (commission from one kind of sensor at one rate)", argv[i], why);
 			trace__free(&t);
 			goto err;
+		} else {
+			sensor_merge(&sensor, &t.info.sensor);
 		}
 		feat_params_for(trace_series(&t, &(struct series){ 0 }), window_ns, &p);
 		ret = features_windows(trace_series(&t, &(struct series){ 0 }), &p, 0, UINT64_MAX, &w, &n);

@@ -362,6 +362,12 @@ int cmd_import(int argc, char **argv)
 		pl_warn("%s:%zu: last line truncated, ignored (%s)", csv, rep.truncated_line, rep.truncated_why);
 	if (rep.no_zone)
 		pl_warn("%s: ISO-8601 times without a zone were taken as UTC", csv);
+	if ((o.sensor.origin & SENSOR_O_REFRESH) && o.sensor.refresh_ns < t.info.period_ns) {
+		usage_error("import", "--refresh is shorter than the log's period (%" PRIu64
+				      " ns): a reading cannot change between polls",
+			    t.info.period_ns);
+		goto cleanup;
+	}
 	if (trace_save(out, &t, afile_force(force), &e)) {
 		pl_error(&e);
 		goto cleanup;

@@ -208,10 +208,16 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		 * levels and range compare across refreshes (and a flat draw's
 		 * measured refresh is long: its reading rarely changes).
 		 */
-		if (d == DET_MODEL_MISMATCH && !comparable) {
+		if ((d == DET_MODEL_MISMATCH && !comparable) ||
+		    (d == DET_MINER && b.sensor.kind != t.info.sensor.kind)) {
 			memset(&fr[d], 0, sizeof(fr[d]));
 			res[d] = -ENODATA;
-			strfmt(fr[d].summary, sizeof(fr[d].summary), "%s", why);
+			if (d == DET_MINER)
+				strfmt(fr[d].summary, sizeof(fr[d].summary),
+				       "a %s sensor's levels against a baseline's range from a %s sensor",
+				       sensor_kind_name(t.info.sensor.kind), sensor_kind_name(b.sensor.kind));
+			else
+				strfmt(fr[d].summary, sizeof(fr[d].summary), "%s", why);
 		} else {
 			switch (d) {
 			case DET_RAIL_TAMPER:

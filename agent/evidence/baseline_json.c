@@ -9,14 +9,22 @@
 
 json_t *baseline_predicate(const struct baseline *b)
 {
-	json_t *feats = json_object(), *fs = json_object(), *pred;
+	json_t *feats = json_object(), *fs = json_object(), *ds = json_array(), *pred;
 	int f;
 
-	if (!feats || !fs) {
+	if (!feats || !fs || !ds) {
 		json_decref(feats);
 		json_decref(fs);
+		json_decref(ds);
 		return NULL;
 	}
+	for (uint32_t i = 0; i < b->null.nd; i++)
+		if (json_array_append_new(ds, json_integer(llround(fmin(fmax(b->null.d[i], 0), 1e12) * 1e6)))) {
+			json_decref(feats);
+			json_decref(fs);
+			json_decref(ds);
+			return NULL;
+		}
 	for (f = 0; f < __FEAT_MAX; f++)
 		if (b->null.fscale[f] > 0 &&
 		    json_object_set_new(fs, feat_desc[f].name, json_integer(llround(fmin(b->null.fscale[f], 1e12) * 1e6)))) {
@@ -34,9 +42,9 @@ json_t *baseline_predicate(const struct baseline *b)
 			return NULL;
 		}
 	}
-	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
+	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:o,s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
 			 "active_windows", (json_int_t)b->active, "features", feats, "features_version",
-			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "df_milli",
+			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "d_micro", ds, "df_milli",
 			 (json_int_t)llround(b->null.df * 1e3), "feature_scale_micro", fs, "group", (json_int_t)b->null.group, "max_micro",
 			 (json_int_t)llround(fmin(b->null.max, 1e12) * 1e6), "outlier_ppm",
 			 (json_int_t)llround(b->null.outlier * 1e6), "samples", (json_int_t)b->null.samples,
@@ -81,6 +89,18 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->null.scale = (double)json_integer_value(json_object_get(nl, "scale_micro")) * 1e-6;
 		b->null.max = (double)json_integer_value(json_object_get(nl, "max_micro")) * 1e-6;
 		b->null.outlier = (double)json_integer_value(json_object_get(nl, "outlier_ppm")) * 1e-6;
+		{
+			json_t *dv = json_object_get(nl, "d_micro"), *x;
+			size_t i;
+
+			json_array_foreach(dv, i, x) {
+				if (i >= BASELINE_NULL_KEEP)
+					return plerr_set(e, -EINVAL, "baseline null holds more than %d statistics",
+							 BASELINE_NULL_KEEP);
+				b->null.d[i] = (double)json_integer_value(x) * 1e-6;
+				b->null.nd = (uint32_t)i + 1;
+			}
+		}
 		json_object_foreach(json_object_get(nl, "feature_scale_micro"), k, v) {
 			f = feat_find(k);
 			if (f >= 0)
@@ -96,9 +116,25 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->ceiling_mw = json_integer_value(json_object_get(rg, "ceiling_mw"));
 		b->flat_run_ms = (uint64_t)json_integer_value(json_object_get(rg, "flat_run_ms"));
 		b->loaded = (uint64_t)json_integer_value(json_object_get(rg, "loaded_windows"));
+		for (int ft = 0; ft < __FEAT_MAX; ft++)
+			if (b->null.fscale[ft] && b->null.fscale[ft] < 0.25)
+				return plerr_set(e, -EINVAL, "baseline null: feature scale of %s below 0.25",
+						 feat_desc[ft].name);
+		/* The host's range and the model's flat run: physical values, or the predicate is refused. */
+		if (b->idle_mw < 0 || b->ceiling_mw <= b->idle_mw || b->ceiling_mw > 1000000000000LL ||
+		    b->flat_run_ms > 1000000000ULL)
+			return plerr_set(e, -EINVAL,
+					 "baseline range unusable (idle %lld mW, ceiling %lld mW, flat run %llu ms): need "
+					 "0 <= idle < ceiling <= 1 GW and a flat run of at most 11 days",
+					 (long long)b->idle_mw, (long long)b->ceiling_mw,
+					 (unsigned long long)b->flat_run_ms);
+		if (b->window_ns > 86400000000000ULL)
+			return plerr_set(e, -EINVAL, "baseline window_ns %llu is longer than a day",
+					 (unsigned long long)b->window_ns);
 		if (b->null.samples &&
 		    (b->null.group != MM_GROUP || b->null.samples < BASELINE_MIN_NULL || b->null.df < 1 ||
-		     !(b->null.scale > 0) || b->null.outlier < MM_OUTLIER_MIN || b->null.outlier > 1))
+		     !(b->null.scale > 0) || b->null.outlier < MM_OUTLIER_MIN || b->null.outlier > 1 ||
+		     !b->null.nd || b->null.nd > b->null.samples || !b->sensor.refresh_ns))
 			return plerr_set(e, -EINVAL,
 					 "baseline null distribution unusable (group %u, %u samples, df %.3f, scale %.6f): "
 					 "register it again",
@@ -112,5 +148,10 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->median[f] = json_integer_value(json_object_get(v, "median"));
 		b->mad[f] = json_integer_value(json_object_get(v, "mad"));
 	}
+	/* A cadence is compared as a log ratio: it must be positive. */
+	for (f = 0; f < __FEAT_MAX; f++)
+		if (feat_desc[f].model && b->have[f] && b->median[f] <= 0 &&
+		    (feat_desc[f].unit == 's' || feat_desc[f].unit == 'h'))
+			return plerr_set(e, -EINVAL, "baseline: model feature %s has a median <= 0", feat_desc[f].name);
 	return 0;
 }

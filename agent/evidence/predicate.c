@@ -15,7 +15,8 @@
  *   workload "inference"|"training"
  * Baseline/v2 (operator):
  *   active_windows, features {NAME: {mad, median}}, features_version,
- *   hardware_fingerprint, model, null {df_milli, feature_scale_micro {NAME:
+ *   hardware_fingerprint, model, null {d_micro [ascending null statistics],
+ *   df_milli, feature_scale_micro {NAME:
  *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, flat_run_ms, idle_mw, loaded_windows}, samples, sensor
  *   {averaging_ns, kind, quantum_uw, refresh_ns}, window_ns, windows
  * Proof/v1 (operator):
@@ -42,6 +43,7 @@ enum ftype {
 	FT_MAP,	     /* object of 1..256 NAME -> object matching sub */
 	FT_EVIDENCE, /* object of NAME -> integer or object of NAME -> integer */
 	FT_INTMAP0,  /* object of 0..256 NAME -> integer */
+	FT_UARR,     /* array of 0..1024 integers >= 0, non-decreasing */
 };
 
 struct field {
@@ -108,6 +110,7 @@ static const struct field range_fields[] = {
 	{ NULL, 0, NULL, NULL },
 };
 static const struct field null_fields[] = {
+	{ "d_micro", FT_UARR, NULL, NULL },
 	{ "df_milli", FT_UINT, NULL, NULL },
 	{ "feature_scale_micro", FT_INTMAP0, NULL, NULL },
 	{ "group", FT_UINT, NULL, NULL },
@@ -208,6 +211,19 @@ static int check_value(json_t *v, const struct field *f, const char *path, struc
 				return -EINVAL;
 		}
 		return 0;
+	case FT_UARR: {
+		json_int_t last = 0;
+		size_t i;
+
+		if (!json_is_array(v) || json_array_size(v) > 1024)
+			return plerr_set(e, -EINVAL, "%s must be an array of at most 1024 integers", path);
+		json_array_foreach(v, i, x) {
+			if (!json_is_integer(x) || json_integer_value(x) < last)
+				return plerr_set(e, -EINVAL, "%s must hold non-decreasing integers >= 0", path);
+			last = json_integer_value(x);
+		}
+		return 0;
+	}
 	case FT_INTMAP0:
 		if (!json_is_object(v) || json_object_size(v) > 256)
 			return plerr_set(e, -EINVAL, "%s must be an object of at most 256 members", path);

@@ -225,7 +225,15 @@ static int run_check(const struct checked *c, const struct model_base *mb, const
 		case DET_RAIL_TAMPER:
 			r = detect_rail_tamper(trace_series(&c->t, &sv), cl.start_ns, cl.end_ns, dp, &f);
 			break;
-		case DET_MINER: r = detect_miner(c->w, c->n, &mb->b, &cl, dp, &f); break;
+		case DET_MINER:
+			/* As check: levels compare across refreshes, not across kinds of sensor. */
+			if (mb->b.sensor.kind == c->sensor.kind) {
+				r = detect_miner(c->w, c->n, &mb->b, &cl, dp, &f);
+			} else {
+				memset(&f, 0, sizeof(f));
+				r = -ENODATA;
+			}
+			break;
 		default:
 			/* As check: only model-mismatch needs the baseline's sensor; levels compare across refreshes. */
 			if (comparable) {
@@ -474,6 +482,8 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 			if (!i) {
 				bs = c.sensor;
 				memcpy(fpr, c.t.info.fingerprint, sizeof(fpr));
+			} else {
+				sensor_merge(&bs, &c.sensor);
 			}
 			tmp = realloc(all, (nall + c.n + 1) * sizeof(*all));
 			if (!tmp) {
@@ -683,6 +693,7 @@ static int real_group(struct eval_result *r, char **files, size_t n, const struc
 		}
 		if (!tune[i] || !sensor_comparable(&bs, &c[i].sensor, why, sizeof(why)))
 			continue;
+		sensor_merge(&bs, &c[i].sensor);
 		tmp = realloc(all, (nall + c[i].n + 1) * sizeof(*all));
 		if (!tmp) {
 			ret = -ENOMEM;
@@ -771,7 +782,7 @@ int eval_run(const struct eval_opts *o, struct eval_result *r, struct plerr *e)
 	detect_params_default(&dp);
 	r->seeds = o->seeds ? o->seeds : o->quick ? 1 : 4;
 	r->seed_base = o->seed_base ? o->seed_base : EVAL_CHECK_SEED0;
-	r->duration_ns = o->duration_ns ? o->duration_ns : o->quick ? 30000000000ULL : 60000000000ULL;
+	r->duration_ns = o->duration_ns ? o->duration_ns : o->quick ? 60000000000ULL : 60000000000ULL;
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (o->quick && !settings[i].quick)
 			continue;

@@ -61,7 +61,7 @@ struct eval_opts {
 	bool quick;	      /* pmbus 1 kHz and nvml 10 Hz only, fewer and shorter traces */
 	uint32_t seeds;	      /* held-out seeds per case; 0: 1 quick, 4 full */
 	uint64_t seed_base;   /* first held-out seed; 0: EVAL_CHECK_SEED0 */
-	uint64_t duration_ns; /* per trace; 0: 30 s quick, 60 s full */
+	uint64_t duration_ns; /* per trace; 0: 60 s */
 	const char *real_dir; /* NULL: no real part */
 	FILE *progress;	      /* one line per setting; NULL: quiet */
 	bool verbose;	      /* and one line per check there */

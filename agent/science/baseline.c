@@ -171,7 +171,7 @@ double log_gamma_q(double a, double x)
 				break;
 		}
 		p = exp(lpre + log(sum));
-		return p >= 1 ? -745 : log1p(-p);
+		return p >= 1 ? 0 : log1p(-p); /* unreachable for a >= 0.5; fail closed: no evidence */
 	} else {
 		double bb = x + 1 - a, c = 1 / 1e-300, dd = 1 / bb, h = dd;
 
@@ -226,16 +226,36 @@ double mm_log_binom_tail(unsigned int m, unsigned int c, double p0)
 	return fmin(log(sum), 0);
 }
 
+double mm_log_p_empirical(const struct baseline_null *nl, double d)
+{
+	uint32_t lo = 0, hi = nl->nd;
+
+	if (!nl->nd || !nl->samples)
+		return 0;
+	/* first kept sample >= d; kept samples stand for samples / nd each */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (nl->d[mid] >= d)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return log(((double)(nl->nd - lo) * (double)nl->samples / (double)nl->nd + 1) / ((double)nl->samples + 1));
+}
+
 double mm_group_log_p(const struct window_features *const *g, size_t m, const struct baseline *b, double d)
 {
-	double p0 = fmin(fmax(b->null.outlier, MM_OUTLIER_MIN), 1);
+	double p0 = fmin(fmax(b->null.outlier, MM_OUTLIER_MIN), 1), lp;
 	unsigned int c = 0;
 
 	for (size_t i = 0; i < m; i++)
 		c += mm_window_off(g[i], b);
-	if (p0 >= 1)
+	if (p0 >= 1 || !(d >= 0))
 		return 0;
-	return fmax(mm_log_p(&b->null, d), mm_log_binom_tail((unsigned int)m, c, p0));
+	lp = fmax(mm_log_p(&b->null, d), mm_log_binom_tail((unsigned int)m, c, p0));
+	lp = fmax(lp, mm_log_p_empirical(&b->null, d));
+	return isfinite(lp) ? fmin(lp, 0) : 0;
 }
 
 bool miner_window_like(const struct window_features *x, const struct baseline *b, uint32_t cv_ppm, uint32_t level_ppm)
@@ -285,10 +305,16 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 
 		robust_stats(w, n, act[a], act[z - 1] + 1, tmp, v);
 		for (size_t i = a; i < z; i++) {
+			bool has = false;
+
+			for (int f = 0; f < __FEAT_MAX; f++)
+				has |= feat_desc[f].model && tmp->have[f] && feat_ok(&w[act[i]], (enum feat_id)f);
+			if (!has)
+				continue; /* nothing to be off from: neither off nor on */
 			off += mm_window_off(&w[act[i]], tmp);
 			held++;
 		}
-		for (size_t g = a; g + MM_GROUP <= z; g += MM_GROUP) {
+		for (size_t g = a; g + MM_GROUP <= z; g++) { /* overlapping: finer empirical resolution */
 			const struct window_features *grp[MM_GROUP];
 			size_t k;
 			double d;
@@ -345,7 +371,10 @@ static int calibrate(const struct window_features *w, size_t n, struct baseline 
 		b->null.df = 1;
 	qsort(ds, nd, sizeof(*ds), cmp_d);
 	b->null.max = ds[nd - 1];
-	b->null.outlier = held ? fmax((double)off / (double)held, MM_OUTLIER_MIN) : 1;
+	b->null.outlier = held ? fmin(fmax(((double)off + 3) / ((double)held + 3), MM_OUTLIER_MIN), 1) : 1;
+	b->null.nd = nd <= BASELINE_NULL_KEEP ? (uint32_t)nd : BASELINE_NULL_KEEP;
+	for (uint32_t i = 0; i < b->null.nd; i++) /* evenly thinned, the largest always kept */
+		b->null.d[i] = ds[nd <= BASELINE_NULL_KEEP ? i : (size_t)((double)(i + 1) * (double)nd / BASELINE_NULL_KEEP) - 1];
 out:
 	free(zs);
 	free(act);

@@ -30,18 +30,24 @@
  * D ~ s chi2_nu / nu, with s their mean and nu = 2 s^2 / var(D) (moments),
  * clamped to [1, mean k]: correlated features have fewer degrees of freedom
  * than features, and a heavier tail (smaller nu) only makes a proof harder.
- * A group's p-value is P(chi2_nu >= nu D / s) (mm_log_p()).
+ * A group's p-value is P(chi2_nu >= nu D / s) (mm_log_p()) -- but never
+ * below what the null samples themselves support: (#{null D >= d} + 1) /
+ * (samples + 1).  A parametric tail fitted to a null that is mostly zeros
+ * and a few large values is too thin; the empirical floor makes an honest
+ * phase seen in commissioning worth little evidence when it comes back.
  *
  * Outliers.  A window's cadence estimate sometimes lands on a harmonic of
  * the step or on the request rhythm; two such windows in a group of three
  * move its median, and a magnitude test would call that overwhelming.  So a
  * group's evidence is also capped by counting: a window is off the model
- * when some model feature's |z| >= MM_OFF_Z (mm_window_off()); p0, the
- * fraction of held-out commissioning windows off their baseline (at least
- * MM_OUTLIER_MIN), is stored, and a group with c of m windows off has
- * p-value at least P(Binomial(m, p0) >= c).  The group's p-value is the
- * larger of the two (mm_group_log_p()): a sustained contradiction must show
- * in most windows, an odd window cannot prove anything alone.
+ * when some model feature's |z| >= MM_OFF_Z (mm_window_off()); p0 is an
+ * upper bound of the held-out rate of windows off their baseline ((off + 3)
+ * / (held + 3), about a 95 % bound for few off windows; at least
+ * MM_OUTLIER_MIN), and a group with c of m windows off has p-value at least
+ * P(Binomial(m, p0) >= c).  The group's p-value is the largest of the three
+ * (mm_group_log_p()): a sustained contradiction must show in most windows,
+ * an odd window cannot prove anything alone, and no group claims more than
+ * the null's own resolution.
  *
  * A baseline whose windows span no range (ceiling within 10 % of the idle
  * floor: an idle trace, or a host that never idled), or with fewer than
@@ -73,6 +79,7 @@
 #define BASELINE_MIN_NULL     8
 #define BASELINE_MAX_BLOCKS   10
 #define MM_GROUP	      3 /* active windows per model-mismatch statistic */
+#define BASELINE_NULL_KEEP    256
 /*
  * The load band: how far a model feature may move with the load alone, and
  * is not counted -- a factor of 1.4 for cadences (durations, frequencies,
@@ -91,7 +98,9 @@ struct baseline_null {
 	double df;	  /* nu */
 	double max;	  /* largest null D (for the record) */
 	double fscale[__FEAT_MAX]; /* per model feature: mean held-out z^2 (0: not calibrated, taken as 1) */
-	double outlier;		   /* p0: fraction of held-out windows off the model (mm_window_off()) */
+	double outlier;		   /* p0: upper bound of the held-out rate of windows off the model */
+	uint32_t nd;		   /* null statistics kept in d[] (<= BASELINE_NULL_KEEP) */
+	double d[BASELINE_NULL_KEEP]; /* the null statistics, ascending (evenly thinned when there were more) */
 };
 
 struct baseline {
@@ -164,6 +173,8 @@ double mm_z(const struct baseline *b, enum feat_id f, double x);
 
 /* ln of the p-value of D under b's null: ln P(chi2_nu >= nu D / s). */
 double mm_log_p(const struct baseline_null *nl, double d);
+/* ln((#{null D >= d} + 1) / (samples + 1)): what the kept null samples support. */
+double mm_log_p_empirical(const struct baseline_null *nl, double d);
 
 #define MM_OFF_Z       3.0
 #define MM_OUTLIER_MIN 0.02

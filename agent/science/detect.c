@@ -173,10 +173,12 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		strfmt(f->summary, sizeof(f->summary), "no windows");
 		return -ENODATA;
 	}
-	if (!b->null.samples) {
+	if (!b->null.samples || !b->sensor.refresh_ns) {
 		strfmt(f->summary, sizeof(f->summary),
-		       "the baseline supports no model-mismatch decision (its commissioning traces showed no calibrated "
-		       "model cadence: see baseline register's warning)");
+		       "the baseline supports no model-mismatch decision (%s)",
+		       b->null.samples ? "its sensor's refresh is unknown" :
+					 "its commissioning traces showed no calibrated model cadence: see baseline "
+					 "register's warning");
 		return -ENODATA;
 	}
 	{
@@ -223,7 +225,7 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 		used_groups++;
 		lp = mm_group_log_p(grp, MM_GROUP, b, d);
 		if (!isfinite(lp))
-			lp = -745;
+			lp = 0; /* fail closed: no evidence */
 		S = fmax(0, S - lp - p->cusum_kappa);
 		if (S == 0 && g0 + MM_GROUP < na)
 			run_start = w[act[g0 + MM_GROUP]].start_ns;
@@ -232,7 +234,7 @@ int detect_model_mismatch(const struct window_features *w, size_t n, const struc
 			best_lp = lp;
 			best_k = k;
 		}
-		if (S >= h) {
+		if (S > 0 && S >= h) {
 			alarm = true;
 			alarm_end = grp[MM_GROUP - 1]->end_ns;
 			memcpy(alarm_z, z, sizeof(z));
@@ -310,7 +312,7 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 		       (double)b->idle_mw / 1e3, (double)b->ceiling_mw / 1e3);
 		return -ENODATA;
 	}
-	if (b->flat_run_ms * 1000000 >= p->miner_min_span_ns) {
+	if (b->flat_run_ms >= p->miner_min_span_ns / 1000000) {
 		strfmt(f->summary, sizeof(f->summary),
 		       "the claimed model itself held a flat draw high in its range for %.3g s in commissioning (it "
 		       "saturates its power cap): a miner there cannot be told apart by power",
@@ -322,6 +324,7 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 		need = p->min_windows;
 	/* Longer than the model itself ever held still: twice its longest flat high run, and a window more. */
 	if (b->flat_run_ms) {
+		/* flat_run_ms < miner_min_span here: no overflow */
 		size_t model_run = (size_t)((b->flat_run_ms * 1000000 + b->window_ns - 1) / b->window_ns);
 
 		if (need < 2 * model_run + 1)

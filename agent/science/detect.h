@@ -15,8 +15,9 @@
  *                 hour, r the false-alarm rate per hour (default 1e-6),
  *                 theta from Lorden's bound for Exp(1) increments, so the
  *                 mean time to a false alarm of a calibrated null is at
- *                 least 1 / r hours.  One overwhelming group proves at once;
- *                 several moderate ones accumulate.  The proof's window runs
+ *                 least 1 / r hours.  No group claims more than the null
+ *                 supports (baseline.h: count bound, empirical floor), so a
+ *                 proof always takes several groups.  The proof's window runs
  *                 from where S last left 0 to the group that crossed h, and
  *                 its evidence states S, h, the false-alarm bound at S, the
  *                 smallest group p-value and the time to proof.  Load

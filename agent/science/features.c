@@ -63,13 +63,21 @@ void feat_params_default(struct feat_params *p)
 	p->min_samples = 8;
 	p->noise_floor_w = 0;
 	p->min_swing_rel = 0.1;
+	p->min_cadence_s = 0;
 }
 
 void feat_params_for(const struct series *t, uint64_t window_ns, struct feat_params *p)
 {
 	feat_params_default(p);
+	uint64_t tau = t->period_ns;
+
+	if (t->sensor.refresh_ns > tau)
+		tau = t->sensor.refresh_ns;
+	if (t->sensor.averaging_ns > tau)
+		tau = t->sensor.averaging_ns;
 	p->window_ns = window_ns;
 	p->noise_floor_w = (double)t->sensor.quantum_uw * 1e-6;
+	p->min_cadence_s = 4 * (double)tau * 1e-9;
 }
 
 uint64_t feat_window_ns(const struct sensor_model *m, uint64_t period_ns, uint64_t requested)
@@ -1195,20 +1203,22 @@ static int ensure_cap(struct features_ctx *c, size_t n)
  * period, nearly as high).  0 when there is none.
  */
 #define FEAT_CADENCE_SHARE 0.6
-static size_t cadence_lag(const struct features_ctx *c, size_t cmax, double min_r)
+static size_t cadence_lag(const struct features_ctx *c, size_t cmin, size_t cmax, double min_r)
 {
 	const double *a = c->acf_in;
 	double best = -2;
 	size_t k;
 
-	if (!c->acf_hi || cmax + 1 > c->acf_hi || cmax < 2)
+	if (cmin < 2)
+		cmin = 2;
+	if (!c->acf_hi || cmax + 1 > c->acf_hi || cmax < cmin)
 		return 0;
-	for (k = 2; k <= cmax; k++)
+	for (k = cmin; k <= cmax; k++)
 		if (a[k] >= a[k - 1] && a[k] > a[k + 1] && a[k] > min_r && a[k] > best)
 			best = a[k];
 	if (best <= min_r)
 		return 0;
-	for (k = 2; k <= cmax; k++)
+	for (k = cmin; k <= cmax; k++)
 		if (a[k] >= a[k - 1] && a[k] > a[k + 1] && a[k] > min_r && a[k] >= FEAT_CADENCE_SHARE * best)
 			return k;
 	return 0;
@@ -1427,7 +1437,7 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 
 			if (cmax > k / 2)
 				cmax = k / 2;
-			cl = cadence_lag(c, cmax, p->acf_min);
+			cl = cadence_lag(c, (size_t)ceil(p->min_cadence_s / period_s), cmax, p->acf_min);
 			if (cl)
 				set(w, FEAT_CADENCE, (double)cl * period_s);
 		}

@@ -60,7 +60,10 @@
  *                    60 % of the highest one there (not a harmonic of the
  *                    step, not the request rhythm): the step cadence of the
  *                    computation (a decode step, a training micro-step);
- *                    undefined when there is none
+ *                    undefined when there is none.  Only lags of at least
+ *                    min_cadence_s (4 independent readings of the sensor:
+ *                    feat_params_for()) are searched: a shorter step
+ *                    aliases, and the alias depends on the poll rate
  *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
  *                    three DC output rails (AC input rails have a power
  *                    factor: not used)
@@ -174,6 +177,7 @@ struct feat_params {
 	uint32_t min_samples; /* a window needs max(this, half the expected samples); default 8 */
 	double noise_floor_w; /* the smallest noise sigma: the sensor's quantum; default 0 */
 	double min_swing_rel; /* states need a swing of this fraction of the window's floor (q1); default 0.1 */
+	double min_cadence_s; /* shortest cadence the sensor resolves (4 independent readings a step); default 0 */
 };
 
 struct window_features {
@@ -207,7 +211,10 @@ void feat_params_default(struct feat_params *p);
  * max(period, refresh, averaging)), rounded up to whole milliseconds.
  */
 uint64_t feat_window_ns(const struct sensor_model *m, uint64_t period_ns, uint64_t requested);
-/* Defaults, window_ns, and the noise floor of t's sensor (its quantum). */
+/*
+ * Defaults, window_ns, the noise floor of t's sensor (its quantum) and the
+ * shortest cadence it resolves (4 x max(period, refresh, averaging)).
+ */
 void feat_params_for(const struct series *t, uint64_t window_ns, struct feat_params *p);
 /* Index of the feature called name ("mean_mw"), or -1. */
 int feat_find(const char *name);

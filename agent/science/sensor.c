@@ -25,6 +25,12 @@ static bool within2(uint64_t a, uint64_t b)
 	return !a || !b || (a <= 2 * b && b <= 2 * a);
 }
 
+/* Within a quarter of each other (both known). */
+static bool within125(uint64_t a, uint64_t b)
+{
+	return a && b && a <= b + b / 4 && b <= a + a / 4;
+}
+
 bool sensor_comparable(const struct sensor_model *a, const struct sensor_model *b, char *why, size_t n)
 {
 	if (a->kind != b->kind) {
@@ -32,7 +38,8 @@ bool sensor_comparable(const struct sensor_model *a, const struct sensor_model *
 			 sensor_kind_name(a->kind));
 		return false;
 	}
-	if (!within2(a->refresh_ns, b->refresh_ns)) {
+	/* Unknown matches nothing: a cadence read at another rate aliases differently. */
+	if (!within125(a->refresh_ns, b->refresh_ns)) {
 		snprintf(why, n, "a sensor refreshing every %.3g ms against a baseline refreshing every %.3g ms",
 			 (double)b->refresh_ns * 1e-6, (double)a->refresh_ns * 1e-6);
 		return false;
@@ -43,6 +50,19 @@ bool sensor_comparable(const struct sensor_model *a, const struct sensor_model *
 		return false;
 	}
 	return true;
+}
+
+static uint64_t merge_field(uint64_t a, uint64_t b)
+{
+	return !a || !b ? 0 : a > b ? a : b;
+}
+
+void sensor_merge(struct sensor_model *into, const struct sensor_model *other)
+{
+	into->refresh_ns = merge_field(into->refresh_ns, other->refresh_ns);
+	into->quantum_uw = merge_field(into->quantum_uw, other->quantum_uw);
+	/* averaging 0 is also "none": keep the longer */
+	into->averaging_ns = into->averaging_ns > other->averaging_ns ? into->averaging_ns : other->averaging_ns;
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -91,10 +91,18 @@ double sensor_noise_floor_w(const struct sensor_model *m);
 
 /*
  * Can windows of readings from sensor b be compared with a baseline made
- * from sensor a?  Same kind, refresh and averaging within a factor of 2
- * (unknown matches anything of the same kind).  false with why (n bytes)
+ * from sensor a (model-mismatch)?  Same kind, both refreshes known and within
+ * 25 % of each other (a cadence read at another rate aliases differently),
+ * averaging within a factor of 2.  false with why (n bytes)
  * saying what differs.
  */
 bool sensor_comparable(const struct sensor_model *a, const struct sensor_model *b, char *why, size_t n);
+
+/*
+ * What a baseline states of several comparable traces' sensors: the
+ * slowest refresh and averaging and the coarsest quantum (a noise floor
+ * and resolution every trace meets); unknown in any stays unknown.
+ */
+void sensor_merge(struct sensor_model *into, const struct sensor_model *other);
 
 #endif /* PL_SENSOR_H */

@@ -6,7 +6,7 @@
 # floors on its headline numbers.  The first rule is absolute: no signed
 # proof on a same-model held-out trace (a proof is a signed accusation).
 # The TPR floors sit just below what the quick run achieved when they were
-# set (model-mismatch 0.136, crypto-miner-hidden 1.000): raise them as the
+# set (model-mismatch 0.167, crypto-miner-hidden 1.000): raise them as the
 # detectors improve.  When they were set, the no-false-accusation point
 # failed: model-mismatch signs a proof on the honest nvml 7b batch-32 trace
 # (batch 32 lies outside the tuning mixes, batch 4..16); the detectors must
@@ -19,7 +19,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-eval-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-MM_TPR_FLOOR=0.12
+MM_TPR_FLOOR=0.15
 MINER_TPR_FLOOR=0.9
 
 expect 0 "eval --quick --report rep" "$BIN" eval --quick --report rep

@@ -172,7 +172,7 @@ open(sys.argv[2], "w").write(json.dumps(s, sort_keys=True, separators=(",", ":")
 PY
 envelope payload:tr/stmt.json tr/legit.pltr.dsse.json $K/reader.key
 expect 1 "a Trace predicate that differs from its trace: exit 1" "$BIN" verify --keydir $K tr/legit.pltr.dsse.json
-has "samples: signed 30001, trace has 30000" "names the sample count, both values"
+has "samples: signed 60001, trace has 60000" "names the sample count, both values"
 has 'host: signed "elsewhere", trace has "gpu-host-01"' "names the host, both values"
 
 # --- a detached signature over a DSSE PAE would be an envelope signature -------

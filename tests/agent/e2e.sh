@@ -132,7 +132,7 @@ expect 2 "verify of a missing file is an error, not a verdict" "$BIN" verify --k
 # --- malformed traces: errors name the offset -----------------------------
 cp demo/legit.pltr t.pltr
 expect 0 "info on a valid trace" "$BIN" info t.pltr
-has "samples	30000" "info: sample count"
+has "samples	60000" "info: sample count"
 is "$(awk -F'\t' '$1=="sha256"{print $2}' <<<"$out")" "$(sha256sum t.pltr | cut -c1-64)" "info: digest = sha256sum"
 truncate -s 4000 t.pltr
 expect 2 "a truncated trace is rejected" "$BIN" info t.pltr
@@ -146,7 +146,7 @@ expect 2 "a record with unknown flags is rejected" "$BIN" info t.pltr
 has "record 7 at offset 1204: unknown flag bits 0x200" "corrupt record names record and offset"
 cp demo/legit.pltr t.pltr && printf 'junk' >>t.pltr
 expect 2 "trailing data is rejected" "$BIN" info t.pltr
-has "trailing data at offset 3840288" "trailing data names its offset"
+has "trailing data at offset 7680288" "trailing data names its offset"
 
 # --- import, features, attest, baseline, claim, check ---------------------
 cat >gpu.csv <<'CSV'
@@ -218,10 +218,10 @@ has "--period 1ms differs from the timestamps' median interval 100ms" "both numb
 [ ! -e p.pltr ] && pass "no trace written" || fail "p.pltr written"
 expect 0 "--period within 10 %" "$BIN" import gpu.csv -o p.pltr --period 105ms
 expect 0 "features of a trace" "$BIN" features demo/legit.pltr
-is "$(wc -l <<<"$out")" 31 "features: header + 30 windows"
+is "$(wc -l <<<"$out")" 61 "features: header + 60 windows"
 expect 0 "features --json" "$BIN" features --json --window 5s demo/legit.pltr
-python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert len(a)==6 and "burstiness_milli" in str(a)' "$out" \
-	&& pass "features --json: 6 windows of 5 s" || fail "features --json"
+python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert len(a)==12 and "burstiness_milli" in str(a)' "$out" \
+	&& pass "features --json: 12 windows of 5 s" || fail "features --json"
 expect 0 "attest an imported trace with a reader key" "$BIN" attest --key demo/reader.key gpu.pltr
 expect 0 "its Trace statement verifies" "$BIN" verify --keydir demo gpu.pltr.dsse.json
 has "1 subject(s) checked" "the trace subject was checked"

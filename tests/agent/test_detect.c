@@ -196,7 +196,10 @@ static void base_for_mismatch(struct baseline *b)
 	b->mad[FEAT_MEAN] = 1000;
 	b->median[FEAT_CADENCE] = 30000; /* us, sigma 1.4826 * 10000 = 14826: 0.4942 of the median */
 	b->mad[FEAT_CADENCE] = 10000;
-	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 30, .scale = 1, .df = 1, .max = 9, .outlier = 0.05 };
+	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 300, .scale = 1, .df = 1, .max = 9, .outlier = 0.05 };
+	/* 300 null statistics, kept as 256: all 0 (inside the load band) but the largest, 9. */
+	b->null.nd = 256;
+	b->null.d[255] = 9;
 }
 
 /* The cadence (s) z sigmas beyond the load band of base_for_mismatch(). */
@@ -238,10 +241,19 @@ static void test_model_mismatch(void **state)
 	assert_float_equal(z, 4, 1e-4);
 	assert_true(mm_window_off(&w[0], &b));
 	assert_float_equal(mm_log_p(&b.null, 16), log(erfc(sqrt(8))), 1e-9);
-	/* The count bound caps it: 3 of 3 windows off at p0 = 0.05 is p0^3, larger than erfc(sqrt 8). */
+	/*
+	 * The count bound caps it: 3 of 3 windows off at p0 = 0.05 is p0^3, larger than erfc(sqrt 8);
+	 * and the null's own resolution caps that: no kept sample reaches 16, so (0 + 1) / (300 + 1).
+	 */
 	g[0] = &w[0], g[1] = &w[1], g[2] = &w[2];
+	assert_float_equal(mm_log_p_empirical(&b.null, 16), log(1.0 / 301), 1e-12);
+	assert_float_equal(mm_log_p_empirical(&b.null, 9), log((300.0 / 256 + 1) / 301), 1e-12);
+	assert_float_equal(mm_log_p_empirical(&b.null, 0), 0, 1e-12);
 	lp = mm_group_log_p(g, 3, &b, z * z);
-	assert_float_equal(lp, 3 * log(0.05), 1e-9);
+	assert_float_equal(lp, log(1.0 / 301), 1e-9);
+	b.null.samples = 100000; /* a finer null: the count bound decides */
+	assert_float_equal(mm_group_log_p(g, 3, &b, z * z), 3 * log(0.05), 1e-9);
+	b.null.samples = 300;
 	assert_float_equal(mm_log_binom_tail(3, 2, 0.05), log(3 * 0.05 * 0.05 * 0.95 + 0.05 * 0.05 * 0.05), 1e-12);
 	/* h = ln(G / r) / theta: G = 1200 groups an hour of 3 s, r = 1e-6; theta solves -ln(1 - t) = 2 t. */
 	h = mm_cusum_threshold(&b, &p, &theta, &gph);
@@ -336,7 +348,7 @@ static void test_evidence_saturates(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "cadence_us")),
 			 llround((log((double)INT64_MAX / 30000) - log1p(MM_LOAD_BAND)) / (14826.0 / 30000) * 1000));
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "log10_p_min_milli")),
-			 llround(3 * log(0.05) / log(10) * 1000));
+			 llround(log(1.0 / 301) / log(10) * 1000));
 	finding__free(&f);
 
 	/* A NaN feature is no feature (it used to pass feat_int() as INT64_MIN): undecided, nothing signed. */

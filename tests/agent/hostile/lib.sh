@@ -284,7 +284,7 @@ fixtures()
 	mkdir m
 	python3 "$HERE/hostile/mangle.py" <<-'EOF' 2>>"$T/.fx" || { fx_err="mangle.py failed: $(tail -3 "$T/.fx")"; return 1; }
 	tamper forged.claim.dsse.json '"tokens_per_s":2400' '"tokens_per_s":9999'
-	cut d/swapped.pltr swapped.pltr 21000
+	cut d/swapped.pltr swapped.pltr 60000
 	cut d/commission-1.pltr commission-1.pltr 15000
 	cut d/commission-2.pltr commission-2.pltr 15000
 	swapsig swapsig.claim.dsse.json d/claim.dsse.json d/legit.pltr.dsse.json
