@@ -159,6 +159,15 @@ CSV
 expect 0 "import an nvidia-smi CSV" "$BIN" import gpu.csv -o gpu.pltr --host h1
 is "$(cut -f2,4,5 <<<"$out")" "4	100000000	iso" "import: 4 rows, period 100 ms inferred, ISO times"
 has "taken as UTC" "import warns about zone-less times"
+is "$(cut -f7,8,9 <<<"$out")" "nvml	100000000	10000" "import: an nvidia-smi log is an NVML sensor, 100 ms refresh, 10 mW steps measured"
+expect 0 "import with the sensor model given" "$BIN" import gpu.csv -o gpu2.pltr --refresh 200ms --quantum 10mW --averaging 1s
+"$BIN" info gpu2.pltr >info2.txt
+grep -q "^sensor_given	refresh,quantum,averaging$" info2.txt && grep -q "^averaging_ns	1000000000$" info2.txt &&
+	pass "info: the given fields are recorded as given" || fail "sensor_given" "$(cat info2.txt)"
+expect 2 "import: --refresh shorter than the log's period" "$BIN" import gpu.csv -o gpu3.pltr --refresh 10ms
+has "shorter than the log's period" "says why"
+[ ! -e gpu3.pltr ] && pass "no trace written" || fail "gpu3.pltr written"
+expect 2 "import: --quantum beyond 1 MW" "$BIN" import gpu.csv -o gpu3.pltr --quantum 2000kW
 printf 'time_s,watts\n0.0,10\n0.001,x\n0.002,12\n' >bad.csv
 expect 2 "a bad CSV row fails the import" "$BIN" import bad.csv -o bad.pltr
 has "bad.csv:3: bad power 'x'" "bad row reported with its line number"

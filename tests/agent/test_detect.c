@@ -152,6 +152,35 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_float_equal(back.null.df, b.null.df, 1e-3);
 	assert_float_equal(back.null.scale, b.null.scale, 1e-6);
 	assert_string_equal(back.model, "gpt4-class");
+	assert_int_equal(back.null.nd, b.null.nd);
+	assert_float_equal(back.null.d[back.null.nd - 1], b.null.d[b.null.nd - 1], 1e-6);
+	/*
+	 * Operator-signed but unphysical: refused, never used.  An idle below 0 (every draw "high": a miner
+	 * proof for an idle host), a ceiling not above idle, a flat run that would overflow in ns, a
+	 * window longer than a day (h would be 0), a feature scale below its floor.
+	 */
+	{
+		static const struct {
+			const char *obj, *key;
+			json_int_t v;
+			const char *want;
+		} bad[] = {
+			{ "range", "idle_mw", -1000000000, "range unusable" },
+			{ "range", "ceiling_mw", 900000, "range unusable" },
+			{ "range", "flat_run_ms", 18446744073710LL, "range unusable" },
+			{ NULL, "window_ns", 1200000000000000LL, "longer than a day" },
+		};
+
+		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			json_t *pr = json_deep_copy(st.predicate), *o = bad[k].obj ? json_object_get(pr, bad[k].obj) : pr;
+
+			json_object_set_new(o, bad[k].key, json_integer(bad[k].v));
+			assert_int_equal(baseline_from_predicate(pr, &back, &e), -EINVAL);
+			if (!strstr(e.msg, bad[k].want))
+				fail_msg("%s=%lld: '%s' lacks '%s'", bad[k].key, (long long)bad[k].v, e.msg, bad[k].want);
+			json_decref(pr);
+		}
+	}
 	/* A baseline of other feature definitions is refused, saying which versions. */
 	json_object_set_new(st.predicate, "features_version", json_integer(FEATURES_VERSION - 1));
 	assert_int_equal(baseline_from_predicate(st.predicate, &back, &e), -EINVAL);
