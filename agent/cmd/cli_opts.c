@@ -107,3 +107,45 @@ int cli_rate_opt(const char *s, double *r)
 	*r = v;
 	return 0;
 }
+
+struct unit_suffix {
+	const char *suffix;
+	int scale; /* decimal digits: value * 10^scale */
+};
+
+/* s as NUMBER SUFFIX for the first suffix in u[0..n) it ends with, scaled exactly. */
+static int parse_suffixed(const char *s, const struct unit_suffix *u, size_t n, int64_t *out)
+{
+	size_t l = strlen(s);
+	char num[64];
+
+	for (size_t k = 0; k < n; k++) {
+		size_t sl = strlen(u[k].suffix);
+
+		if (l > sl && l - sl < sizeof(num) && !strcmp(s + l - sl, u[k].suffix)) {
+			memcpy(num, s, l - sl);
+			num[l - sl] = 0;
+			return parse_decimal_scaled(num, u[k].scale, out);
+		}
+	}
+	return -EINVAL;
+}
+
+int cli_parse_rate_uhz(const char *s, uint64_t *uhz)
+{
+	static const struct unit_suffix u[] = { { "MHz", 12 }, { "kHz", 9 }, { "khz", 9 },
+						{ "Hz", 6 },   { "hz", 6 },  { "", 6 } };
+	int64_t v;
+
+	if (parse_suffixed(s, u, sizeof(u) / sizeof(u[0]), &v) || v <= 0)
+		return -EINVAL;
+	*uhz = (uint64_t)v;
+	return 0;
+}
+
+int cli_parse_power_uw(const char *s, int64_t *uw)
+{
+	static const struct unit_suffix u[] = { { "mW", 3 }, { "kW", 9 }, { "W", 6 }, { "", 6 } };
+
+	return parse_suffixed(s, u, sizeof(u) / sizeof(u[0]), uw);
+}

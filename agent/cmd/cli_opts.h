@@ -53,6 +53,14 @@ int cli_default_host(const char *verb, char *host, size_t size);
 struct json_t;
 struct json_t *cli_jstr(const char *s);
 
+/*
+ * A number with an optional unit suffix, exactly in decimal: "2350",
+ * "2350Hz", "2.35kHz", "1MHz" -> uHz (> 0); "0.01", "0.01W", "10mW", "1kW"
+ * -> uW.  -EINVAL for anything else.
+ */
+int cli_parse_rate_uhz(const char *s, uint64_t *uhz);
+int cli_parse_power_uw(const char *s, int64_t *uw);
+
 /* A rate such as 1e-6 or 0.001 into *r: 0 < r <= 1; -EINVAL otherwise. */
 int cli_rate_opt(const char *s, double *r);
 

@@ -11,6 +11,7 @@
 
 #include "capture/gen.h"
 #include "cmd/cli.h"
+#include "cmd/cli_opts.h"
 
 /* The manual page reads as it prints: */
 /* clang-format off */
@@ -121,27 +122,12 @@ const char cmd_generate_help[] =
 /* "2350", "2350Hz", "2.35kHz", "1MHz" -> ns period, rounded. */
 static int parse_rate_period(const char *s, uint64_t *period_ns)
 {
-	static const struct {
-		const char *suffix;
-		int scale;
-	} units[] = { { "MHz", 12 }, { "kHz", 9 }, { "khz", 9 }, { "Hz", 6 }, { "hz", 6 }, { "", 6 } };
-	char num[64];
-	int64_t uhz;
-	size_t l = strlen(s), k;
+	uint64_t uhz;
 
-	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-		size_t sl = strlen(units[k].suffix);
-
-		if (l > sl && l - sl < sizeof(num) && !strcmp(s + l - sl, units[k].suffix)) {
-			memcpy(num, s, l - sl);
-			num[l - sl] = 0;
-			if (parse_decimal_scaled(num, units[k].scale, &uhz) || uhz <= 0)
-				return -EINVAL;
-			*period_ns = (uint64_t)((1000000000000000ULL + (uint64_t)uhz / 2) / (uint64_t)uhz);
-			return *period_ns ? 0 : -EINVAL;
-		}
-	}
-	return -EINVAL;
+	if (cli_parse_rate_uhz(s, &uhz))
+		return -EINVAL;
+	*period_ns = (1000000000000000ULL + uhz / 2) / uhz;
+	return *period_ns ? 0 : -EINVAL;
 }
 
 static int write_labels(const char *path, const char *trace, const struct gen_params *p, const struct sensor_model *m,

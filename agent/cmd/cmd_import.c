@@ -159,54 +159,6 @@ const char cmd_import_help[] =
 "       powerledger import clamp.txt -o clamp.pltr --rate 2.35kHz --scale 0.75 --offset 512\n";
 /* clang-format on */
 
-/* "0.01", "0.01W", "10mW", "1kW" -> uW, exactly. */
-static int parse_power_uw(const char *s, int64_t *uw)
-{
-	static const struct {
-		const char *suffix;
-		int scale;
-	} units[] = { { "mW", 3 }, { "kW", 9 }, { "W", 6 }, { "", 6 } };
-	size_t l = strlen(s);
-	char num[64];
-
-	for (size_t k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-		size_t sl = strlen(units[k].suffix);
-
-		if (l > sl && l - sl < sizeof(num) && !strcmp(s + l - sl, units[k].suffix)) {
-			memcpy(num, s, l - sl);
-			num[l - sl] = 0;
-			return parse_decimal_scaled(num, units[k].scale, uw);
-		}
-	}
-	return -EINVAL;
-}
-
-/* "2350", "2350Hz", "2.35kHz", "1MHz" -> uHz, exactly. */
-static int parse_rate_uhz(const char *s, uint64_t *uhz)
-{
-	static const struct {
-		const char *suffix;
-		int scale;
-	} units[] = { { "MHz", 12 }, { "kHz", 9 }, { "khz", 9 }, { "Hz", 6 }, { "hz", 6 }, { "", 6 } };
-	char num[64];
-	int64_t v;
-	size_t l = strlen(s), k;
-
-	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-		size_t sl = strlen(units[k].suffix);
-
-		if (l > sl && l - sl < sizeof(num) && !strcmp(s + l - sl, units[k].suffix)) {
-			memcpy(num, s, l - sl);
-			num[l - sl] = 0;
-			if (parse_decimal_scaled(num, units[k].scale, &v) || v <= 0)
-				return -EINVAL;
-			*uhz = (uint64_t)v;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -272,7 +224,7 @@ int cmd_import(int argc, char **argv)
 			o.gpu = optarg;
 			break;
 		case 'R':
-			if (parse_rate_uhz(optarg, &o.rate_uhz))
+			if (cli_parse_rate_uhz(optarg, &o.rate_uhz))
 				return usage_error("import", "bad --rate '%s' (e.g. 2350, 2350Hz, 2.35kHz)", optarg);
 			break;
 		case 'x':
@@ -314,7 +266,7 @@ int cmd_import(int argc, char **argv)
 			o.sensor.origin |= SENSOR_O_AVERAGING;
 			break;
 		case 'Q':
-			if (parse_power_uw(optarg, &sv) || sv <= 0 || (uint64_t)sv > SENSOR_MAX_QUANTUM_UW)
+			if (cli_parse_power_uw(optarg, &sv) || sv <= 0 || (uint64_t)sv > SENSOR_MAX_QUANTUM_UW)
 				return usage_error("import", "bad --quantum '%s' (W, > 0 and at most 1 MW, e.g. 0.01, 10mW)",
 						   optarg);
 			o.sensor.quantum_uw = (uint64_t)sv;
