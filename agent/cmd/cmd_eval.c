@@ -17,7 +17,8 @@ const char cmd_eval_help[] =
 "       and false-accusation rates\n"
 "\n"
 "SYNOPSIS\n"
-"       powerledger eval [--quick] [--seeds N] [--seed-base N] [--duration D] [--real DIR]\n"
+"       powerledger eval [--quick] [--seeds N] [--seed-base N] [--duration D]\n"
+"                        [--tune-duration D] [--real DIR]\n"
 "                        [--report DIR [--force]] [--verbose]\n"
 "\n"
 "DESCRIPTION\n"
@@ -58,6 +59,9 @@ const char cmd_eval_help[] =
 "       --quick           A reduced corpus for tests: pmbus 1 kHz and nvml\n"
 "                         10 Hz only, one held-out seed, 60 s traces.\n"
 "       --seeds N         Held-out seeds per case (default 4; quick 1).\n"
+"       --tune-duration D Length of every commissioning trace (default: as\n"
+"                         --duration).  Longer commissioning gives the null\n"
+"                         more samples and each group more evidence.\n"
 "       --seed-base N     First held-out seed (default 1001).  Seeds\n"
 "                         1001..1004 are the development set the detectors\n"
 "                         were examined on; report on others (README: 5001).\n"
@@ -118,6 +122,7 @@ int cmd_eval(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "quick", no_argument, NULL, 'q' },	      { "seeds", required_argument, NULL, 's' },
 		{ "seed-base", required_argument, NULL, 'B' },
+		{ "tune-duration", required_argument, NULL, 'T' },
 		{ "duration", required_argument, NULL, 'd' }, { "real", required_argument, NULL, 'r' },
 		{ "report", required_argument, NULL, 'o' },   { "force", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },	      { NULL, 0, NULL, 0 },
@@ -139,6 +144,11 @@ int cmd_eval(int argc, char **argv)
 			if (parse_u64(optarg, &u) || !u || u > 1000)
 				return usage_error("eval", "bad --seeds '%s' (1..1000)", optarg);
 			o.seeds = (uint32_t)u;
+			break;
+		case 'T':
+			if (parse_duration_ns(optarg, &o.tune_ns) || o.tune_ns < 5000000000ULL ||
+			    o.tune_ns > 3600000000000ULL)
+				return usage_error("eval", "bad --tune-duration '%s' (5s..1h)", optarg);
 			break;
 		case 'B':
 			if (parse_u64(optarg, &u) || u < 1000 || u > 1000000000)

@@ -471,7 +471,7 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 		size_t nall = 0;
 
 		for (int i = 0; i < EVAL_TUNE_TRACES; i++) {
-			llm_params(&p, sd, (enum gen_size)m, tune_mix[i].batch, tune_mix[i].prompt, dur,
+			llm_params(&p, sd, (enum gen_size)m, tune_mix[i].batch, tune_mix[i].prompt, r->tune_ns,
 				   EVAL_TUNE_SEED0 + (uint64_t)i);
 			ret = gen_checked(&p, &c, window_ns, e);
 			if (ret) {
@@ -782,7 +782,8 @@ int eval_run(const struct eval_opts *o, struct eval_result *r, struct plerr *e)
 	detect_params_default(&dp);
 	r->seeds = o->seeds ? o->seeds : o->quick ? 1 : 4;
 	r->seed_base = o->seed_base ? o->seed_base : EVAL_CHECK_SEED0;
-	r->duration_ns = o->duration_ns ? o->duration_ns : o->quick ? 60000000000ULL : 60000000000ULL;
+	r->duration_ns = o->duration_ns ? o->duration_ns : 60000000000ULL;
+	r->tune_ns = o->tune_ns ? o->tune_ns : r->duration_ns;
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (o->quick && !settings[i].quick)
 			continue;
@@ -1016,7 +1017,7 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 	buf_printf(&md,
 		   "- Tuning (baseline) seeds: %d..%d, one trace each of batch 4 short, batch 8 mixed, batch 16 "
 		   "long prompts, %.0f s each.\n",
-		   EVAL_TUNE_SEED0, EVAL_TUNE_SEED0 + EVAL_TUNE_TRACES - 1, (double)r->duration_ns * 1e-9);
+		   EVAL_TUNE_SEED0, EVAL_TUNE_SEED0 + EVAL_TUNE_TRACES - 1, (double)r->tune_ns * 1e-9);
 	buf_printf(&md,
 		   "- Held-out seeds: %d..%u (trace seeds derived as seed*16+k, never a tuning seed), %.0f s each: "
 		   "same model at batch 1, 32 (mixed), 8 long, 2 short; the other sizes; miner-compute, miner-memory; "

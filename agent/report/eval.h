@@ -62,6 +62,7 @@ struct eval_opts {
 	uint32_t seeds;	      /* held-out seeds per case; 0: 1 quick, 4 full */
 	uint64_t seed_base;   /* first held-out seed; 0: EVAL_CHECK_SEED0 */
 	uint64_t duration_ns; /* per trace; 0: 60 s */
+	uint64_t tune_ns;     /* per commissioning trace; 0: duration_ns */
 	const char *real_dir; /* NULL: no real part */
 	FILE *progress;	      /* one line per setting; NULL: quiet */
 	bool verbose;	      /* and one line per check there */
@@ -113,6 +114,7 @@ struct eval_result {
 	/* the setup, for the report */
 	uint32_t seeds;
 	uint64_t seed_base;
+	uint64_t tune_ns;
 	uint64_t duration_ns;
 	double wall_s;
 	/* one fired proof to draw: generator parameters and its span */
