@@ -30,13 +30,20 @@ struct setting_def {
 	enum sensor_kind kind;
 	uint64_t period_ns;
 	bool quick;    /* part of --quick */
-	bool llm_only; /* the sample-rate sweep: llm traces only */
+	bool llm_only; /* the sample-rate and window sweeps: llm traces only */
+	uint64_t window_ns; /* requested window (feat_window_ns() may lengthen it); 0: 1 s */
 };
 
 static const struct setting_def settings[] = {
-	{ "pmbus-1kHz", SENSOR_PMBUS, 1000000, true, false },	{ "nvml-10Hz", SENSOR_NVML, 100000000, true, false },
-	{ "adc-2.35kHz", SENSOR_ADC, 425532, false, false },	{ "pmbus-10Hz", SENSOR_PMBUS, 100000000, false, true },
-	{ "pmbus-100Hz", SENSOR_PMBUS, 10000000, false, true }, { "pmbus-10kHz", SENSOR_PMBUS, 100000, false, true },
+	{ "pmbus-1kHz", SENSOR_PMBUS, 1000000, true, false, 0 },
+	{ "nvml-10Hz", SENSOR_NVML, 100000000, true, false, 0 },
+	{ "adc-2.35kHz", SENSOR_ADC, 425532, false, false, 0 },
+	{ "pmbus-10Hz", SENSOR_PMBUS, 100000000, false, true, 0 },
+	{ "pmbus-100Hz", SENSOR_PMBUS, 10000000, false, true, 0 },
+	{ "pmbus-10kHz", SENSOR_PMBUS, 100000, false, true, 0 },
+	/* the window-length sweep at 1 kHz */
+	{ "pmbus-1kHz-w500ms", SENSOR_PMBUS, 1000000, false, true, 500000000 },
+	{ "pmbus-1kHz-w2s", SENSOR_PMBUS, 1000000, false, true, 2000000000 },
 };
 
 /* Tuning mixes: batch 4 short, batch 8 mixed, batch 16 long prompts. */
@@ -461,7 +468,7 @@ static int run_setting(struct eval_result *r, const struct setting_def *sd, uint
 		struct feat_params fp;
 
 		feat_params_default(&fp);
-		window_ns = feat_window_ns(&sensor, p.period_ns, fp.window_ns);
+		window_ns = feat_window_ns(&sensor, p.period_ns, sd->window_ns ? sd->window_ns : fp.window_ns);
 	}
 	s->window_ns = window_ns;
 	for (int m = 0; m < NSIZES; m++) {

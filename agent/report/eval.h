@@ -53,7 +53,7 @@
 #define EVAL_TUNE_SEED0	  1
 #define EVAL_TUNE_TRACES  3
 #define EVAL_CHECK_SEED0  1001
-#define EVAL_MAX_SETTINGS 8
+#define EVAL_MAX_SETTINGS 10
 #define EVAL_MAX_ADV	  8
 #define EVAL_MAX_NOTES	  64
 
