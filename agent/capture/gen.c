@@ -257,6 +257,18 @@ static void arrivals(struct gpu *g, double now)
  * size's, weakly longer with batch; its power grows with batch), then a
  * short dip for host-side sampling and scheduling.
  */
+/* Takes the requests that arrived by now; with none pending, s idles until the next one (true). */
+static bool idle_until_request(struct gpu *g, struct seg *s)
+{
+	arrivals(g, g->now_s);
+	if (g->nreq)
+		return false;
+	s->len_s = g->next_arrival_s - g->now_s + 1e-6;
+	s->frac = 0;
+	s->busy = false;
+	return true;
+}
+
 static void llm_seg(struct gpu *g, struct seg *s)
 {
 	const struct llm_size *z = &sizes[g->p->size];
@@ -270,13 +282,8 @@ static void llm_seg(struct gpu *g, struct seg *s)
 		s->busy = true;
 		return;
 	}
-	arrivals(g, g->now_s);
-	if (!g->nreq) {
-		s->len_s = g->next_arrival_s - g->now_s + 1e-6;
-		s->frac = 0;
-		s->busy = false;
+	if (idle_until_request(g, s))
 		return;
-	}
 	for (i = 0; i < g->nreq; i++) {
 		if (g->req[i].prompt_left > 0 && chunk < CHUNK_TOK) {
 			int take =
@@ -326,13 +333,8 @@ static void diffusion_seg(struct gpu *g, struct seg *s)
 	s->busy = true;
 	switch (g->phase) {
 	case 0: /* waiting for an image request */
-		arrivals(g, g->now_s);
-		if (!g->nreq) {
-			s->len_s = g->next_arrival_s - g->now_s + 1e-6;
-			s->frac = 0;
-			s->busy = false;
+		if (idle_until_request(g, s))
 			return;
-		}
 		g->nreq--;
 		g->left = (int)g->a;
 		g->phase = 1;
