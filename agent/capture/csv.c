@@ -22,7 +22,7 @@ struct column {
 	enum col_kind kind;
 	int scale; /* decimal exponent from the column's unit to uW/uV/uA or ns */
 	bool iso;
-	char unit[8];
+	char unit[16]; /* as classify() read it: its buffer size */
 };
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
@@ -183,13 +183,24 @@ static bool unit_scale(enum col_kind k, const char *u, int *scale, bool *iso)
 	}
 }
 
-static void classify(const char *raw, struct column *c)
+/* The kind a bare column name (no unit) names: time, power, volts, amps, or none. */
+static enum col_kind kind_named(const char *name)
 {
 	static const char *const time_names[] = { "timestamp", "time", "ts", "t", "elapsed", NULL };
 	static const char *const power_names[] = { "power",	 "watts",      "watt", "w",    "p",
 						   "power.draw", "power_draw", "pin",  "pout", NULL };
 	static const char *const volt_names[] = { "volts", "voltage", "volt", "v", "vin", "vout", NULL };
 	static const char *const amp_names[] = { "amps", "current", "amp", "a", "i", "iin", "iout", NULL };
+
+	return name_in(name, time_names)    ? COL_TIME
+	       : name_in(name, power_names) ? COL_POWER
+	       : name_in(name, volt_names)  ? COL_VOLTS
+	       : name_in(name, amp_names)   ? COL_AMPS
+					    : COL_NONE;
+}
+
+static void classify(const char *raw, struct column *c)
+{
 	static const char *const gpu_names[] = { "index",  "gpu",	 "gpu_id",     "gpu_index", "gpu index", "gpu_uuid",
 						 "uuid",   "pci.bus_id", "gpu_bus_id", "bus_id",    "gpuid",	   NULL };
 	char name[128], unit[16] = "", *open;
@@ -217,26 +228,12 @@ static void classify(const char *raw, struct column *c)
 		*open = 0;
 		lower_trim(name);
 	}
-	if (name_in(name, time_names))
-		c->kind = COL_TIME;
-	else if (name_in(name, power_names))
-		c->kind = COL_POWER;
-	else if (name_in(name, volt_names))
-		c->kind = COL_VOLTS;
-	else if (name_in(name, amp_names))
-		c->kind = COL_AMPS;
+	c->kind = kind_named(name);
 	/* "time_ms", "power_mw", "timestamp_s" */
 	if (c->kind == COL_NONE && (open = strrchr(name, '_'))) {
 		snprintf(unit, sizeof(unit), "%s", open + 1);
 		*open = 0;
-		if (name_in(name, time_names))
-			c->kind = COL_TIME;
-		else if (name_in(name, power_names))
-			c->kind = COL_POWER;
-		else if (name_in(name, volt_names))
-			c->kind = COL_VOLTS;
-		else if (name_in(name, amp_names))
-			c->kind = COL_AMPS;
+		c->kind = kind_named(name);
 		if (c->kind != COL_NONE && !unit_scale(c->kind, unit, &c->scale, &c->iso))
 			c->kind = COL_NONE;
 		if (c->kind == COL_NONE)
