@@ -137,8 +137,8 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 	struct proof_refs refs;
 	size_t n = 0;
 	int ret, d, res[__DET_MAX] = { 0 };
-	bool comparable = true;
-	char why[200] = "";
+	bool sign[__DET_MAX] = { false }, weaker = false;
+	enum detector failed = DET_MODEL_MISMATCH;
 
 	memset(out, 0, sizeof(*out));
 	ret = open_statement(in->claim_path, PL_KIND_WORKLOAD, in, &cs, e);
@@ -177,7 +177,6 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		goto out;
 	}
 	feat_params_for(trace_series(&t, &(struct series){ 0 }), b.window_ns, &fp);
-	comparable = sensor_comparable(&b.sensor, &t.info.sensor, why, sizeof(why));
 	ret = features_windows(trace_series(&t, &(struct series){ 0 }), &fp, c.start_ns, c.end_ns, &w, &n);
 	if (ret) {
 		plerr_set(e, ret, "%s: cannot compute features", in->trace_path);
@@ -195,59 +194,26 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		.baseline_name = path_base(in->baseline_path),
 		.baseline_digest = base_digest,
 	};
-	/*
-	 * Every detector runs; what is signed follows.  rail-tamper first: if
-	 * the telemetry itself is forged, nothing else read from it stands.
-	 * When crypto-miner-hidden and model-mismatch both fire, the evidence
-	 * fits both kinds and the weaker accusation -- model-mismatch -- is
-	 * signed (both with --all).
-	 */
+	/* Every detector runs (detect_all(): the wiring check, run and eval share); what is signed follows. */
+	ret = detect_all(trace_series(&t, &(struct series){ 0 }), w, n, &b, &c, in->dp, in->all, res, fr, sign, &weaker,
+			 &failed);
+	if (ret) {
+		plerr_set(e, ret, "%s: %s failed", in->trace_path, detector_name(failed));
+		goto out;
+	}
 	for (d = DET_RAIL_TAMPER; d >= 0; d--) {
-		/*
-		 * Only model-mismatch compares features the sensor shapes; the miner's
-		 * levels and range compare across refreshes (and a flat draw's
-		 * measured refresh is long: its reading rarely changes).
-		 */
-		if ((d == DET_MODEL_MISMATCH && !comparable) ||
-		    (d == DET_MINER && b.sensor.kind != t.info.sensor.kind)) {
-			memset(&fr[d], 0, sizeof(fr[d]));
-			res[d] = -ENODATA;
-			if (d == DET_MINER)
-				strfmt(fr[d].summary, sizeof(fr[d].summary),
-				       "a %s sensor's levels against a baseline's range from a %s sensor",
-				       sensor_kind_name(t.info.sensor.kind), sensor_kind_name(b.sensor.kind));
-			else
-				strfmt(fr[d].summary, sizeof(fr[d].summary), "%s", why);
-		} else {
-			switch (d) {
-			case DET_RAIL_TAMPER:
-				res[d] = detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), c.start_ns, c.end_ns,
-							    in->dp, &fr[d]);
-				break;
-			case DET_MINER: res[d] = detect_miner(w, n, &b, &c, in->dp, &fr[d]); break;
-			default: res[d] = detect_model_mismatch(w, n, &b, in->dp, &fr[d]); break;
-			}
-		}
 		out->ran[d] = true;
 		out->undecided[d] = res[d] == -ENODATA;
 		strfmt(out->notes[d], sizeof(out->notes[d]), "%s%s", res[d] == -ENODATA ? "undecided: " : "",
 		       fr[d].summary);
-		if (res[d] < 0 && res[d] != -ENODATA) {
-			ret = plerr_set(e, res[d], "%s: %s failed", in->trace_path, detector_name((enum detector)d));
-			goto out;
-		}
 	}
-	if (res[DET_MINER] == 1 && res[DET_MODEL_MISMATCH] == 1 && !in->all) {
-		res[DET_MINER] = 0;
+	if (weaker)
 		strfmt(out->notes[DET_MINER], sizeof(out->notes[DET_MINER]),
 		       "also fits, not signed: model-mismatch is the weaker accusation (--all signs both): %s",
 		       fr[DET_MINER].summary);
-	}
-	for (d = DET_RAIL_TAMPER; d >= 0 && !ret; d--) {
-		if (res[d] != 1 || (out->nproofs && !in->all))
-			continue;
-		ret = sign_proof(in, out, &fr[d], &refs, e);
-	}
+	for (d = DET_RAIL_TAMPER; d >= 0 && !ret; d--)
+		if (sign[d])
+			ret = sign_proof(in, out, &fr[d], &refs, e);
 out:
 	for (d = 0; d < __DET_MAX; d++)
 		finding__free(&fr[d]);

@@ -6,10 +6,12 @@
  * trace (or into outdir) as TRACE.CLAIM.DETECTOR.proof.dsse.json (TRACE
  * without .pltr, CLAIM without .dsse.json).
  *
- * Detectors run most specific first: rail-tamper (if the telemetry itself
- * is forged, nothing else read from it stands), then crypto-miner-hidden,
- * then model-mismatch; the first that fires is the proof, unless all is
- * set, in which case every firing detector gives one.
+ * Every detector runs (detect_all() in science/detect.h, shared with eval);
+ * the proof is rail-tamper when it fires (if the telemetry itself is forged,
+ * nothing else read from it stands), else model-mismatch, else
+ * crypto-miner-hidden -- model-mismatch, the weaker accusation, is signed
+ * when both fit -- unless all is set, in which case every firing detector
+ * gives one.
  */
 #ifndef PL_CHECK_H
 #define PL_CHECK_H

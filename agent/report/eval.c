@@ -206,10 +206,10 @@ static int run_check(const struct checked *c, const struct model_base *mb, const
 		     const struct detect_params *dp, struct verdict *v)
 {
 	struct claim cl = { 0 };
-	struct finding f;
+	struct finding f[__DET_MAX];
+	bool sign[__DET_MAX], weaker;
+	enum detector failed;
 	struct series sv;
-	char why[200];
-	bool comparable;
 	int d, r;
 
 	memset(v, 0, sizeof(*v));
@@ -221,62 +221,32 @@ static int run_check(const struct checked *c, const struct model_base *mb, const
 			v->r[d] = -ENODATA;
 		return 0;
 	}
-	comparable = sensor_comparable(&mb->b.sensor, &c->sensor, why, sizeof(why));
 	snprintf(cl.model, sizeof(cl.model), "%s", mb->b.model);
 	memcpy(cl.fingerprint, c->t.info.fingerprint, sizeof(cl.fingerprint));
 	snprintf(cl.workload, sizeof(cl.workload), "%s", workload);
 	cl.start_ns = c->from_ns;
 	cl.end_ns = c->to_ns;
-	for (d = 0; d < __DET_MAX; d++) {
-		switch (d) {
-		case DET_RAIL_TAMPER:
-			r = detect_rail_tamper(trace_series(&c->t, &sv), cl.start_ns, cl.end_ns, dp, &f);
-			break;
-		case DET_MINER:
-			/* As check: levels compare across refreshes, not across kinds of sensor. */
-			if (mb->b.sensor.kind == c->sensor.kind) {
-				r = detect_miner(c->w, c->n, &mb->b, &cl, dp, &f);
-			} else {
-				memset(&f, 0, sizeof(f));
-				r = -ENODATA;
-			}
-			break;
-		default:
-			/* As check: only model-mismatch needs the baseline's sensor; levels compare across refreshes. */
-			if (comparable) {
-				r = detect_model_mismatch(c->w, c->n, &mb->b, dp, &f);
-			} else {
-				memset(&f, 0, sizeof(f));
-				r = -ENODATA;
-			}
-			break;
-		}
-		if (r < 0 && r != -ENODATA) {
-			finding__free(&f);
-			return r;
-		}
-		v->r[d] = r;
-		if (r == 1 && d == DET_MODEL_MISMATCH) {
-			json_t *t = json_object_get(f.evidence, "time_to_proof_ms");
+	/* The wiring check uses: the same gates, the same choice of what is signed. */
+	r = detect_all(trace_series(&c->t, &sv), c->w, c->n, &mb->b, &cl, dp, false, v->r, f, sign, &weaker, &failed);
+	if (!r && v->r[DET_MODEL_MISMATCH] == 1) {
+		json_t *t = json_object_get(f[DET_MODEL_MISMATCH].evidence, "time_to_proof_ms");
 
-			v->ttp_ms = json_is_integer(t) ? (double)json_integer_value(t) : NAN;
-			v->mm_start_ns = f.start_ns;
-			v->mm_end_ns = f.end_ns;
-		}
-		if (r == 1 && d == DET_MINER) {
-			v->miner_start_ns = f.start_ns;
-			v->miner_end_ns = f.end_ns;
-		}
-		finding__free(&f);
+		v->ttp_ms = json_is_integer(t) ? (double)json_integer_value(t) : NAN;
+		v->mm_start_ns = f[DET_MODEL_MISMATCH].start_ns;
+		v->mm_end_ns = f[DET_MODEL_MISMATCH].end_ns;
 	}
+	if (!r && v->r[DET_MINER] == 1) {
+		v->miner_start_ns = f[DET_MINER].start_ns;
+		v->miner_end_ns = f[DET_MINER].end_ns;
+	}
+	for (d = 0; d < __DET_MAX; d++) {
+		finding__free(&f[d]);
+		if (sign[d])
+			v->sig = d;
+	}
+	if (r)
+		return r;
 	v->score = mm_score(c->w, c->n, &mb->b);
-	/* check's order: forged telemetry first; of miner and mismatch, the weaker accusation. */
-	if (v->r[DET_RAIL_TAMPER] == 1)
-		v->sig = DET_RAIL_TAMPER;
-	else if (v->r[DET_MODEL_MISMATCH] == 1)
-		v->sig = DET_MODEL_MISMATCH;
-	else if (v->r[DET_MINER] == 1)
-		v->sig = DET_MINER;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "science/detect.h"
+#include "science/sensor.h"
 
 static const char *const det_names[__DET_MAX] = {
 	[DET_MODEL_MISMATCH] = "model-mismatch",
@@ -40,6 +41,59 @@ void finding__free(struct finding *f)
 {
 	json_decref(f->evidence);
 	f->evidence = NULL;
+}
+
+int detect_all(const struct series *t, const struct window_features *w, size_t n, const struct baseline *b,
+	       const struct claim *c, const struct detect_params *p, bool all, int res[__DET_MAX],
+	       struct finding f[__DET_MAX], bool sign[__DET_MAX], bool *weaker, enum detector *failed)
+{
+	char why[200];
+	bool comparable = sensor_comparable(&b->sensor, &t->sensor, why, sizeof(why));
+	int d;
+
+	*weaker = false;
+	for (d = 0; d < __DET_MAX; d++) {
+		memset(&f[d], 0, sizeof(f[d]));
+		f[d].det = (enum detector)d;
+		sign[d] = false;
+	}
+	for (d = DET_RAIL_TAMPER; d >= 0; d--) {
+		if (d == DET_MINER && b->sensor.kind != t->sensor.kind) {
+			res[d] = -ENODATA;
+			strfmt(f[d].summary, sizeof(f[d].summary),
+			       "a %s sensor's levels against a baseline's range from a %s sensor",
+			       sensor_kind_name(t->sensor.kind), sensor_kind_name(b->sensor.kind));
+			continue;
+		}
+		if (d == DET_MODEL_MISMATCH && !comparable) {
+			res[d] = -ENODATA;
+			strfmt(f[d].summary, sizeof(f[d].summary), "%s", why);
+			continue;
+		}
+		switch (d) {
+		case DET_RAIL_TAMPER: res[d] = detect_rail_tamper(t, c->start_ns, c->end_ns, p, &f[d]); break;
+		case DET_MINER: res[d] = detect_miner(w, n, b, c, p, &f[d]); break;
+		default: res[d] = detect_model_mismatch(w, n, b, p, &f[d]); break;
+		}
+		if (res[d] < 0 && res[d] != -ENODATA) {
+			*failed = (enum detector)d;
+			return res[d];
+		}
+	}
+	if (all) {
+		for (d = 0; d < __DET_MAX; d++)
+			sign[d] = res[d] == 1;
+		return 0;
+	}
+	if (res[DET_RAIL_TAMPER] == 1) {
+		sign[DET_RAIL_TAMPER] = true;
+	} else if (res[DET_MODEL_MISMATCH] == 1) {
+		sign[DET_MODEL_MISMATCH] = true;
+		*weaker = res[DET_MINER] == 1;
+	} else if (res[DET_MINER] == 1) {
+		sign[DET_MINER] = true;
+	}
+	return 0;
 }
 
 static int dbl_cmp(const void *a, const void *b)

@@ -145,6 +145,23 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns, const struct detect_params *p,
 		       struct finding *f);
 void finding__free(struct finding *f);
+
+/*
+ * Every detector on one trace, the one wiring check, run and eval share:
+ * rail-tamper on the raw samples of t in the claim's range; crypto-miner-hidden
+ * only against a baseline from the same kind of sensor (levels compare
+ * across refreshes, not across sensors); model-mismatch only against a
+ * comparable sensor (sensor_comparable()).  res[d] as the detect_*()
+ * return; f[d] always holds a summary (free with finding__free()).  sign[d]:
+ * what a check signs -- every detector that fired if all, else the first of
+ * rail-tamper (forged telemetry voids the rest), model-mismatch,
+ * crypto-miner-hidden, with model-mismatch signed instead of the miner when
+ * both fire (the weaker accusation; *weaker set).  0, or the first error
+ * other than -ENODATA (detector in *failed).
+ */
+int detect_all(const struct series *t, const struct window_features *w, size_t n, const struct baseline *b,
+	       const struct claim *c, const struct detect_params *p, bool all, int res[__DET_MAX],
+	       struct finding f[__DET_MAX], bool sign[__DET_MAX], bool *weaker, enum detector *failed);
 /*
  * What every evidence integer goes through: x rounded half away from zero,
  * saturated to +-INT64_MAX (never wrapped: llround() of a value beyond int64

@@ -481,6 +481,70 @@ static int64_t ev(const struct finding *f, const char *k)
 	return json_integer_value(json_object_get(f->evidence, k));
 }
 
+/*
+ * detect_all(), the wiring check, run and eval share: when the evidence fits both crypto-miner-hidden
+ * and model-mismatch, only the weaker accusation (model-mismatch) is signed; --all signs both; a
+ * baseline from another kind of sensor never judges the miner.
+ */
+static void test_detect_all_signs_the_weaker(void **state)
+{
+	struct claim c = { .workload = "inference", .end_ns = UINT64_MAX };
+	struct window_features w[100];
+	struct finding f[__DET_MAX];
+	bool sign[__DET_MAX], weaker;
+	enum detector failed;
+	struct detect_params p;
+	struct baseline b;
+	struct series sv;
+	struct trace t;
+	int res[__DET_MAX];
+	size_t i;
+
+	(void)state;
+	detect_params_default(&p);
+	base_for_mismatch(&b);
+	b.idle_mw = 1000000;
+	b.ceiling_mw = 3000000;
+	clean_trace(&t, PLTR_SRC_KMOD);
+	t.info.sensor = b.sensor;
+	/* 40 s flat high (a miner), then 60 windows of busy stretches 4 sigmas off the cadence. */
+	mismatch_windows(w, 100, cadence_at(4));
+	for (i = 0; i < 40; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		setw(&w[i], FEAT_MEAN, 2900);
+		setw(&w[i], FEAT_CV, 0.004);
+		setw(&w[i], FEAT_BURSTS, 0);
+		w[i].n = 1000;
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+	assert_int_equal(detect_all(trace_series(&t, &sv), w, 100, &b, &c, &p, false, res, f, sign, &weaker, &failed), 0);
+	assert_int_equal(res[DET_MINER], 1);
+	assert_int_equal(res[DET_MODEL_MISMATCH], 1);
+	assert_int_equal(res[DET_RAIL_TAMPER], 0);
+	assert_true(sign[DET_MODEL_MISMATCH]);
+	assert_false(sign[DET_MINER]);
+	assert_false(sign[DET_RAIL_TAMPER]);
+	assert_true(weaker);
+	for (i = 0; i < __DET_MAX; i++)
+		finding__free(&f[i]);
+	/* --all: both signed. */
+	assert_int_equal(detect_all(trace_series(&t, &sv), w, 100, &b, &c, &p, true, res, f, sign, &weaker, &failed), 0);
+	assert_true(sign[DET_MODEL_MISMATCH] && sign[DET_MINER]);
+	for (i = 0; i < __DET_MAX; i++)
+		finding__free(&f[i]);
+	/* Another kind of sensor: the miner undecided, saying why; model-mismatch not compared either. */
+	t.info.sensor.kind = SENSOR_NVML;
+	assert_int_equal(detect_all(trace_series(&t, &sv), w, 100, &b, &c, &p, false, res, f, sign, &weaker, &failed), 0);
+	assert_int_equal(res[DET_MINER], -ENODATA);
+	assert_non_null(strstr(f[DET_MINER].summary, "a nvml sensor's levels against a baseline's range from a pmbus"));
+	assert_int_equal(res[DET_MODEL_MISMATCH], -ENODATA);
+	assert_false(sign[DET_MINER] || sign[DET_MODEL_MISMATCH]);
+	for (i = 0; i < __DET_MAX; i++)
+		finding__free(&f[i]);
+	trace__free(&t);
+}
+
 static void test_rail_tamper(void **state)
 {
 	struct detect_params p;
@@ -829,7 +893,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_median_i64), cmocka_unit_test(test_log_gamma_q),	cmocka_unit_test(test_baseline_build_and_roundtrip),
-		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner),
+		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner), cmocka_unit_test(test_detect_all_signs_the_weaker),
 		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
 		cmocka_unit_test(test_claim_roundtrip),	cmocka_unit_test(test_evidence_saturates),
 		cmocka_unit_test(test_rail_tamper_vout_windows),
