@@ -42,7 +42,7 @@ SCALE = {
     "low_run_max_us": 1e6, "high_level_mw": 1e3, "low_level_mw": 1e3, "pvi_err_max_ppm": 1e6,
     "pvi_err_med_ppm": 1e6, "swing_ratio_ppm": 1e6, "cadence_us": 1e6,
 }
-CADENCE_MAX_S, CADENCE_SHARE = 0.2, 0.6
+CADENCE_MAX_S, CADENCE_COMB, CADENCE_MIN_COMB, CADENCE_SHARE = 0.2, 3, 0.3, 0.6
 
 
 def load(path):
@@ -108,13 +108,55 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2,
             f["acf_peak_ppm"], f["period_us"] = ac[best], best * period_s
         else:
             f["acf_peak_ppm"], f["period_us"] = 0.0, 0.0
-        # cadence: the fundamental among lags 2 .. 0.2 s, the smallest peak within 60 % of the highest
+        # cadence: among the local maxima in 4 readings .. 0.2 s, the best comb (mean ACF near
+        # its first 3 multiples), at least CADENCE_MIN_COMB; refined by parabolas at each multiple
         cmax = min(int(CADENCE_MAX_S / period_s), n // 2)
+        hi = n // 2 + 1  # the agent's ACF holds lags 1 .. n/2 + 1; usable below hi
+
+        def near(at, tol):
+            lo = at - tol if at > tol + 1 else 1
+            ks = np.arange(lo, min(at + tol, hi - 2) + 1)
+            return ks[np.argmax(ac[ks])]
+
+        def comb(k):
+            vals = [ac[k]]
+            for m in range(2, CADENCE_COMB + 1):
+                tol = max(1, m * k // 20)
+                if m * k + tol + 1 >= hi:
+                    break
+                vals.append(ac[near(m * k, tol)])
+            return vals
+
         kc = np.arange(max(2, math.ceil(min_cadence_s / period_s)), cmax + 1)
         cp = kc[(ac[kc] >= ac[kc - 1]) & (ac[kc] > ac[kc + 1]) & (ac[kc] > acf_min)]
-        if len(cp):
-            top = ac[cp].max()
-            f["cadence_us"] = cp[ac[cp] >= CADENCE_SHARE * top][0] * period_s
+        best, best_k = -math.inf, 0
+        for k in cp:
+            c = np.mean(comb(int(k)))
+            if c > best:
+                best, best_k = c, int(k)
+        if best_k and best >= CADENCE_MIN_COMB:
+            # prefer the fundamental: a peak near best / m at least CADENCE_SHARE as high
+            for m in range(CADENCE_COMB, 1, -1):
+                tol = max(1, best_k // 20)
+                lo, hi2 = (best_k - tol) // m, (best_k + tol) // m
+                js = [j for j in range(max(lo, int(kc[0])), hi2 + 1)
+                      if ac[j] >= ac[j - 1] and ac[j] > ac[j + 1] and ac[j] > acf_min
+                      and ac[j] >= CADENCE_SHARE * ac[best_k]]
+                if js:
+                    best_k = js[0]
+                    break
+            num = den = 0.0
+            for m in range(1, CADENCE_COMB + 1):
+                tol = max(1, m * best_k // 20)
+                if m > 1 and m * best_k + tol + 1 >= hi:
+                    break
+                p = best_k if m == 1 else int(near(m * best_k, tol))
+                l, c, r = ac[p - 1], ac[p], ac[p + 1]
+                dd = l - 2 * c + r
+                dd = 0.5 * (l - r) / dd if dd < 0 else 0.0
+                num += m * (p + min(0.5, max(-0.5, dd)))
+                den += m * m
+            f["cadence_us"] = num / den * period_s
         # spectrum: the first m samples (m <= n, 7-smooth), periodic Hann, mean removed, bins 1 .. m/2
         ms = spectrum_len(n)
         xs = x[:ms]

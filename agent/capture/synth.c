@@ -161,7 +161,7 @@ static void server(struct synth_rng *r, const struct shape *sh, double *p, uint3
 			pw = sh->prefill_w;
 			pre[i]--;
 		} else {
-			len = (sh->decode_ms + sh->decode_ms_per_req * active + 2 * synth_rng_normal(r)) / 1e3;
+			len = (sh->decode_ms + sh->decode_ms_per_req * active) * (1 + 0.03 * synth_rng_normal(r)) / 1e3;
 			pw = sh->decode_w + sh->decode_per_req_w * (active < 8 ? active : 8);
 			for (j = 0; j < active; j++)
 				dec[j]--;

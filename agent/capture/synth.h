@@ -12,7 +12,10 @@
  * quiet phases):
  *   GPT4      GPT-4-class: prefill iterations 30-80 ms at 2.75 kW, decode
  *             iterations ~26-30 ms at 1.7-2.2 kW, 3-6 ms dips to 1.35 kW,
- *             0.9 kW idle.
+ *             0.9 kW idle.  A decode iteration's length varies by 3 %
+ *             (sd) about its batch's, as the generator's calibration
+ *             (GENERATOR.md); it was +-2 ms, i.i.d., which real servers
+ *             replaying CUDA graphs do not show.
  *   SMALL     a 7B-class model on the same host: 9 ms decode iterations at
  *             1.25-1.6 kW, 1-2 ms dips, more requests, 0.85 kW idle.
  *   MINER     a GPU pinned at its power limit (2.9 kW) with the power

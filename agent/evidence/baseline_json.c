@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* Baseline/v2 predicates <-> struct baseline (science/baseline.h). */
+/* Baseline/v3 predicates <-> struct baseline (science/baseline.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,9 @@ json_t *baseline_predicate(const struct baseline *b)
 			continue;
 		if (json_object_set_new(
 			    feats, feat_desc[f].name,
-			    json_pack("{s:I,s:I}", "mad", (json_int_t)b->mad[f], "median", (json_int_t)b->median[f]))) {
+			    json_pack("{s:I,s:I,s:I,s:I,s:I}", "hi", (json_int_t)b->hi[f], "lo", (json_int_t)b->lo[f], "mad",
+				      (json_int_t)b->mad[f], "median", (json_int_t)b->median[f], "noise",
+				      (json_int_t)b->noise[f]))) {
 			json_decref(feats);
 			return NULL;
 		}
@@ -147,6 +150,14 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->have[f] = true;
 		b->median[f] = json_integer_value(json_object_get(v, "median"));
 		b->mad[f] = json_integer_value(json_object_get(v, "mad"));
+		b->lo[f] = json_integer_value(json_object_get(v, "lo"));
+		b->hi[f] = json_integer_value(json_object_get(v, "hi"));
+		b->noise[f] = json_integer_value(json_object_get(v, "noise"));
+		if (b->lo[f] > b->median[f] || b->median[f] > b->hi[f] || b->mad[f] < 0 || b->noise[f] < 0)
+			return plerr_set(e, -EINVAL,
+					 "baseline: feature %s: lo %" PRId64 " <= median %" PRId64 " <= hi %" PRId64
+					 ", mad and noise >= 0 do not hold",
+					 feat_desc[f].name, b->lo[f], b->median[f], b->hi[f]);
 	}
 	/* A cadence is compared as a log ratio: it must be positive. */
 	for (f = 0; f < __FEAT_MAX; f++)

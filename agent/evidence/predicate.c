@@ -2,7 +2,7 @@
 /*
  * The members of our four predicates, as data, and the checker that holds a
  * parsed predicate to them.  Every member is required, unknown members are
- * rejected (a v2 predicate gets a new predicateType), every number is an
+ * rejected (a new member means a new predicateType version), every number is an
  * integer in the unit its name says.  Strings are printable ASCII (canon.c).
  *
  * Trace/v1 (reader):
@@ -13,8 +13,9 @@
  * Workload/v1 (vendor):
  *   hardware_fingerprint, model, tokens_per_s, window {end_ns, start_ns},
  *   workload "inference"|"training"
- * Baseline/v2 (operator):
- *   active_windows, features {NAME: {mad, median}}, features_version,
+ * Baseline/v3 (operator):
+ *   active_windows, features {NAME: {hi, lo, mad, median, noise}},
+ *   features_version,
  *   hardware_fingerprint, model, null {d_micro [ascending null statistics],
  *   df_milli, feature_scale_micro {NAME:
  *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, flat_run_ms, idle_mw, loaded_windows}, samples, sensor
@@ -70,8 +71,11 @@ static const struct field window_fields[] = {
 	{ NULL, 0, NULL, NULL },
 };
 static const struct field robust_fields[] = {
+	{ "hi", FT_INT, NULL, NULL },
+	{ "lo", FT_INT, NULL, NULL },
 	{ "mad", FT_UINT, NULL, NULL },
 	{ "median", FT_INT, NULL, NULL },
+	{ "noise", FT_UINT, NULL, NULL },
 	{ NULL, 0, NULL, NULL },
 };
 static const struct field detector_fields[] = {

@@ -10,8 +10,11 @@
 /*
  * version: of the predicate this agent writes and reads.  Baseline/v2 (a
  * calibrated null, the sensor and the host's range) replaced Baseline/v1,
- * which cannot support a calibrated decision: a v1 statement is refused by
- * name ("register the baseline again").
+ * which cannot support a calibrated decision; Baseline/v3 (each feature's
+ * commissioned range and window-to-window noise: the one-sided cadence
+ * band, science/baseline.h) replaced v2, whose null was calibrated for
+ * another statistic.  Older statements are refused by name ("register the
+ * baseline again").
  */
 static const struct {
 	const char *name;
@@ -21,7 +24,7 @@ static const struct {
 	[PL_KIND_TRACE] = { "Trace", PL_ROLE_READER, 1 },
 	[PL_KIND_WORKLOAD] = { "Workload", PL_ROLE_VENDOR, 1 },
 	[PL_KIND_PROOF] = { "Proof", PL_ROLE_OPERATOR, 1 },
-	[PL_KIND_BASELINE] = { "Baseline", PL_ROLE_OPERATOR, 2 },
+	[PL_KIND_BASELINE] = { "Baseline", PL_ROLE_OPERATOR, 3 },
 };
 
 const char *kind_name(enum pl_kind k)
@@ -136,6 +139,12 @@ int statement_parse(const uint8_t *p, size_t n, struct statement *st, struct ple
 			ret = plerr_set(e, -EINVAL,
 					"statement: a Baseline/v1 predates calibrated baselines (no null distribution, "
 					"no sensor model): register the baseline again with this agent");
+			goto fail;
+		}
+		if (json_is_string(ptype) && !strcmp(json_string_value(ptype), PL_PREDICATE_PREFIX "Baseline/v2")) {
+			ret = plerr_set(e, -EINVAL,
+					"statement: a Baseline/v2 was calibrated for an older model-mismatch statistic "
+					"(no commissioned range per feature): register the baseline again with this agent");
 			goto fail;
 		}
 		ret = plerr_set(e, -EINVAL, "statement: unknown predicateType %s",

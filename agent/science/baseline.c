@@ -38,7 +38,8 @@ int64_t median_i64(int64_t *v, size_t n)
 
 /*
  * Median and MAD of every feature over the windows w[0..n) outside
- * [skip_from, skip_to) (model features: active windows only).  v: n int64s.
+ * [skip_from, skip_to) (model features: active windows only), their 10th
+ * and 90th percentiles and window-to-window noise.  v: 2n int64s.
  */
 static void robust_stats(const struct window_features *w, size_t n, size_t skip_from, size_t skip_to,
 			 struct baseline *b, int64_t *v)
@@ -59,9 +60,15 @@ static void robust_stats(const struct window_features *w, size_t n, size_t skip_
 			if (feat_ok(&w[i], (enum feat_id)f) && (!feat_desc[f].model || feat_window_active(&w[i])))
 				v[k++] = feat_int((enum feat_id)f, w[i].v[f]);
 		}
-		if (k == 0 || k < ((feat_desc[f].model ? active : all) + 1) / 2)
+		if (k == 0 || k < (feat_desc[f].model ? (active + 3) / 4 : (all + 1) / 2))
 			continue;
-		b->median[f] = median_i64(v, k);
+		/* successive differences (time order) into v[n..]: |a - b| fits, both in the physical range */
+		for (i = 1; i < k; i++)
+			v[n + i - 1] = v[i] > v[i - 1] ? v[i] - v[i - 1] : v[i - 1] - v[i];
+		b->noise[f] = k > 1 ? llround(1.4826 / sqrt(2) * (double)median_i64(v + n, k - 1)) : 0;
+		b->median[f] = median_i64(v, k); /* v is sorted now */
+		b->lo[f] = v[k / 10];
+		b->hi[f] = v[k - 1 - k / 10];
 		for (i = 0; i < k; i++) /* |v - median| fits: both lie within the feature's physical range */
 			v[i] = v[i] > b->median[f] ? v[i] - b->median[f] : b->median[f] - v[i];
 		b->mad[f] = median_i64(v, k);
@@ -71,7 +78,7 @@ static void robust_stats(const struct window_features *w, size_t n, size_t skip_
 
 double baseline_sigma(const struct baseline *b, enum feat_id f)
 {
-	double s = 1.4826 * (double)b->mad[f], floor = 1;
+	double s = feat_desc[f].model ? (double)b->noise[f] : 1.4826 * (double)b->mad[f], floor = 1;
 
 	switch (feat_desc[f].unit) {
 	case 'W': floor = (double)b->sensor.quantum_uw * 1e-6 * feat_desc[f].scale; break;
@@ -95,10 +102,20 @@ double mm_z(const struct baseline *b, enum feat_id f, double x)
 	double m = (double)b->median[f], sigma = baseline_sigma(b, f), d, tol;
 
 	if ((feat_desc[f].unit == 's' || feat_desc[f].unit == 'h') && x > 0 && m > 0) {
-		/* Cadences scale: the deviation is a log ratio, the load band a factor. */
-		d = log(x / m);
-		tol = log1p(MM_LOAD_BAND);
-		sigma /= m;
+		/* Cadences scale: the deviation is a log ratio, the load band a factor (one-sided, baseline.h). */
+		double lo = b->lo[f] > 0 && b->lo[f] < b->median[f] ? (double)b->lo[f] : m;
+
+		if (x < lo) {
+			d = log(x / lo);
+			tol = log1p(MM_LOAD_BAND_FAST);
+			sigma /= lo;
+		} else {
+			d = log(x / m);
+			if (d <= 0)
+				return 0; /* between the lightest load and the median: the commissioned range */
+			tol = log1p(MM_LOAD_BAND);
+			sigma /= m;
+		}
 	} else {
 		d = x - m;
 		tol = MM_LOAD_BAND_ABS * feat_desc[f].scale;
@@ -244,6 +261,24 @@ double mm_log_p_empirical(const struct baseline_null *nl, double d)
 	return log(((double)(nl->nd - lo) * (double)nl->samples / (double)nl->nd + 1) / ((double)nl->samples + 1));
 }
 
+double mm_log_p_tail(const struct baseline_null *nl, double d)
+{
+	uint32_t k, i;
+	double u, beta = 0, top;
+
+	if (!nl->nd || !nl->samples)
+		return 0;
+	top = nl->d[nl->nd - 1];
+	k = nl->nd / 10 > MM_TAIL_K ? nl->nd / 10 : MM_TAIL_K;
+	if (d <= top || k >= nl->nd)
+		return mm_log_p_empirical(nl, fmin(d, top));
+	u = nl->d[nl->nd - 1 - k];
+	for (i = nl->nd - k; i < nl->nd; i++)
+		beta += nl->d[i] - u;
+	beta = fmax(beta / k, MM_TAIL_MIN_BETA);
+	return mm_log_p_empirical(nl, top) - (d - top) / beta;
+}
+
 double mm_group_log_p(const struct window_features *const *g, size_t m, const struct baseline *b, double d)
 {
 	double p0 = fmin(fmax(b->null.outlier, MM_OUTLIER_MIN), 1), lp;
@@ -254,7 +289,7 @@ double mm_group_log_p(const struct window_features *const *g, size_t m, const st
 	if (p0 >= 1 || !(d >= 0))
 		return 0;
 	lp = fmax(mm_log_p(&b->null, d), mm_log_binom_tail((unsigned int)m, c, p0));
-	lp = fmax(lp, mm_log_p_empirical(&b->null, d));
+	lp = fmax(lp, mm_log_p_tail(&b->null, d));
 	return isfinite(lp) ? fmin(lp, 0) : 0;
 }
 
@@ -396,7 +431,7 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 				 BASELINE_MIN_WINDOWS);
 	if (strlen(model) == 0 || strlen(model) >= sizeof(b->model))
 		return plerr_set(e, -EINVAL, "model name must hold 1 to %zu characters", sizeof(b->model) - 1);
-	v = malloc(n * sizeof(*v));
+	v = malloc(2 * n * sizeof(*v));
 	if (!v)
 		return plerr_set(e, -ENOMEM, "out of memory");
 	snprintf(b->model, sizeof(b->model), "%s", model);

@@ -31,10 +31,14 @@
  * clamped to [1, mean k]: correlated features have fewer degrees of freedom
  * than features, and a heavier tail (smaller nu) only makes a proof harder.
  * A group's p-value is P(chi2_nu >= nu D / s) (mm_log_p()) -- but never
- * below what the null samples themselves support: (#{null D >= d} + 1) /
- * (samples + 1).  A parametric tail fitted to a null that is mostly zeros
- * and a few large values is too thin; the empirical floor makes an honest
- * phase seen in commissioning worth little evidence when it comes back.
+ * below what the null samples themselves support (mm_log_p_tail()): the
+ * empirical fraction (#{null D >= d} + 1) / (samples + 1) within their
+ * range, and beyond their largest an exponential tail fitted to their top
+ * tenth, falling no faster than a chi-square-1.  A parametric tail fitted to
+ * a null that is mostly zeros and a few large values is too thin; the
+ * null's own tail makes an honest phase seen in commissioning worth little
+ * evidence when it comes back, and lets a group far beyond everything the
+ * model itself showed count for more than the sample count alone.
  *
  * Outliers.  A window's cadence estimate sometimes lands on a harmonic of
  * the step or on the request rhythm; two such windows in a group of three
@@ -60,7 +64,7 @@
  * (null.samples 0, mm_why saying why, `baseline register` warns): it
  * supports crypto-miner-hidden and rail-tamper, and model-mismatch says
  * undecided against it.  evidence/baseline_json.h makes the operator's signed
- * Baseline/v2 statement of it.
+ * Baseline/v3 statement of it.
  */
 #ifndef PL_BASELINE_H
 #define PL_BASELINE_H
@@ -82,13 +86,25 @@
 #define BASELINE_NULL_KEEP    256
 /*
  * The load band: how far a model feature may move with the load alone, and
- * is not counted -- a factor of 1.4 for cadences (durations, frequencies,
- * compared as log ratios: batching stretches a decode step by up to ~25 %
- * in the generator's calibration (GENERATOR.md), and a lag read to one
- * sample of 1 ms is off by up to 7 % on a 14 ms step: 1.25 x 1.07 ~ 1.34,
- * rounded up; the next size class is 1.5x or more slower), 0.05 for dimensionless shape features.
+ * is not counted.  Cadences (durations, frequencies) compare as log ratios,
+ * and the band is one-sided by physics: a decode step reads every weight,
+ * so a model cannot step faster than its weights stream from memory, and
+ * batching only stretches the step (more KV cache to read, more compute).
+ * Slower: up to a factor of 1.4 above the baseline's median is load
+ * (batching stretches a decode step by up to ~25 % in the generator's
+ * calibration, GENERATOR.md, and chunked prefill of long prompts beats at
+ * its own, longer, cadence; a lag read to a 2 ms refresh on a 14 ms step is
+ * off by up to 7 %: 1.25 x 1.07 ~ 1.34, rounded up).  Faster: up to 10 %
+ * below the baseline's 10th percentile (its lightest commissioned load) is
+ * load and the read (the same model at batch 1 steps a few per cent faster
+ * than at batch 4; the refined lag is read to ~3 %) -- beyond it the steps
+ * are shorter than the claimed model's weights allow: a smaller model.  The
+ * next size class is 1.5x or more away.  Commission across the load you
+ * serve, light load included.  0.05 for dimensionless shape features, both
+ * ways from the median.
  */
-#define MM_LOAD_BAND	 0.40
+#define MM_LOAD_BAND	  0.40
+#define MM_LOAD_BAND_FAST 0.10
 #define MM_LOAD_BAND_ABS 0.05
 
 struct baseline_null {
@@ -120,6 +136,9 @@ struct baseline {
 	bool have[__FEAT_MAX];
 	int64_t median[__FEAT_MAX];
 	int64_t mad[__FEAT_MAX];
+	int64_t lo[__FEAT_MAX];	   /* 10th percentile: the lightest commissioned load's value */
+	int64_t hi[__FEAT_MAX];	   /* 90th percentile */
+	int64_t noise[__FEAT_MAX]; /* window-to-window noise: 1.4826 MAD of successive differences / sqrt 2 */
 };
 
 /*
@@ -142,16 +161,19 @@ int64_t median_i64(int64_t *v, size_t n);
 /*
  * Robust statistics, host range and the calibrated null of n windows in
  * time order (several traces' windows one after another), all cut from
- * readings of sensor.  A feature enters the baseline only when at least
- * half of the windows it describes define it.  -ENODATA with e giving the
+ * readings of sensor.  A load feature enters the baseline only when at
+ * least half of the windows define it, a model feature when a quarter of
+ * the active ones do (the cadence is undefined in windows busy only in
+ * part: science/features.h).  -ENODATA with e giving the
  * counts when the windows cannot support a decision (see above).
  */
 int baseline_build(const struct window_features *w, size_t n, const char *model, const char *fingerprint,
 		   uint64_t window_ns, const struct sensor_model *sensor, struct baseline *b, struct plerr *e);
 
 /*
- * Robust sigma of feature f: 1.4826 MAD, at least one integer unit and what
- * the sensor resolves: its quantum for power, its refresh for durations, the
+ * Robust sigma of feature f: its window-to-window noise for a model feature
+ * (the load's slow drift is the load band's, not the noise's), 1.4826 MAD
+ * for the others; at least one integer unit and what the sensor resolves: its quantum for power, its refresh for durations, the
  * window's frequency resolution for frequencies, 0.001 for ratios.
  */
 double baseline_sigma(const struct baseline *b, enum feat_id f);
@@ -165,9 +187,10 @@ int mm_group_stat(const struct window_features *const *g, size_t m, const struct
 		  double z[__FEAT_MAX], bool used[__FEAT_MAX]);
 
 /*
- * z of a group's median x of model feature f against b: the deviation from
- * b's median beyond the load band (MM_LOAD_BAND; as a log ratio for
- * cadences), in b's sigma; 0 inside the band.
+ * z of a group's median x of model feature f against b: the deviation
+ * beyond the load band (as a log ratio for cadences: up to MM_LOAD_BAND
+ * slower than b's median, MM_LOAD_BAND_FAST faster than b's 10th
+ * percentile), in b's sigma; 0 inside the band.
  */
 double mm_z(const struct baseline *b, enum feat_id f, double x);
 
@@ -175,6 +198,18 @@ double mm_z(const struct baseline *b, enum feat_id f, double x);
 double mm_log_p(const struct baseline_null *nl, double d);
 /* ln((#{null D >= d} + 1) / (samples + 1)): what the kept null samples support. */
 double mm_log_p_empirical(const struct baseline_null *nl, double d);
+/*
+ * ln of the null's own tail at d: mm_log_p_empirical() up to the largest
+ * kept sample, top; beyond it, that value times exp(-(d - top) / beta), an
+ * exponential tail (peaks over threshold) anchored where the samples end:
+ * beta is the mean excess of the largest k = max(MM_TAIL_K, nd / 10) kept
+ * samples over the next largest, but at least MM_TAIL_MIN_BETA (D is scaled
+ * to a held-out mean of about 1, so 2 is a chi-square-1 tail's rate: no
+ * faster fall than squared Gaussian noise).
+ */
+#define MM_TAIL_K	  5
+#define MM_TAIL_MIN_BETA 2.0
+double mm_log_p_tail(const struct baseline_null *nl, double d);
 
 #define MM_OFF_Z       3.0
 #define MM_OUTLIER_MIN 0.02

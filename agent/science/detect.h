@@ -78,7 +78,7 @@
 #include "science/features.h"
 #include "science/series.h"
 
-#define DETECTOR_VERSION 2
+#define DETECTOR_VERSION 3
 
 /*
  * rail-tamper: the probability, over a whole checked range, that an honest

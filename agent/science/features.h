@@ -54,16 +54,18 @@
  *                    dips between busy stretches go, as a ratio (a level
  *                    ratio does not move with how many GPUs or requests
  *                    share the host the way absolute levels do)
- *   cadence          the fundamental of the autocorrelation among lags of
- *                    at most FEAT_CADENCE_MAX_S (0.2 s): the smallest lag
- *                    that is a local ACF maximum above acf_min and within
- *                    60 % of the highest one there (not a harmonic of the
- *                    step, not the request rhythm): the step cadence of the
- *                    computation (a decode step, a training micro-step);
- *                    undefined when there is none.  Only lags of at least
+ *   cadence          the step period of the computation (a decode step, a
+ *                    training micro-step), read from the autocorrelation:
+ *                    among its local maxima above acf_min in lags of
  *                    min_cadence_s (4 independent readings of the sensor:
- *                    feat_params_for()) are searched: a shorter step
- *                    aliases, and the alias depends on the poll rate
+ *                    feat_params_for(); a shorter step aliases) to
+ *                    FEAT_CADENCE_MAX_S (0.2 s), the one whose comb -- the
+ *                    mean ACF near its first 3 multiples -- is highest
+ *                    (the fundamental beats its harmonics and the request
+ *                    rhythm), or a peak near a half or third of it at least
+ *                    60 % as high; refined below one sample by parabolas at
+ *                    each multiple; undefined when the best comb is below
+ *                    0.3 (a window busy only in part has no steady step)
  *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
  *                    three DC output rails (AC input rails have a power
  *                    factor: not used)

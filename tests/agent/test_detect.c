@@ -90,9 +90,19 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_true(b.null.df >= 1 && b.null.df <= 1);
 	assert_true(b.null.scale > 0);
 	assert_true(b.null.outlier >= MM_OUTLIER_MIN && b.null.outlier < 0.5);
+	/*
+	 * The commissioned range: 10th and 90th percentiles of the 39 (sorted: six 30 ms, ..., five 36 ms),
+	 * v[3] and v[35].  The noise is window to window: successive cadences differ by 1 ms (six steps
+	 * of seven) or 6 ms (the wrap), median 1 ms: 1.4826 / sqrt 2 ms.  A model feature's sigma is that
+	 * noise, not the MAD (the load's drift is the load band's).
+	 */
+	assert_int_equal(b.lo[FEAT_CADENCE], 30000);
+	assert_int_equal(b.hi[FEAT_CADENCE], 36000);
+	assert_int_equal(b.noise[FEAT_CADENCE], llround(1.4826 / sqrt(2) * 1000));
+	assert_float_equal(baseline_sigma(&b, FEAT_CADENCE), (double)llround(1.4826 / sqrt(2) * 1000), 1e-9);
+	assert_float_equal(baseline_sigma(&b, FEAT_MEAN), 1.4826 * (double)b.mad[FEAT_MEAN], 1e-9); /* load: MAD */
 	/* sigma floors come from the sensor: quantum for power, refresh for durations, 0.001 for ratios */
-	assert_float_equal(baseline_sigma(&b, FEAT_CADENCE), 1.4826 * 2000, 1e-9);
-	b.mad[FEAT_CADENCE] = 0;
+	b.noise[FEAT_CADENCE] = 0;
 	/* 1 ms refresh over the ~30 steps of 33 ms a 1 s window holds: 1000 / sqrt(1e6 / 33000) us */
 	assert_float_equal(baseline_sigma(&b, FEAT_CADENCE), 1000 / sqrt(1e6 / 33000), 1e-9);
 	b.mad[FEAT_HIGH_RUN_MED] = 0;
@@ -128,7 +138,7 @@ static void test_baseline_build_and_roundtrip(void **state)
 	/* Too few windows at all: refused. */
 	assert_int_equal(baseline_build(w, 9, "m", "00", 1000000000ULL, &pmbus_1ms, &b, &e), -ENODATA);
 
-	/* Predicate: passes the Baseline/v2 schema and comes back equal. */
+	/* Predicate: passes the Baseline/v3 schema and comes back equal. */
 	assert_int_equal(baseline_build(w, 40, "gpt4-class",
 					"1111111111111111111111111111111111111111111111111111111111111111",
 					1000000000ULL, &pmbus_1ms, &b, &e),
@@ -139,12 +149,15 @@ static void test_baseline_build_and_roundtrip(void **state)
 			  subject_new("t.pltr", "2222222222222222222222222222222222222222222222222222222222222222")),
 		baseline_predicate(&b));
 	assert_int_equal(canon_dump(stmt, &body, &e), 0);
-	assert_non_null(strstr((char *)body.p, "/Baseline/v2\""));
+	assert_non_null(strstr((char *)body.p, "/Baseline/v3\""));
 	if (statement_parse(body.p, body.len, &st, &e))
 		fail_msg("%s", e.msg);
 	assert_int_equal(baseline_from_predicate(st.predicate, &back, &e), 0);
 	assert_memory_equal(back.median, b.median, sizeof(b.median));
 	assert_memory_equal(back.mad, b.mad, sizeof(b.mad));
+	assert_memory_equal(back.lo, b.lo, sizeof(b.lo));
+	assert_memory_equal(back.hi, b.hi, sizeof(b.hi));
+	assert_memory_equal(back.noise, b.noise, sizeof(b.noise));
 	assert_memory_equal(back.have, b.have, sizeof(b.have));
 	assert_memory_equal(&back.sensor, &b.sensor, sizeof(b.sensor));
 	assert_int_equal(back.idle_mw, b.idle_mw);
@@ -180,6 +193,16 @@ static void test_baseline_build_and_roundtrip(void **state)
 				fail_msg("%s=%lld: '%s' lacks '%s'", bad[k].key, (long long)bad[k].v, e.msg, bad[k].want);
 			json_decref(pr);
 		}
+		/* A feature whose range does not hold its median (lo 36 ms above the 33 ms median). */
+		{
+			json_t *pr = json_deep_copy(st.predicate);
+
+			json_object_set_new(json_object_get(json_object_get(pr, "features"), "cadence_us"), "lo",
+					    json_integer(36000));
+			assert_int_equal(baseline_from_predicate(pr, &back, &e), -EINVAL);
+			assert_non_null(strstr(e.msg, "feature cadence_us: lo 36000 <= median 33000"));
+			json_decref(pr);
+		}
 	}
 	/* A baseline of other feature definitions is refused, saying which versions. */
 	json_object_set_new(st.predicate, "features_version", json_integer(FEATURES_VERSION - 1));
@@ -196,6 +219,15 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_int_equal(canon_dump(stmt, &body, &e), 0);
 	assert_int_not_equal(statement_parse(body.p, body.len, &st, &e), 0);
 	assert_non_null(strstr(e.msg, "Baseline/v1 predates calibrated baselines"));
+	json_decref(stmt);
+	buf_free(&body);
+	/* So is a Baseline/v2 (its null was calibrated for the two-sided statistic). */
+	stmt = json_pack("{s:s,s:{},s:s,s:[{s:{s:s},s:s}]}", "_type", "https://in-toto.io/Statement/v1", "predicate",
+			 "predicateType", PL_PREDICATE_PREFIX "Baseline/v2", "subject", "digest", "sha256",
+			 "2222222222222222222222222222222222222222222222222222222222222222", "name", "t.pltr");
+	assert_int_equal(canon_dump(stmt, &body, &e), 0);
+	assert_int_not_equal(statement_parse(body.p, body.len, &st, &e), 0);
+	assert_non_null(strstr(e.msg, "Baseline/v2 was calibrated for an older model-mismatch statistic"));
 	json_decref(stmt);
 	buf_free(&body);
 }
@@ -223,8 +255,11 @@ static void base_for_mismatch(struct baseline *b)
 	b->have[FEAT_MEAN] = true; /* a load feature: never part of the statistic */
 	b->median[FEAT_MEAN] = 2000000;
 	b->mad[FEAT_MEAN] = 1000;
-	b->median[FEAT_CADENCE] = 30000; /* us, sigma 1.4826 * 10000 = 14826: 0.4942 of the median */
+	b->median[FEAT_CADENCE] = 30000; /* us, sigma (window-to-window noise) 14826: 0.4942 of the median */
 	b->mad[FEAT_CADENCE] = 10000;
+	b->noise[FEAT_CADENCE] = 14826;
+	b->lo[FEAT_CADENCE] = 30000; /* the fast side's reference: here the median */
+	b->hi[FEAT_CADENCE] = 30000;
 	b->null = (struct baseline_null){ .group = MM_GROUP, .samples = 300, .scale = 1, .df = 1, .max = 9, .outlier = 0.05 };
 	/* 300 null statistics, kept as 256: all 0 (inside the load band) but the largest, 9. */
 	b->null.nd = 256;
@@ -234,7 +269,7 @@ static void base_for_mismatch(struct baseline *b)
 /* The cadence (s) z sigmas beyond the load band of base_for_mismatch(). */
 static double cadence_at(double z)
 {
-	return 0.030 * exp((z >= 0 ? 1 : -1) * log1p(MM_LOAD_BAND) + z * 14826.0 / 30000);
+	return 0.030 * exp(z >= 0 ? log1p(MM_LOAD_BAND) + z * 14826.0 / 30000 : -log1p(MM_LOAD_BAND_FAST) + z * 14826.0 / 30000);
 }
 
 /* n active 1 s windows with the same cadence. */
@@ -271,18 +306,35 @@ static void test_model_mismatch(void **state)
 	assert_true(mm_window_off(&w[0], &b));
 	assert_float_equal(mm_log_p(&b.null, 16), log(erfc(sqrt(8))), 1e-9);
 	/*
-	 * The count bound caps it: 3 of 3 windows off at p0 = 0.05 is p0^3, larger than erfc(sqrt 8);
-	 * and the null's own resolution caps that: no kept sample reaches 16, so (0 + 1) / (300 + 1).
+	 * The null's own tail: no kept sample reaches 16.  Its top tenth (k = 25 of 256: 24 zeros and the
+	 * 9) over u = 0 has a mean excess of 9 / 25, floored at 2; the tail falls at that rate from the
+	 * empirical fraction at the largest sample, 9.  Within the samples it is the empirical fraction.
 	 */
 	g[0] = &w[0], g[1] = &w[1], g[2] = &w[2];
 	assert_float_equal(mm_log_p_empirical(&b.null, 16), log(1.0 / 301), 1e-12);
 	assert_float_equal(mm_log_p_empirical(&b.null, 9), log((300.0 / 256 + 1) / 301), 1e-12);
 	assert_float_equal(mm_log_p_empirical(&b.null, 0), 0, 1e-12);
+	assert_float_equal(mm_log_p_tail(&b.null, 16), log((300.0 / 256 + 1) / 301) - (16 - 9) / 2.0, 1e-12);
+	assert_float_equal(mm_log_p_tail(&b.null, 9), log((300.0 / 256 + 1) / 301), 1e-12);
+	assert_float_equal(mm_log_p_tail(&b.null, 5), log((300.0 / 256 + 1) / 301), 1e-12);
+	/*
+	 * The group's p is the largest of three: erfc(sqrt 8) (e^-9.67), the count bound (3 of 3 windows
+	 * off at p0 = 0.05: e^-8.99) and the null's tail (e^-8.43): the tail.
+	 */
 	lp = mm_group_log_p(g, 3, &b, z * z);
-	assert_float_equal(lp, log(1.0 / 301), 1e-9);
-	b.null.samples = 100000; /* a finer null: the count bound decides */
-	assert_float_equal(mm_group_log_p(g, 3, &b, z * z), 3 * log(0.05), 1e-9);
-	b.null.samples = 300;
+	assert_float_equal(lp, log((300.0 / 256 + 1) / 301) - (z * z - 9) / 2, 1e-9);
+	/* Far beyond the null the tail is no limit: the count bound is. */
+	assert_float_equal(mm_group_log_p(g, 3, &b, 1e4), 3 * log(0.05), 1e-9);
+	/*
+	 * An honest phase commissioning saw (a tenth of the null at 16 or more) makes the same group
+	 * weak: 26 of 256 kept samples stand for 26 * 300 / 256 of 300.
+	 */
+	for (i = 230; i < 256; i++)
+		b.null.d[i] = 16;
+	assert_float_equal(mm_group_log_p(g, 3, &b, z * z), log((26 * 300.0 / 256 + 1) / 301), 1e-9);
+	for (i = 230; i < 255; i++)
+		b.null.d[i] = 0;
+	b.null.d[255] = 9;
 	assert_float_equal(mm_log_binom_tail(3, 2, 0.05), log(3 * 0.05 * 0.05 * 0.95 + 0.05 * 0.05 * 0.05), 1e-12);
 	/* h = ln(G / r) / theta: G = 1200 groups an hour of 3 s, r = 1e-6; theta solves -ln(1 - t) = 2 t. */
 	h = mm_cusum_threshold(&b, &p, &theta, &gph);
@@ -327,6 +379,28 @@ static void test_model_mismatch(void **state)
 	p.false_alarm_per_hour = 1e-30;
 	assert_true(mm_cusum_threshold(&b, &p, NULL, NULL) > h);
 	p.false_alarm_per_hour = 1e-6;
+	/*
+	 * The band is one-sided (physics: batching only slows a step).  With a window-to-window noise of 1 %
+	 * of the step: 20 % slower is load, no proof; 20 % faster than the lightest commissioned load is
+	 * beyond MM_LOAD_BAND_FAST (10 %), z = (ln 0.8 + ln 1.1) / 0.01 = -12.8: a proof.  When the
+	 * commissioning saw a 25 ms step (lo), 24 ms is within it: no proof.
+	 */
+	b.noise[FEAT_CADENCE] = 300;
+	mismatch_windows(w, 60, 0.036);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
+	finding__free(&f);
+	mismatch_windows(w, 60, 0.024);
+	assert_float_equal(mm_z(&b, FEAT_CADENCE, 24000), (log(0.8) + log1p(MM_LOAD_BAND_FAST)) / 0.01, 1e-9);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
+	finding__free(&f);
+	b.lo[FEAT_CADENCE] = 25000;
+	assert_float_equal(mm_z(&b, FEAT_CADENCE, 24000), 0, 0);
+	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
+	finding__free(&f);
+	/* Between the lightest load and the median: the commissioned range itself. */
+	assert_float_equal(mm_z(&b, FEAT_CADENCE, 27000), 0, 0);
+	b.lo[FEAT_CADENCE] = 30000;
+	b.noise[FEAT_CADENCE] = 14826;
 	/* The same model at another load (mean far off, cadence 35 % slower: inside the load band): no proof. */
 	mismatch_windows(w, 60, 0.0405);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
@@ -377,7 +451,7 @@ static void test_evidence_saturates(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(f.evidence, "z_msigma"), "cadence_us")),
 			 llround((log((double)INT64_MAX / 30000) - log1p(MM_LOAD_BAND)) / (14826.0 / 30000) * 1000));
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "log10_p_min_milli")),
-			 llround(log(1.0 / 301) / log(10) * 1000));
+			 llround(3 * log(0.05) / log(10) * 1000));
 	finding__free(&f);
 
 	/* A NaN feature is no feature (it used to pass feat_int() as INT64_MIN): undecided, nothing signed. */

@@ -295,6 +295,47 @@ static void test_window_bursts_runs_flat_pvi(void **state)
 	features_ctx__free(c);
 }
 
+/*
+ * The cadence is read below one sample: decode steps of 14.5 ms (11.5 ms at
+ * 300 W, a 3 ms dip to 100 W) polled at 1 kHz.  The ACF peaks at lags 14 or
+ * 15, 29, 43 or 44; the parabolas and the slope through them give 14.5 ms
+ * to within 0.1 ms (one lag would be off by 0.5 ms, 3.4 %).
+ */
+static void test_cadence_subsample(void **state)
+{
+	struct features_ctx *c = features_ctx__new();
+	struct window_features w;
+	struct feat_params p;
+	struct trace t;
+
+	(void)state;
+	feat_params_default(&p);
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	for (size_t i = 0; i < 1000; i++) {
+		double watts = fmod((double)i, 14.5) < 11.5 ? 300 : 100;
+
+		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
+	}
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_true(w.valid[FEAT_CADENCE]);
+	if (fabs(w.v[FEAT_CADENCE] - 0.0145) > 0.0001)
+		fail_msg("cadence %.6f s, want 0.0145 +- 0.0001", w.v[FEAT_CADENCE]);
+	/* The same steps at 29 ms (a harmonic an earlier rule could pick when it holds as high): still 14.5. */
+	trace__free(&t);
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	for (size_t i = 0; i < 1000; i++) {
+		double ph = fmod((double)i, 29), watts = ph < 11.5 ? 300 : ph < 14.5 ? 100 : ph < 26 ? 290 : 100;
+
+		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
+	}
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_true(w.valid[FEAT_CADENCE]);
+	if (fabs(w.v[FEAT_CADENCE] - 0.0145) > 0.0002)
+		fail_msg("cadence %.6f s, want the 14.5 ms step, not its 29 ms pair", w.v[FEAT_CADENCE]);
+	trace__free(&t);
+	features_ctx__free(c);
+}
+
 static void test_trace_windows(void **state)
 {
 	struct window_features *w;
@@ -511,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_burstiness),
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_window_bursts_runs_flat_pvi),
+		cmocka_unit_test(test_cadence_subsample),
 		cmocka_unit_test(test_trace_windows),
 	};
 
