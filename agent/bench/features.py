@@ -40,8 +40,10 @@ SCALE = {
     "burstiness_milli": 1e3, "flat_ppm": 1e6, "step_msigma": 1e3, "high_run_mean_us": 1e6,
     "high_run_med_us": 1e6, "high_run_max_us": 1e6, "low_run_mean_us": 1e6, "low_run_med_us": 1e6,
     "low_run_max_us": 1e6, "high_level_mw": 1e3, "low_level_mw": 1e3, "pvi_err_max_ppm": 1e6,
-    "pvi_err_med_ppm": 1e6, "swing_ratio_ppm": 1e6, "cadence_us": 1e6,
+    "pvi_err_med_ppm": 1e6, "swing_ratio_ppm": 1e6, "cadence_us": 1e6, "plateau_us": 1e6,
+    "plateau_level_mw": 1e3,
 }
+PLATEAU_REL, PLATEAU_HALF_S = 0.02, 0.025
 CADENCE_MAX_S, CADENCE_COMB, CADENCE_MIN_COMB, CADENCE_SHARE = 0.2, 3, 0.3, 0.6
 
 
@@ -93,6 +95,21 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2,
     f["mean_mw"], f["stddev_mw"] = mean, std
     f["min_mw"], f["max_mw"] = x.min(), x.max()
     f["crest_ppm"] = np.abs(x).max() / math.sqrt(np.mean(x * x))
+    # plateau: the longest run within max(2 % of the level, 2 noise floors) of the centred
+    # moving mean over +-25 ms (cut at the window's edges)
+    h = max(2, int(round(PLATEAU_HALF_S / period_s)))
+    cs = np.r_[0.0, np.cumsum(x)]
+    i = np.arange(n)
+    lo, hi = np.maximum(0, i - h), np.minimum(n, i + h + 1)
+    mm = (cs[hi] - cs[lo]) / (hi - lo)
+    held = np.abs(x - mm) <= np.maximum(PLATEAU_REL * np.abs(mm), 2 * noise_floor)
+    edges = np.diff(np.r_[0, held.astype(np.int8), 0])
+    st, en = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if len(st):
+        j = np.argmax(en - st)
+        f["plateau_us"], f["plateau_level_mw"] = (en[j] - st[j]) * period_s, x[st[j]:en[j]].mean()
+    else:
+        f["plateau_us"] = 0.0
     if mean > 0:
         f["cv_ppm"], f["par_ppm"] = std / mean, x.max() / mean
     if std > 0:

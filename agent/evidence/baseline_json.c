@@ -45,7 +45,7 @@ json_t *baseline_predicate(const struct baseline *b)
 			return NULL;
 		}
 	}
-	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:o,s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
+	pred = json_pack("{s:I,s:o,s:i,s:s,s:s,s:{s:o,s:I,s:o,s:I,s:I,s:I,s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I},s:I,s:{s:I,s:s,s:I,s:I},s:I,s:I}",
 			 "active_windows", (json_int_t)b->active, "features", feats, "features_version",
 			 FEATURES_VERSION, "hardware_fingerprint", b->fingerprint, "model", b->model, "null", "d_micro", ds, "df_milli",
 			 (json_int_t)llround(b->null.df * 1e3), "feature_scale_micro", fs, "group", (json_int_t)b->null.group, "max_micro",
@@ -53,7 +53,8 @@ json_t *baseline_predicate(const struct baseline *b)
 			 (json_int_t)llround(b->null.outlier * 1e6), "samples", (json_int_t)b->null.samples,
 			 "scale_micro", (json_int_t)llround(fmin(b->null.scale, 1e12) * 1e6), "range", "ceiling_mw",
 			 (json_int_t)b->ceiling_mw, "flat_run_ms", (json_int_t)b->flat_run_ms, "idle_mw",
-			 (json_int_t)b->idle_mw, "loaded_windows", (json_int_t)b->loaded, "samples", (json_int_t)b->samples,
+			 (json_int_t)b->idle_mw, "loaded_windows", (json_int_t)b->loaded, "plateau_ms",
+			 (json_int_t)b->plateau_ms, "samples", (json_int_t)b->samples,
 			 "sensor", "averaging_ns", (json_int_t)b->sensor.averaging_ns, "kind",
 			 sensor_kind_name(b->sensor.kind), "quantum_uw", (json_int_t)b->sensor.quantum_uw, "refresh_ns",
 			 (json_int_t)b->sensor.refresh_ns, "window_ns", (json_int_t)b->window_ns, "windows",
@@ -119,18 +120,20 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 		b->ceiling_mw = json_integer_value(json_object_get(rg, "ceiling_mw"));
 		b->flat_run_ms = (uint64_t)json_integer_value(json_object_get(rg, "flat_run_ms"));
 		b->loaded = (uint64_t)json_integer_value(json_object_get(rg, "loaded_windows"));
+		b->plateau_ms = (uint64_t)json_integer_value(json_object_get(rg, "plateau_ms"));
 		for (int ft = 0; ft < __FEAT_MAX; ft++)
 			if (b->null.fscale[ft] && b->null.fscale[ft] < 0.25)
 				return plerr_set(e, -EINVAL, "baseline null: feature scale of %s below 0.25",
 						 feat_desc[ft].name);
 		/* The host's range and the model's flat run: physical values, or the predicate is refused. */
 		if (b->idle_mw < 0 || b->ceiling_mw <= b->idle_mw || b->ceiling_mw > 1000000000000LL ||
-		    b->flat_run_ms > 1000000000ULL)
+		    b->flat_run_ms > 1000000000ULL || b->plateau_ms > b->window_ns / 1000000)
 			return plerr_set(e, -EINVAL,
-					 "baseline range unusable (idle %lld mW, ceiling %lld mW, flat run %llu ms): need "
-					 "0 <= idle < ceiling <= 1 GW and a flat run of at most 11 days",
+					 "baseline range unusable (idle %lld mW, ceiling %lld mW, flat run %llu ms, plateau "
+					 "%llu ms): need 0 <= idle < ceiling <= 1 GW, a flat run of at most 11 days and a "
+					 "plateau no longer than a window",
 					 (long long)b->idle_mw, (long long)b->ceiling_mw,
-					 (unsigned long long)b->flat_run_ms);
+					 (unsigned long long)b->flat_run_ms, (unsigned long long)b->plateau_ms);
 		if (b->window_ns > 86400000000000ULL)
 			return plerr_set(e, -EINVAL, "baseline window_ns %llu is longer than a day",
 					 (unsigned long long)b->window_ns);

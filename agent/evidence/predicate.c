@@ -18,7 +18,8 @@
  *   features_version,
  *   hardware_fingerprint, model, null {d_micro [ascending null statistics],
  *   df_milli, feature_scale_micro {NAME:
- *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, flat_run_ms, idle_mw, loaded_windows}, samples, sensor
+ *   integer}, group, max_micro, outlier_ppm, samples, scale_micro}, range {ceiling_mw, flat_run_ms, idle_mw, loaded_windows,
+ *   plateau_ms}, samples, sensor
  *   {averaging_ns, kind, quantum_uw, refresh_ns}, window_ns, windows
  * Proof/v1 (operator):
  *   baseline_digest, claim_digest, trace_digest (hex sha256 of the baseline
@@ -111,6 +112,7 @@ static const struct field range_fields[] = {
 	{ "flat_run_ms", FT_UINT, NULL, NULL },
 	{ "idle_mw", FT_INT, NULL, NULL },
 	{ "loaded_windows", FT_UINT, NULL, NULL },
+	{ "plateau_ms", FT_UINT, NULL, NULL },
 	{ NULL, 0, NULL, NULL },
 };
 static const struct field null_fields[] = {

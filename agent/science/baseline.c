@@ -293,6 +293,14 @@ double mm_group_log_p(const struct window_features *const *g, size_t m, const st
 	return isfinite(lp) ? fmin(lp, 0) : 0;
 }
 
+bool plateau_high(const struct window_features *x, const struct baseline *b, uint32_t level_ppm)
+{
+	double range = (double)(b->ceiling_mw - b->idle_mw);
+
+	return feat_ok(x, FEAT_PLATEAU) && feat_ok(x, FEAT_PLATEAU_LEVEL) && range > 0 &&
+	       (x->v[FEAT_PLATEAU_LEVEL] * 1e3 - (double)b->idle_mw) >= (double)level_ppm * 1e-6 * range;
+}
+
 bool miner_window_like(const struct window_features *x, const struct baseline *b, uint32_t cv_ppm, uint32_t level_ppm)
 {
 	double range = (double)(b->ceiling_mw - b->idle_mw);
@@ -476,6 +484,9 @@ int baseline_build(const struct window_features *w, size_t n, const char *model,
 			run = miner_window_like(&w[i], b, MINER_CV_PPM, MINER_LEVEL_PPM) ? run + 1 : 0;
 			if (run * window_ns / 1000000 > b->flat_run_ms)
 				b->flat_run_ms = run * window_ns / 1000000;
+			if (plateau_high(&w[i], b, MINER_LEVEL_PPM) &&
+			    (uint64_t)(w[i].v[FEAT_PLATEAU] * 1e3) > b->plateau_ms)
+				b->plateau_ms = (uint64_t)(w[i].v[FEAT_PLATEAU] * 1e3);
 		}
 	}
 	if ((double)(b->ceiling_mw - b->idle_mw) < 0.1 * (double)b->idle_mw) {

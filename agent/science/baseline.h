@@ -131,6 +131,7 @@ struct baseline {
 	int64_t ceiling_mw;	    /* 95th percentile of window maxima */
 	uint64_t loaded;	    /* windows whose mean is 20 % of the range above idle */
 	uint64_t flat_run_ms;	    /* longest flat high run the model itself showed (miner_window_like()) */
+	uint64_t plateau_ms;	    /* longest plateau high in the range the model itself held (FEAT_PLATEAU) */
 	struct baseline_null null; /* samples 0: supports no model-mismatch decision */
 	char mm_why[200];	    /* why not (baseline_build(); not in the predicate) */
 	bool have[__FEAT_MAX];
@@ -152,6 +153,12 @@ struct baseline {
 #define MINER_CV_PPM	10000
 #define MINER_LEVEL_PPM 500000
 bool miner_window_like(const struct window_features *w, const struct baseline *b, uint32_t cv_ppm, uint32_t level_ppm);
+/*
+ * Does window w hold a plateau (FEAT_PLATEAU) high in b's range (its level
+ * at least level_ppm of the way from idle to the ceiling)?  baseline_build()
+ * keeps the longest one the model itself held (plateau_ms, MINER_LEVEL_PPM).
+ */
+bool plateau_high(const struct window_features *w, const struct baseline *b, uint32_t level_ppm);
 
 /* baseline.c APIs: */
 

@@ -29,6 +29,7 @@ void detect_params_default(struct detect_params *p)
 	p->miner_cv_ppm = MINER_CV_PPM;
 	p->miner_level_ppm = MINER_LEVEL_PPM;
 	p->miner_min_span_ns = 30000000000ULL;
+	p->miner_hidden = true;
 	p->pvi_tol_ppm = 30000;
 	p->pvi_min_run = 5;
 	p->stuck_min_ns = 50000000;
@@ -72,7 +73,14 @@ int detect_all(const struct series *t, const struct window_features *w, size_t n
 		}
 		switch (d) {
 		case DET_RAIL_TAMPER: res[d] = detect_rail_tamper(t, c->start_ns, c->end_ns, p, &f[d]); break;
-		case DET_MINER: res[d] = detect_miner(w, n, b, c, p, &f[d]); break;
+		case DET_MINER: {
+			/* Plateaus are judged only where the model's own steps show: the same, fast sensor. */
+			struct detect_params q = *p;
+
+			q.miner_hidden = p->miner_hidden && comparable;
+			res[d] = detect_miner(w, n, b, c, &q, &f[d]);
+			break;
+		}
 		default: res[d] = detect_model_mismatch(w, n, b, p, &f[d]); break;
 		}
 		if (res[d] < 0 && res[d] != -ENODATA) {
@@ -346,6 +354,83 @@ out:
 	return ret;
 }
 
+/*
+ * Mining that hides: in the gaps between requests, or switched on and off
+ * to look like requests.  Either holds the draw still, high in the range,
+ * for longer than any step of the model -- a plateau -- while the model's
+ * own computation dips at every step.  Counted per window (FEAT_PLATEAU):
+ * windows whose plateau is high in b's range and at least
+ * max(MINER_PLATEAU_MIN_MS, 2 x the longest the model held in
+ * commissioning); MINER_PLATEAU_WINDOWS of them holding
+ * MINER_PLATEAU_TOTAL_MS between them are a proof.  Only where the sensor
+ * shows the steps (independent readings every MM_MAX_TAU_NS: a 100 ms NVML
+ * reading is flat over a whole decode run) and the model's own plateaus
+ * leave room (at most a quarter of a window).  Appends to f->summary;
+ * returns as detect_miner().
+ */
+static int miner_hidden(const struct window_features *w, size_t n, const struct baseline *b,
+			const struct detect_params *p, struct finding *f)
+{
+	uint64_t tau = b->sensor.refresh_ns > b->sensor.averaging_ns ? b->sensor.refresh_ns : b->sensor.averaging_ns,
+		 min_ms = 2 * b->plateau_ms, total_ms = 0, longest_ms = 0;
+	size_t i, k = 0, first = 0, last = 0;
+	double lsum = 0, range = (double)(b->ceiling_mw - b->idle_mw);
+	bool nan = false;
+	size_t len = strlen(f->summary);
+
+	if (!p->miner_hidden || !tau || tau > MM_MAX_TAU_NS) {
+		strfmt(f->summary + len, sizeof(f->summary) - len, "; plateaus not judged (%s)",
+		       !p->miner_hidden ? "another sensor or refresh than the baseline's" :
+					  "the sensor does not show the model's steps");
+		return 0;
+	}
+	if (min_ms < MINER_PLATEAU_MIN_MS)
+		min_ms = MINER_PLATEAU_MIN_MS;
+	if (4 * b->plateau_ms > b->window_ns / 1000000) {
+		strfmt(f->summary + len, sizeof(f->summary) - len,
+		       "; plateaus not judged (the model itself held %.3g s)", (double)b->plateau_ms * 1e-3);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t ms;
+
+		if (!plateau_high(&w[i], b, p->miner_level_ppm))
+			continue;
+		ms = (uint64_t)(w[i].v[FEAT_PLATEAU] * 1e3);
+		if (ms < min_ms)
+			continue;
+		if (!k++)
+			first = i;
+		last = i;
+		total_ms += ms;
+		longest_ms = ms > longest_ms ? ms : longest_ms;
+		lsum += w[i].v[FEAT_PLATEAU_LEVEL];
+	}
+	strfmt(f->summary + len, sizeof(f->summary) - len, "; %zu window(s) with a high plateau of %.3g s or more (need %d)",
+	       k, (double)min_ms * 1e-3, MINER_PLATEAU_WINDOWS);
+	if (k < MINER_PLATEAU_WINDOWS || total_ms < MINER_PLATEAU_TOTAL_MS)
+		return 0;
+	{
+		double level = lsum / (double)k * 1e3;
+
+		f->start_ns = w[first].start_ns;
+		f->end_ns = w[last].end_ns;
+		f->evidence = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "windows", (json_int_t)n,
+					"plateau_windows", (json_int_t)k, "plateau_total_ms", (json_int_t)total_ms,
+					"plateau_longest_ms", (json_int_t)longest_ms, "plateau_min_ms",
+					(json_int_t)min_ms, "baseline_plateau_ms", (json_int_t)b->plateau_ms, "mean_mw",
+					(json_int_t)evidence_int(level, &nan), "baseline_idle_mw", (json_int_t)b->idle_mw,
+					"baseline_ceiling_mw", (json_int_t)b->ceiling_mw, "level_in_range_ppm",
+					(json_int_t)evidence_int((level - (double)b->idle_mw) / range * 1e6, &nan));
+		strfmt(f->summary, sizeof(f->summary),
+		       "the draw held still high in the range between busy stretches: %zu plateau(s) of %.3g s or "
+		       "more (%.1f s in all, longest %.2f s) at %.1f W; the model's own longest: %.3g s",
+		       k, (double)min_ms * 1e-3, (double)total_ms * 1e-3, (double)longest_ms * 1e-3, level / 1e3,
+		       (double)b->plateau_ms * 1e-3);
+	}
+	return !f->evidence ? -ENOMEM : nan ? not_a_number(f) : 1;
+}
+
 int detect_miner(const struct window_features *w, size_t n, const struct baseline *b, const struct claim *c,
 		 const struct detect_params *p, struct finding *f)
 {
@@ -388,7 +473,9 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 		strfmt(f->summary, sizeof(f->summary),
 		       "%zu window(s) of %.3g s: a sustained draw needs %zu (the model itself held still for %.3g s)", n,
 		       (double)b->window_ns * 1e-9, need, (double)b->flat_run_ms * 1e-3);
-		return -ENODATA;
+		/* Too short for a sustained draw; hidden mining may still show. */
+		ret = miner_hidden(w, n, b, p, f);
+		return ret ? ret : -ENODATA;
 	}
 	mean = calloc(n, sizeof(*mean));
 	cv = calloc(n, sizeof(*cv));
@@ -424,7 +511,7 @@ int detect_miner(const struct window_features *w, size_t n, const struct baselin
 	       "longest flat high draw %zu window(s) of %.3g s (need %zu); %zu flat high window(s) of %zu", best,
 	       (double)b->window_ns * 1e-9, need, flat, n);
 	if (best < need) {
-		ret = 0;
+		ret = miner_hidden(w, n, b, p, f);
 		goto out;
 	}
 	{

@@ -37,7 +37,12 @@
  *                 reaches miner_min_span, the detector says undecided).
  *                 Being above the claimed
  *                 model's maximum is not mining: a bigger model does that,
- *                 and it has request structure (states) that breaks the run.  When a trace fits
+ *                 and it has request structure (states) that breaks the run.
+ *                 Hidden mining (in the gaps between requests, switched on
+ *                 and off) breaks the run but holds the draw still: windows
+ *                 whose plateau (FEAT_PLATEAU) is high in the range and longer
+ *                 than any step of the model (MINER_PLATEAU_*), on a sensor
+ *                 that shows the steps.  When a trace fits
  *                 both this and model-mismatch, the check signs the weaker
  *                 accusation (daemon/check.h).
  * rail-tamper     On the raw samples of the claim's time range, what
@@ -96,6 +101,17 @@
  */
 #define MM_MAX_TAU_NS 10000000ULL
 
+/*
+ * crypto-miner-hidden, hidden: a window holds a plateau (FEAT_PLATEAU) of
+ * at least MINER_PLATEAU_MIN_MS and at least twice the longest the claimed
+ * model held in commissioning (baseline plateau_ms), high in the range; a
+ * proof needs MINER_PLATEAU_WINDOWS such windows holding
+ * MINER_PLATEAU_TOTAL_MS of plateau between them.
+ */
+#define MINER_PLATEAU_MIN_MS	 500
+#define MINER_PLATEAU_WINDOWS	 4
+#define MINER_PLATEAU_TOTAL_MS	 2000
+
 enum detector { DET_MODEL_MISMATCH, DET_MINER, DET_RAIL_TAMPER, __DET_MAX };
 
 struct detect_params {
@@ -106,6 +122,7 @@ struct detect_params {
 	uint32_t miner_cv_ppm;		/* flat: window CV at most, default 10000 (1 %) */
 	uint32_t miner_level_ppm;	/* high: (mean - idle) / (ceiling - idle) at least, default 500000 */
 	uint64_t miner_min_span_ns;	/* sustained: at least, default 30 s */
+	bool miner_hidden;		/* judge plateaus (mining in the gaps, switched on and off); default true */
 	uint32_t pvi_tol_ppm;		/* default 30000 */
 	uint32_t pvi_min_run;		/* default 5 samples */
 	uint64_t stuck_min_ns;		/* default 50 ms (at least 5 samples) */

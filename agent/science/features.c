@@ -51,6 +51,8 @@ const struct feat_desc feat_desc[__FEAT_MAX] = {
 	[FEAT_PVI_ERR_MED] = { "pvi_err_med_ppm", 1e6, false, '1' },
 	[FEAT_SWING_RATIO] = { "swing_ratio_ppm", 1e6, false, '1' },
 	[FEAT_CADENCE] = { "cadence_us", 1e6, true, 's' },
+	[FEAT_PLATEAU] = { "plateau_us", 1e6, false, 's' },
+	[FEAT_PLATEAU_LEVEL] = { "plateau_level_mw", 1e3, false, 'W' },
 };
 
 void feat_params_default(struct feat_params *p)
@@ -1298,6 +1300,49 @@ static double cadence_lag(const struct features_ctx *c, size_t cmin, size_t cmax
 	return num / den;
 }
 
+/*
+ * The longest plateau of x[0..k): the longest run of samples within
+ * max(FEAT_PLATEAU_REL of the level, 2 noise floors) of their centred moving
+ * mean over +-FEAT_PLATEAU_HALF_S (at least 2 samples; cut at the window's
+ * edges), and its mean level.  A stepping computation's dips pull every
+ * sample near them off the moving mean, so its plateaus are at most a step
+ * long; a held draw (a miner, a kernel pinned at the cap) is one plateau.
+ */
+static void plateau(const double *x, size_t k, double period_s, double noise_floor, size_t *len, double *level)
+{
+	size_t h = (size_t)llround(FEAT_PLATEAU_HALF_S / period_s), lo = 0, hi = 0, run = 0, best = 0, best_end = 0;
+	double sum = 0, rs = 0, best_sum = 0;
+
+	if (h < 2)
+		h = 2;
+	for (size_t i = 0; i < k; i++) {
+		double m, tol;
+
+		/* the moving sum over [i - h, i + h] of [0, k) */
+		while (hi < k && hi <= i + h)
+			sum += x[hi++];
+		while (lo + h < i)
+			sum -= x[lo++];
+		m = sum / (double)(hi - lo);
+		tol = fmax(FEAT_PLATEAU_REL * fabs(m), 2 * noise_floor);
+		if (fabs(x[i] - m) <= tol) {
+			run++;
+			rs += x[i];
+			if (run > best) {
+				best = run;
+				best_end = i + 1;
+				best_sum = rs;
+			}
+		} else {
+			run = 0;
+			rs = 0;
+		}
+	}
+	*len = best;
+	*level = best ? best_sum / (double)best : NAN;
+	(void)best_end;
+}
+
 static void set(struct window_features *w, enum feat_id f, double v)
 {
 	if (isfinite(v)) {
@@ -1495,6 +1540,15 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 	set(w, FEAT_MIN, m.min);
 	set(w, FEAT_MAX, m.max);
 	set(w, FEAT_CREST, m.crest);
+	{
+		size_t plen;
+		double plev;
+
+		plateau(c->x, k, period_s, p->noise_floor_w, &plen, &plev);
+		set(w, FEAT_PLATEAU, (double)plen * period_s);
+		if (plen)
+			set(w, FEAT_PLATEAU_LEVEL, plev);
+	}
 	if (m.mean > 0) {
 		set(w, FEAT_CV, m.cv);
 		set(w, FEAT_PAR, m.par);

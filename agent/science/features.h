@@ -66,6 +66,15 @@
  *                    60 % as high; refined below one sample by parabolas at
  *                    each multiple; undefined when the best comb is below
  *                    0.3 (a window busy only in part has no steady step)
+ *   plateau          the longest run of samples within max(2 % of the
+ *                    level, 2 noise floors) of their centred moving mean
+ *                    over +-25 ms: how long the draw held still.  A
+ *                    stepping computation's dips (every decode step, every
+ *                    prefill chunk) break it at least once a step; a miner
+ *                    switched on, or mining in the gaps between requests,
+ *                    holds it for as long as it runs (a load feature: the
+ *                    miner's positive evidence, detect.h), s
+ *   plateau_level    the mean level of that run, W
  *   pvi_err_max/med  |POUT - VOUT * IOUT| / POUT over samples holding all
  *                    three DC output rails (AC input rails have a power
  *                    factor: not used)
@@ -91,7 +100,7 @@
  * sensor's quantum, states need min_swing_w, swing_ratio, model features
  * are the model's (see feat_desc[].model).
  */
-#define FEATURES_VERSION 3
+#define FEATURES_VERSION 4
 
 /*
  * A window is active -- the model's signature is visible in it -- when it
@@ -106,6 +115,8 @@
 #define FEAT_ACTIVE_MIN_BURSTS 1
 #define FEAT_MIN_READINGS      10
 #define FEAT_CADENCE_MAX_S     0.2
+#define FEAT_PLATEAU_REL       0.02
+#define FEAT_PLATEAU_HALF_S    0.025
 
 enum feat_id {
 	FEAT_MEAN,
@@ -141,6 +152,8 @@ enum feat_id {
 	FEAT_PVI_ERR_MED,
 	FEAT_SWING_RATIO,
 	FEAT_CADENCE,
+	FEAT_PLATEAU,
+	FEAT_PLATEAU_LEVEL,
 	__FEAT_MAX
 };
 

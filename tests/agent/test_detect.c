@@ -82,6 +82,20 @@ static void test_baseline_build_and_roundtrip(void **state)
 	assert_int_equal(b.median[FEAT_MEAN], 1518500); /* 500 W and 1500..1538 W: (1518 + 1519) / 2 */
 	assert_int_equal(b.loaded, 39);		       /* 1500 W and more: well above the 900 W idle */
 	assert_int_equal(b.flat_run_ms, 0);	       /* busy stretches start in every window: never flat */
+	assert_int_equal(b.plateau_ms, 0);	       /* no window held still */
+	{
+		/* The longest plateau high in the range the model itself held: 0.3 s at 1.9 kW, not 0.8 s at idle. */
+		struct baseline b2;
+
+		setw(&w[5], FEAT_PLATEAU, 0.3);
+		setw(&w[5], FEAT_PLATEAU_LEVEL, 1900);
+		setw(&w[6], FEAT_PLATEAU, 0.8);
+		setw(&w[6], FEAT_PLATEAU_LEVEL, 950);
+		assert_int_equal(baseline_build(w, 40, "m", "00", 1000000000ULL, &pmbus_1ms, &b2, &e), 0);
+		assert_int_equal(b2.plateau_ms, 300);
+		model_window(&w[5], 5);
+		model_window(&w[6], 6);
+	}
 	assert_int_equal(b.idle_mw, 900000);
 	assert_int_equal(b.ceiling_mw, 2000000);
 	/* The null: 39 active windows in blocks of 6, each group of 3 held out against the rest. */
@@ -182,6 +196,7 @@ static void test_baseline_build_and_roundtrip(void **state)
 			{ "range", "ceiling_mw", 900000, "range unusable" },
 			{ "range", "flat_run_ms", 18446744073710LL, "range unusable" },
 			{ NULL, "window_ns", 1200000000000000LL, "longer than a day" },
+			{ "range", "plateau_ms", 1001, "plateau no longer than a window" },
 		};
 
 		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
@@ -460,6 +475,99 @@ static void test_evidence_saturates(void **state)
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), -ENODATA);
 	assert_null(f.evidence);
 	assert_non_null(strstr(f.summary, "none with 1 comparable model features"));
+}
+
+/*
+ * Mining that hides (in the gaps between requests, or switched on and off):
+ * windows of a serving model (states, bursts) whose draw held still high in
+ * the range for longer than any step.  Range 1..3 kW; a plateau at 2.5 kW is
+ * 75 % of the way up.
+ */
+static void test_miner_hidden(void **state)
+{
+	struct claim c = { .workload = "inference" };
+	struct window_features w[40];
+	struct detect_params p;
+	struct baseline b;
+	struct finding f;
+	size_t i;
+
+	(void)state;
+	detect_params_default(&p);
+	memset(&b, 0, sizeof(b));
+	b.window_ns = 1000000000ULL;
+	b.idle_mw = 1000000;
+	b.ceiling_mw = 3000000;
+	b.sensor = pmbus_1ms;
+	b.plateau_ms = 150; /* the model's own longest: a 70B prefill chunk */
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < 40; i++) {
+		setw(&w[i], FEAT_MEAN, 2000);
+		setw(&w[i], FEAT_CV, 0.2);
+		setw(&w[i], FEAT_BURSTS, 6);
+		setw(&w[i], FEAT_PLATEAU, 0.012);
+		setw(&w[i], FEAT_PLATEAU_LEVEL, 2400);
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+	/* Serving, stepping: nothing. */
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "0 window(s) with a high plateau of 0.5 s or more (need 4)"));
+	/* Four windows holding 0.6 s each (2.4 s): a proof, with its numbers. */
+	for (i = 10; i < 14; i++) {
+		setw(&w[i], FEAT_PLATEAU, 0.6);
+		setw(&w[i], FEAT_PLATEAU_LEVEL, 2500);
+	}
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "plateau_windows")), 4);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "plateau_total_ms")), 2400);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "plateau_min_ms")), 500);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "baseline_plateau_ms")), 150);
+	assert_int_equal(json_integer_value(json_object_get(f.evidence, "level_in_range_ppm")), 750000);
+	assert_int_equal(f.start_ns, 10000000000ULL);
+	assert_int_equal(f.end_ns, 14000000000ULL);
+	assert_non_null(strstr(f.summary, "held still high in the range"));
+	finding__free(&f);
+	/* Three are not enough ... */
+	setw(&w[13], FEAT_PLATEAU, 0.012);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	setw(&w[13], FEAT_PLATEAU, 0.6);
+	/* ... nor four low in the range (a GPU idling between requests holds still too) ... */
+	for (i = 10; i < 14; i++)
+		setw(&w[i], FEAT_PLATEAU_LEVEL, 1500);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	for (i = 10; i < 14; i++)
+		setw(&w[i], FEAT_PLATEAU_LEVEL, 2500);
+	/* ... nor plateaus under twice the model's own longest (2 s windows, 0.4 s in commissioning: 0.8 s) ... */
+	b.plateau_ms = 400;
+	b.window_ns = 2000000000ULL;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "of 0.8 s or more"));
+	for (i = 10; i < 14; i++)
+		setw(&w[i], FEAT_PLATEAU, 0.8);
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
+	finding__free(&f);
+	for (i = 10; i < 14; i++)
+		setw(&w[i], FEAT_PLATEAU, 0.6);
+	b.window_ns = 1000000000ULL;
+	/* ... and a model that held still for more than a quarter of a window leaves plateaus unjudged. */
+	b.plateau_ms = 300;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "plateaus not judged (the model itself held 0.3 s)"));
+	b.plateau_ms = 150;
+	/* A sensor that cannot show the steps (100 ms refresh: every decode run is flat) is not judged. */
+	b.sensor.refresh_ns = 100000000;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "the sensor does not show the model's steps"));
+	b.sensor = pmbus_1ms;
+	/* Nor when the trace's sensor is not the baseline's (detect_all() turns it off). */
+	p.miner_hidden = false;
+	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
+	assert_non_null(strstr(f.summary, "another sensor or refresh"));
+	p.miner_hidden = true;
+	/* A short trace (20 windows: no sustained run possible) still shows it. */
+	assert_int_equal(detect_miner(w, 20, &b, &c, &p, &f), 1);
+	finding__free(&f);
 }
 
 static void test_miner(void **state)
@@ -967,7 +1075,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_median_i64), cmocka_unit_test(test_log_gamma_q),	cmocka_unit_test(test_baseline_build_and_roundtrip),
-		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner), cmocka_unit_test(test_detect_all_signs_the_weaker),
+		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner), cmocka_unit_test(test_miner_hidden), cmocka_unit_test(test_detect_all_signs_the_weaker),
 		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
 		cmocka_unit_test(test_claim_roundtrip),	cmocka_unit_test(test_evidence_saturates),
 		cmocka_unit_test(test_rail_tamper_vout_windows),

@@ -336,6 +336,48 @@ static void test_cadence_subsample(void **state)
 	features_ctx__free(c);
 }
 
+/*
+ * plateau: decode steps (14 ms: 11 at 300 W, a 3 ms dip to 100 W) for 400
+ * ms, then the draw held at 250 W for 600 ms.  Every dip pulls the samples
+ * near it off the +-25 ms moving mean, so the steps' plateaus are shorter
+ * than a step; the held stretch is one plateau, less the moving mean's
+ * blend at its start (at most 25 samples).
+ */
+static void test_plateau(void **state)
+{
+	struct features_ctx *c = features_ctx__new();
+	struct window_features w;
+	struct feat_params p;
+	struct trace t;
+
+	(void)state;
+	feat_params_default(&p);
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	for (size_t i = 0; i < 1000; i++) {
+		double watts = i >= 400 ? 250 : i % 14 < 11 ? 300 : 100;
+
+		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
+	}
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	assert_true(w.valid[FEAT_PLATEAU] && w.valid[FEAT_PLATEAU_LEVEL]);
+	if (w.v[FEAT_PLATEAU] < 0.575 || w.v[FEAT_PLATEAU] > 0.6)
+		fail_msg("plateau %.3f s, want 0.575..0.6", w.v[FEAT_PLATEAU]);
+	assert_float_equal(w.v[FEAT_PLATEAU_LEVEL], 250, 1e-9);
+	trace__free(&t);
+	/* Steps only: no plateau as long as a step. */
+	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
+	for (size_t i = 0; i < 1000; i++) {
+		double watts = i % 14 < 11 ? 300 : 100;
+
+		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
+	}
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	if (w.v[FEAT_PLATEAU] >= 0.014)
+		fail_msg("plateau %.3f s in a stepping window, want < 0.014", w.v[FEAT_PLATEAU]);
+	trace__free(&t);
+	features_ctx__free(c);
+}
+
 static void test_trace_windows(void **state)
 {
 	struct window_features *w;
@@ -553,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_window_bursts_runs_flat_pvi),
 		cmocka_unit_test(test_cadence_subsample),
+		cmocka_unit_test(test_plateau),
 		cmocka_unit_test(test_trace_windows),
 	};
 
