@@ -343,7 +343,7 @@ static int tally(struct eval_result *r, struct eval_setting *s, const struct set
 			l[DET_MODEL_MISMATCH] = L_NONE;
 			l[DET_MINER] = L_NONE;
 			if (gp->adversary == GEN_ADV_REPLAY)
-				l[DET_RAIL_TAMPER] = L_NONE;
+				l[DET_RAIL_TAMPER] = L_POS; /* replayed readings: tampered telemetry */
 			break;
 		}
 		for (int d = 0; d < __DET_MAX; d++) {
@@ -405,7 +405,7 @@ static int tally(struct eval_result *r, struct eval_setting *s, const struct set
 			a->n++;
 			if (v.r[DET_MINER] == -ENODATA && v.r[DET_MODEL_MISMATCH] == -ENODATA)
 				a->und++;
-			if (v.r[DET_MINER] == 1 || v.r[DET_MODEL_MISMATCH] == 1)
+			if (v.r[DET_MINER] == 1 || v.r[DET_MODEL_MISMATCH] == 1 || v.r[DET_RAIL_TAMPER] == 1)
 				a->detected++;
 			for (int d = 0; d < __DET_MAX; d++)
 				a->fired[d] += v.r[d] == 1;
@@ -1019,7 +1019,7 @@ int eval_write_report(const struct eval_result *r, const char *dir, const char *
 	buf_printf(&md, "%s", r->nfa ? "\n" : "");
 	buf_printf(&md, "Model-mismatch time to proof over fired positives: median %.0f ms, p90 %.0f ms (n %zu).\n\n",
 		   quantile(r->ttp_ms, r->nttp, 0.5), quantile(r->ttp_ms, r->nttp, 0.9), r->nttp);
-	buf_printf(&md, "## Miners and adversaries\n\nDetected: crypto-miner-hidden or model-mismatch fired.\n\n"
+	buf_printf(&md, "## Miners and adversaries\n\nDetected: any detector fired (rail-tamper for a replay: replayed readings are tampered telemetry).\n\n"
 			"| case | detected | n | miner | model-mismatch | rail-tamper | undecided "
 			"|\n|---|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < r->nadv; i++)

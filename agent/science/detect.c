@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "science/detect.h"
+#include "science/replay.h"
 #include "science/sensor.h"
 
 static const char *const det_names[__DET_MAX] = {
@@ -642,6 +643,7 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 	double vmin = INFINITY, vmax = -INFINITY; /* of vout[] */
 	uint8_t *same = NULL; /* same[i]: sample i repeats sample i - 1 exactly */
 	bool kernel_timing = t->kernel_timing, have_pvi = false;
+	struct replay_result rp = { 0 };
 	bool nan = false;
 	int ret = 0;
 
@@ -904,6 +906,16 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 			free(m);
 		}
 	}
+	/* A loop of recorded readings: kernel captures only (an imported log's clock and repeats say nothing). */
+	if (kernel_timing) {
+		ret = replay_scan(s, n, t->period_ns, &rp);
+		if (ret)
+			goto out;
+		if (rp.found) {
+			BAD(rp.start_ns);
+			BAD(rp.end_ns);
+		}
+	}
 	/* Nothing physics forbids: no finding, so no evidence to build. */
 	if (first_bad == UINT64_MAX) {
 		strfmt(f->summary, sizeof(f->summary),
@@ -920,6 +932,13 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 		(json_int_t)stuck_longest, "vout_step_max_ppm", (json_int_t)evidence_int(vstep * 1e6, &nan), "ts_backwards",
 		(json_int_t)ts_back, "ts_gaps", (json_int_t)ts_gaps, "seq_backwards", (json_int_t)seq_back,
 		"seq_missing", (json_int_t)seq_missing, "lost_declared", (json_int_t)t->lost);
+	if (f->evidence && rp.found &&
+	    (json_object_set_new(f->evidence, "replay_lag_ms", json_integer(llround(rp.lag_s * 1e3))) ||
+	     json_object_set_new(f->evidence, "replay_r_milli", json_integer(llround(rp.r * 1e3))) ||
+	     json_object_set_new(f->evidence, "replay_z_milli", json_integer(evidence_int(rp.z * 1e3, &nan))))) {
+		json_decref(f->evidence);
+		f->evidence = NULL;
+	}
 	if (!f->evidence) {
 		ret = -ENOMEM;
 		goto out;
@@ -928,8 +947,14 @@ int detect_rail_tamper(const struct series *t, uint64_t from_ns, uint64_t to_ns,
 	f->end_ns = last_bad;
 	strfmt(f->summary, sizeof(f->summary),
 	       "discontinuity %.1f sigma, P != V*I by up to %.1f %% (%zu samples), stuck run %zu, ts gaps %" PRIu64
-	       ", backwards %" PRIu64,
-	       disc, emax * 100, pvi_bad, stuck_longest, ts_gaps, ts_back + seq_back);
+	       ", backwards %" PRIu64 "%s",
+	       disc, emax * 100, pvi_bad, stuck_longest, ts_gaps, ts_back + seq_back,
+	       rp.found ? "; the readings' fine structure comes back, sample for sample: replayed" : "");
+	if (rp.found && !pvi_bad && !ts_gaps && !ts_back && !seq_back && !stuck_longest)
+		strfmt(f->summary, sizeof(f->summary),
+		       "replayed: the readings' fine structure comes back every %.3g s, sample for sample (r %.2f, "
+		       "z %.0f; live noise never repeats)",
+		       rp.lag_s, rp.r, rp.z);
 	ret = nan ? not_a_number(f) : 1;
 out:
 	free(r);

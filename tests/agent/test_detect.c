@@ -664,6 +664,63 @@ static int64_t ev(const struct finding *f, const char *k)
 }
 
 /*
+ * 20 s of POUT at 1 kHz: a request rhythm (300 W busy stretches of 40 ms every 170 ms) under live
+ * noise (uniform +-5 W, a fresh draw per sample); with loop_ms, everything from 5 s on is the
+ * readings of loop_ms earlier played back.  pattern: no noise at all, a 250 ms square wave.
+ */
+static void replay_trace(struct trace *t, uint8_t source, uint64_t loop_ms, bool pattern)
+{
+	uint64_t r = 0x9e3779b97f4a7c15ULL;
+	struct pl_sample s;
+
+	trace_init(t, 1000000, 0, PL_RAIL_POUT, source, 0, "", "", "", "");
+	for (size_t i = 0; i < 20000; i++) {
+		double w;
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		w = pattern ? (i % 250 < 100 ? 2100 : 2000) : 2000 + (i % 170 < 40 ? 300 : 0) + 10.0 * ((double)(r >> 11) / 9007199254740992.0 - 0.5);
+		memset(&s, 0, sizeof(s));
+		s.ts_ns = 5000000000ULL + i * 1000000ULL;
+		s.seq = i;
+		s.version = PL_SAMPLE_VERSION;
+		s.rails = t->info.rails;
+		s.pout_uw = loop_ms && i >= 5000 ? t->s[i - loop_ms].pout_uw : (int64_t)llround(w * 1e6);
+		assert_int_equal(trace_push(t, &s), 0);
+	}
+}
+
+/* Replayed readings: the fine structure comes back sample for sample (science/replay.h). */
+static void test_rail_tamper_replay(void **state)
+{
+	struct detect_params p;
+	struct finding f;
+	struct trace t;
+
+	(void)state;
+	detect_params_default(&p);
+	/* Live: the rhythm repeats, the noise never does. */
+	replay_trace(&t, PLTR_SRC_KMOD, 0, false);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+	/* A 3 s loop: a proof, the lag a multiple of the loop, r 1. */
+	replay_trace(&t, PLTR_SRC_KMOD, 3000, false);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 1);
+	assert_int_equal(ev(&f, "replay_lag_ms") % 3000, 0);
+	assert_true(ev(&f, "replay_r_milli") >= 990);
+	assert_non_null(strstr(f.summary, "replayed"));
+	finding__free(&f);
+	trace__free(&t);
+	/* An imported log: its clock and repeats are not the kernel's; not judged. */
+	replay_trace(&t, PLTR_SRC_CSV, 3000, false);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+	/* A noiseless periodic pattern repeats as exactly at 250 ms as at 3 s: a rhythm, not a loop. */
+	replay_trace(&t, PLTR_SRC_KMOD, 0, true);
+	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+	trace__free(&t);
+}
+
+/*
  * detect_all(), the wiring check, run and eval share: when the evidence fits both crypto-miner-hidden
  * and model-mismatch, only the weaker accusation (model-mismatch) is signed; --all signs both; a
  * baseline from another kind of sensor never judges the miner.
@@ -1075,7 +1132,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_median_i64), cmocka_unit_test(test_log_gamma_q),	cmocka_unit_test(test_baseline_build_and_roundtrip),
-		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner), cmocka_unit_test(test_miner_hidden), cmocka_unit_test(test_detect_all_signs_the_weaker),
+		cmocka_unit_test(test_model_mismatch),	cmocka_unit_test(test_miner), cmocka_unit_test(test_miner_hidden), cmocka_unit_test(test_detect_all_signs_the_weaker), cmocka_unit_test(test_rail_tamper_replay),
 		cmocka_unit_test(test_rail_tamper),	cmocka_unit_test(test_proof_statement),
 		cmocka_unit_test(test_claim_roundtrip),	cmocka_unit_test(test_evidence_saturates),
 		cmocka_unit_test(test_rail_tamper_vout_windows),
