@@ -44,7 +44,7 @@ SCALE = {
     "plateau_level_mw": 1e3,
 }
 PLATEAU_REL, PLATEAU_HALF_S = 0.02, 0.025
-CADENCE_MAX_S, CADENCE_COMB, CADENCE_MIN_COMB, CADENCE_SHARE = 0.2, 3, 0.3, 0.6
+CADENCE_MAX_S, CADENCE_COMB, CADENCE_MIN_COMB, CADENCE_FUND = 0.2, 3, 0.3, 0.8
 
 
 def load(path):
@@ -97,7 +97,7 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2,
     f["crest_ppm"] = np.abs(x).max() / math.sqrt(np.mean(x * x))
     # plateau: the longest run within max(2 % of the level, 2 noise floors) of the centred
     # moving mean over +-25 ms (cut at the window's edges)
-    h = max(2, int(round(PLATEAU_HALF_S / period_s)))
+    h = max(2, int(math.floor(PLATEAU_HALF_S / period_s + 0.5)))  # llround: half away from zero
     cs = np.r_[0.0, np.cumsum(x)]
     i = np.arange(n)
     lo, hi = np.maximum(0, i - h), np.minimum(n, i + h + 1)
@@ -152,13 +152,13 @@ def window(rec, period_s, flat_tol=0.01, band_lo=5.0, band_hi=50.0, acf_min=0.2,
             if c > best:
                 best, best_k = c, int(k)
         if best_k and best >= CADENCE_MIN_COMB:
-            # prefer the fundamental: a peak near best / m at least CADENCE_SHARE as high
+            # prefer the fundamental: a peak near best / m at least CADENCE_FUND as high, its comb passing
             for m in range(CADENCE_COMB, 1, -1):
                 tol = max(1, best_k // 20)
                 lo, hi2 = (best_k - tol) // m, (best_k + tol) // m
                 js = [j for j in range(max(lo, int(kc[0])), hi2 + 1)
                       if ac[j] >= ac[j - 1] and ac[j] > ac[j + 1] and ac[j] > acf_min
-                      and ac[j] >= CADENCE_SHARE * ac[best_k]]
+                      and ac[j] >= CADENCE_FUND * ac[best_k] and np.mean(comb(j)) >= CADENCE_MIN_COMB]
                 if js:
                     best_k = js[0]
                     break

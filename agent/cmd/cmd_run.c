@@ -27,6 +27,7 @@ const char cmd_run_help[] =
 "                       --key OPERATOR.key --reader-key READER.key\n"
 "                       (--keydir DIR | --trust [ROLE=]PUB)... -o OUTDIR\n"
 "                       [--segment D] [--segment-memory SIZE] [--window D]\n"
+"                       [--decide window|segment]\n"
 "                       [--device PATH] [--dev-id N] [--period D] [--json]\n"
 "                       [--status-interval D] [--false-alarm-rate R] [--miner-span D]\n"
 "                       [--host S] [--mfr-id S] [--mfr-model S] [--mfr-serial S]\n"
@@ -58,6 +59,18 @@ const char cmd_run_help[] =
 "       never used (check refuses them too).  A --baseline of other\n"
 "       hardware is refused at start.\n"
 "\n"
+"       Decisions are online: each time another window of samples has\n"
+"       arrived, the segment so far is judged against every active claim\n"
+"       with check's detectors (model-mismatch's CUSUM window by window, the\n"
+"       miner's runs and plateaus), and a segment one of them fires on is\n"
+"       closed at once and checked, so the proof is signed within a window\n"
+"       of the evidence becoming conclusive, not at the segment's end (the\n"
+"       segment event says \"early\").  The next segment starts afresh: a\n"
+"       proof is derived from one trace, so evidence does not carry across\n"
+"       segments -- keep --segment long (minutes) so that a slow\n"
+"       accumulation fits in one.  rail-tamper is judged at the segment's\n"
+"       end.\n"
+"\n"
 "       Checks run one per loop turn, the rings drained in between.  Errors\n"
 "       after start-up -- a full disk, a bad claim, a failed check -- are\n"
 "       reported and the daemon goes on.\n"
@@ -86,8 +99,12 @@ CLI_TRUST_HELP
 "                           (the segment event says \"cut\") and the next\n"
 "                           trace continues the slot; a warning says so at\n"
 "                           start.\n"
-"       --window D          Window of the live features in the status\n"
-"                           (default 1s); detection uses the baseline's.\n"
+"       --window D          Window of the live features in the status, and\n"
+"                           how often the segment is judged (default 1s);\n"
+"                           detection uses the baseline's windows.\n"
+"       --decide window|segment\n"
+"                           window (default): online, as above; segment:\n"
+"                           each segment is checked at its end only.\n"
 "       --device PATH       Default /dev/powerledger.\n"
 "       --dev-id N          Device to capture (default: the first seen).\n"
 "       --period D          Set the sampling period first (100us .. 1s).\n"
@@ -118,7 +135,9 @@ CLI_TRUST_HELP
 "                  segment_ns, window_ns\n"
 "         claim    status (loaded | ignored), path, message\n"
 "         segment  trace, statement, samples, lost, start_ns, end_ns,\n"
-"                  claims (checked), proofs (paths), cut\n"
+"                  claims (checked), proofs (paths), cut (1: the\n"
+"                  buffer filled), early (1: closed when a detector\n"
+"                  fired)\n"
 "         proof    claim, detector, path, summary, trace\n"
 "         error    what (claim, baseline, scan, segment, check, device,\n"
 "                  drain, output), path, message\n"
@@ -185,6 +204,7 @@ int cmd_run(int argc, char **argv)
 		{ "mfr-model", required_argument, NULL, 'M' },
 		{ "mfr-serial", required_argument, NULL, 'N' },
 		{ "source", required_argument, NULL, 'x' },
+		{ "decide", required_argument, NULL, 0x101 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rund_cfg cfg = { .segment_ns = 60000000000ULL, .window_ns = 1000000000ULL };
@@ -205,6 +225,13 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cfg.claims_dir = optarg; break;
+		case 0x101:
+			if (!strcmp(optarg, "window") || !strcmp(optarg, "segment")) {
+				cfg.segment_only = !strcmp(optarg, "segment");
+				break;
+			}
+			ret = usage_error("run", "--decide must be window or segment, not '%s'", optarg);
+			goto cleanup;
 		case 'B': cfg.baseline_dir = optarg; break;
 		case 'b': cfg.baseline_file = optarg; break;
 		case 'k': opkey = optarg; break;

@@ -13,6 +13,7 @@
 #include "evidence/workload.h"
 #include "science/baseline.h"
 #include "science/features.h"
+#include "science/sensor.h"
 
 static int open_statement(const char *path, enum pl_kind want, const struct check_in *in, struct signed_statement *ss,
 			  struct plerr *e)
@@ -221,6 +222,55 @@ out:
 	trace__free(&t);
 	signed_statement__free(&cs);
 	signed_statement__free(&bs);
+	return ret;
+}
+
+int check_watch_open(const struct check_in *in, struct check_watch *w, struct plerr *e)
+{
+	struct signed_statement cs = { 0 }, bs = { 0 };
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	ret = open_statement(in->claim_path, PL_KIND_WORKLOAD, in, &cs, e);
+	if (!ret)
+		ret = open_statement(in->baseline_path, PL_KIND_BASELINE, in, &bs, e);
+	if (!ret)
+		ret = claim_from_predicate(cs.st.predicate, &w->c, e);
+	if (!ret)
+		ret = baseline_from_predicate(bs.st.predicate, &w->b, e);
+	if (!ret && (strcmp(w->c.model, w->b.model) || strcmp(w->c.fingerprint, w->b.fingerprint)))
+		ret = plerr_set(e, -EINVAL, "the claim and the baseline are for another model or hardware");
+	signed_statement__free(&cs);
+	signed_statement__free(&bs);
+	return ret;
+}
+
+int check_watch_judge(const struct check_watch *w, const struct series *s, const struct detect_params *dp)
+{
+	struct window_features *win = NULL;
+	struct feat_params fp;
+	struct finding f = { 0 };
+	size_t n = 0;
+	int ret;
+
+	if (!s->n || s->s[s->n - 1].ts_ns < w->c.start_ns || s->s[0].ts_ns > w->c.end_ns)
+		return 0;
+	feat_params_for(s, w->b.window_ns, &fp);
+	ret = features_windows(s, &fp, w->c.start_ns, w->c.end_ns, &win, &n);
+	if (ret)
+		return ret == -ENOMEM ? -ENOMEM : 0;
+	ret = 0;
+	if (sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0) && detect_model_mismatch(win, n, &w->b, dp, &f) == 1)
+		ret = 1;
+	finding__free(&f);
+	if (!ret && w->b.sensor.kind == s->sensor.kind) {
+		struct detect_params q = *dp;
+
+		q.miner_hidden = dp->miner_hidden && sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0);
+		ret = detect_miner(win, n, &w->b, &w->c, &q, &f) == 1;
+		finding__free(&f);
+	}
+	free(win);
 	return ret;
 }
 

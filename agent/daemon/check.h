@@ -21,6 +21,7 @@
 #include "evidence/keyring.h"
 #include "evidence/keys.h"
 #include "science/detect.h"
+#include "science/series.h"
 
 struct check_in {
 	const char *trace_path, *claim_path, *baseline_path;
@@ -47,7 +48,27 @@ struct check_out {
 	char trace_digest[SHA256_HEX_LEN];
 };
 
+/*
+ * A claim and its baseline opened once, to judge a segment as it grows
+ * (run's online decisions): the same windows and detectors as check_run()
+ * over the samples so far, without signing.  When it fires, run closes the
+ * segment at once and check_run() signs the proof from the written trace.
+ */
+struct check_watch {
+	struct claim c;
+	struct baseline b;
+};
+
 /* check.c APIs: */
+
+/* Opens and verifies in's claim and baseline (as check_run() does) into w; -errno with e. */
+int check_watch_open(const struct check_in *in, struct check_watch *w, struct plerr *e);
+/*
+ * Does the series so far contradict w's claim: 1 when model-mismatch or
+ * crypto-miner-hidden would fire on its windows in the claim's range (the
+ * trace's own rail-tamper is left to the check), 0 when not (or not yet), -ENOMEM.
+ */
+int check_watch_judge(const struct check_watch *w, const struct series *s, const struct detect_params *dp);
 
 /*
  * 0 on success (whether or not proofs were raised: see out->nproofs);

@@ -18,13 +18,14 @@
 #include "daemon/segment.h"
 #include "evidence/canon.h"
 #include "science/features.h"
+#include "science/sensor.h"
 
 #define POLL_MS 250 /* longest sleep: the source's fd may stay quiet (idle device, watermark) */
 
 struct job {
 	char trace[4096], statement[4096];
 	uint64_t first_ns, last_ns, samples, lost;
-	bool cut;
+	bool cut, early;
 	struct claimdir_entry *claims; /* active claims, copied at queue time */
 	size_t n, next;
 	json_t *names, *proofs; /* for the segment event */
@@ -51,6 +52,14 @@ struct rund {
 		bool valid;
 		int64_t mean_mw, cv_ppm, bursts;
 	} win;
+	/* Online decisions: the usable claims opened once per scan, judged as the segment grows. */
+	struct watch {
+		struct claimdir_entry e;
+		struct check_watch w;
+	} *watch;
+	size_t nwatch;
+	uint64_t judged_ns; /* last sample time the segment was judged at */
+	bool early;	    /* the segment being closed was cut by evidence */
 };
 
 /* ---- events ---------------------------------------------------------- */
@@ -150,12 +159,41 @@ static long rss_kib(void)
 
 /* ---- segments and checks ---------------------------------------------- */
 
+/* The usable claims, each with its baseline opened once, for judging the segment as it grows. */
+static void rewatch(struct rund *r)
+{
+	char claim[4096], baseline[4096];
+	struct check_in in = { 0 };
+	struct plerr e = { "" };
+	size_t i, k = 0;
+
+	free(r->watch);
+	r->watch = r->cd.n ? calloc(r->cd.n, sizeof(*r->watch)) : NULL;
+	r->nwatch = 0;
+	if (!r->watch)
+		return; /* none, or out of memory: the segment's checks still decide at its end */
+	in.trusted = r->cfg->trusted;
+	in.ntrusted = r->cfg->ntrusted;
+	for (i = 0; i < r->cd.n; i++) {
+		if (!claimdir_paths(&r->cd, &r->cd.v[i], claim, baseline, sizeof(claim)))
+			continue;
+		in.claim_path = claim;
+		in.baseline_path = baseline;
+		/* One that does not open is reported by its check at the segment's end. */
+		if (check_watch_open(&in, &r->watch[k].w, &e))
+			continue;
+		r->watch[k++].e = r->cd.v[i];
+	}
+	r->nwatch = k;
+}
+
 static void scan(struct rund *r)
 {
 	struct plerr e = { "" };
 
 	if (claimdir__scan(&r->cd, on_note, r, &e))
 		ev_error(r, "scan", NULL, e.msg);
+	rewatch(r);
 }
 
 /* seg-YYYYmmddTHHMMSS.mmmZ[-N].pltr from the wall-clock time of the first record; never an existing name. */
@@ -185,12 +223,12 @@ static void ev_segment(struct rund *r, struct job *j)
 
 	strfmt(line, sizeof(line), "segment\t%s\t%" PRIu64 " samples\tlost %" PRIu64 "\t%zu claim(s)\t%zu proof(s)%s",
 	       j->trace, j->samples, j->lost, json_array_size(j->names), json_array_size(j->proofs),
-	       j->cut ? "\t(cut early: buffer full)" : "");
+	       j->cut ? "\t(cut early: buffer full)" : j->early ? "\t(closed early: evidence)" : "");
 	emit(r,
-	     json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:I,s:O,s:O,s:i}", "event", "segment", "trace", jstr(j->trace),
+	     json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:I,s:O,s:O,s:i,s:i}", "event", "segment", "trace", jstr(j->trace),
 		       "statement", jstr(j->statement), "samples", (json_int_t)j->samples, "lost", (json_int_t)j->lost,
 		       "start_ns", (json_int_t)j->first_ns, "end_ns", (json_int_t)j->last_ns, "claims", j->names,
-		       "proofs", j->proofs, "cut", j->cut ? 1 : 0),
+		       "proofs", j->proofs, "cut", j->cut ? 1 : 0, "early", j->early ? 1 : 0),
 	     line);
 }
 
@@ -290,6 +328,9 @@ static void close_segment(struct rund *r)
 	j->samples = g->t.n;
 	j->lost = g->t.info.lost;
 	j->cut = g->cut;
+	j->early = r->early;
+	r->early = false;
+	r->judged_ns = 0;
 	segment__reset(g);
 	/* The trace is on disk: the buffer is free for the next segment while the checks run. */
 	j->names = json_array();
@@ -312,6 +353,52 @@ static void close_segment(struct rund *r)
 
 /* ---- the loop --------------------------------------------------------- */
 
+/*
+ * Online decisions: each time another window of samples has arrived, the
+ * segment so far is judged against every active claim (check_watch_judge():
+ * the detectors check runs, on the windows so far).  When one fires the
+ * segment is closed at once, so its check signs the proof within a window
+ * of the evidence becoming conclusive instead of at the slot's end.  The
+ * next segment starts afresh (a proof is derived from one trace).
+ */
+static void judge(struct rund *r)
+{
+	struct segment *g = &r->seg;
+	struct series v;
+	uint64_t last, period;
+
+	if (r->cfg->segment_only || !r->nwatch || !g->t.n)
+		return;
+	last = g->t.s[g->t.n - 1].ts_ns;
+	if (!r->judged_ns)
+		r->judged_ns = g->t.s[0].ts_ns;
+	if (last < r->judged_ns + r->cfg->window_ns)
+		return;
+	r->judged_ns = last;
+	trace_series(&g->t, &v);
+	period = source__period(r->cfg->src, g->t.info.dev_id);
+	if (period)
+		v.period_ns = period;
+	v.sensor.origin = 0;
+	sensor_measure(&v, &v.sensor);
+	for (size_t i = 0; i < r->nwatch; i++) {
+		int ret;
+
+		if (!claimdir_active(&r->watch[i].e, g->t.s[0].ts_ns, last))
+			continue;
+		ret = check_watch_judge(&r->watch[i].w, &v, r->cfg->dp);
+		if (ret < 0) {
+			ev_error(r, "check", r->watch[i].e.name, strerror(-ret));
+			continue;
+		}
+		if (ret == 1) {
+			r->early = true;
+			close_segment(r);
+			return;
+		}
+	}
+}
+
 static void pump(struct rund *r)
 {
 	uint64_t now = source__now(r->cfg->src);
@@ -333,6 +420,7 @@ static void pump(struct rund *r)
 		while ((a = segment__add(&r->seg, &r->batch[i])) == SEG_CLOSE)
 			close_segment(r);
 		r->st.samples += a == SEG_ADDED;
+		judge(r);
 	}
 	if (segment__due(&r->seg, now))
 		close_segment(r);
@@ -520,6 +608,7 @@ static void teardown(struct rund *r)
 	if (r->ep >= 0)
 		close(r->ep);
 	features_ctx__free(r->fc);
+	free(r->watch);
 	claimdir__free(&r->cd);
 	segment__free(&r->seg);
 	free(r->batch);

@@ -4,6 +4,11 @@
  * from (source.h) so that tests drive it with a synthetic source on a
  * virtual clock.
  *
+ * Online decisions: unless cfg->segment_only, every window of samples the
+ * segment so far is judged against the active claims (check_watch_judge()),
+ * and a segment a detector fires on is closed at once, so that its check
+ * signs the proof within a window of the evidence becoming conclusive.
+ *
  * One thread.  epoll waits on the source's fd and a signalfd (SIGTERM,
  * SIGINT, SIGHUP are blocked while rund_run() runs and restored after);
  * each wake-up drains the source into the segment (segment.h).  When a
@@ -31,7 +36,8 @@
  *   proof    claim, detector, path, summary, trace
  *   segment  trace, statement, samples, lost, start_ns, end_ns (first and
  *            last record), claims (names checked), proofs (paths), cut
- *            (1: closed early, its buffer was full)
+ *            (1: closed early, its buffer was full), early (1: closed
+ *            early because a detector fired on it: online decisions)
  *   status   samples, samples_per_s, lost, overruns, segments, proofs,
  *            errors, rss_kib, and window {mean_mw, cv_ppm, bursts} when
  *            the last window had enough samples
@@ -73,6 +79,7 @@ struct rund_cfg {
 	bool have_dev; /* else the first device seen */
 	/* Identity strings for trace headers; NULL: the source's, and gethostname(). */
 	const char *mfr_id, *mfr_model, *mfr_serial, *host;
+	bool segment_only; /* decide at each segment's end only (run --decide segment); else window by window */
 	bool json; /* JSON lines, else human lines and a status line */
 	FILE *out; /* default stdout */
 };

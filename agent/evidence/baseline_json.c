@@ -104,6 +104,12 @@ int baseline_from_predicate(json_t *pred, struct baseline *b, struct plerr *e)
 				b->null.d[i] = (double)json_integer_value(x) * 1e-6;
 				b->null.nd = (uint32_t)i + 1;
 			}
+			/* ascending and >= 0 by the schema; its last is the largest, as max_micro says */
+			if (b->null.nd && json_integer_value(json_array_get(dv, b->null.nd - 1)) !=
+						  json_integer_value(json_object_get(nl, "max_micro")))
+				return plerr_set(e, -EINVAL,
+						 "baseline null: the largest kept statistic is not max_micro (the tail "
+						 "beyond it is fitted from it)");
 		}
 		json_object_foreach(json_object_get(nl, "feature_scale_micro"), k, v) {
 			f = feat_find(k);

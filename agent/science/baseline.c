@@ -105,9 +105,14 @@ double mm_z(const struct baseline *b, enum feat_id f, double x)
 		/* Cadences scale: the deviation is a log ratio, the load band a factor (one-sided, baseline.h). */
 		double lo = b->lo[f] > 0 && b->lo[f] < b->median[f] ? (double)b->lo[f] : m;
 
-		if (x < lo) {
+		if (feat_desc[f].unit == 'h') {
+			/* A frequency: the band both ways (no feature of this unit is a model one today). */
+			d = log(x / m);
+			tol = log1p(MM_LOAD_BAND);
+			sigma /= m;
+		} else if (x < lo) {
 			d = log(x / lo);
-			tol = log1p(MM_LOAD_BAND_FAST);
+			tol = -log1p(-MM_LOAD_BAND_FAST); /* x down to (1 - band) lo is load */
 			sigma /= lo;
 		} else {
 			d = log(x / m);
@@ -275,7 +280,21 @@ double mm_log_p_tail(const struct baseline_null *nl, double d)
 	u = nl->d[nl->nd - 1 - k];
 	for (i = nl->nd - k; i < nl->nd; i++)
 		beta += nl->d[i] - u;
-	beta = fmax(beta / k, MM_TAIL_MIN_BETA);
+	{
+		/*
+		 * D is z^2 / c_f (mean over features): a chi-square-1 tail in z,
+		 * exp(-z^2 / 2), falls as exp(-c D / 2) in D -- slowest for the
+		 * smallest c_f.
+		 */
+		double cmin = INFINITY;
+
+		for (int ft = 0; ft < __FEAT_MAX; ft++)
+			if (nl->fscale[ft] > 0 && nl->fscale[ft] < cmin)
+				cmin = nl->fscale[ft];
+		if (!isfinite(cmin))
+			cmin = 1;
+		beta = fmax(beta / k, MM_TAIL_MIN_BETA / cmin);
+	}
 	return mm_log_p_empirical(nl, top) - (d - top) / beta;
 }
 

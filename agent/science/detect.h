@@ -16,8 +16,8 @@
  *                 theta from Lorden's bound for Exp(1) increments, so the
  *                 mean time to a false alarm of a calibrated null is at
  *                 least 1 / r hours.  No group claims more than the null
- *                 supports (baseline.h: count bound, empirical floor), so a
- *                 proof always takes several groups.  The proof's window runs
+ *                 and the count bound support (baseline.h: the null's own
+ *                 tail, p0), so a proof always takes several groups.  The proof's window runs
  *                 from where S last left 0 to the group that crossed h, and
  *                 its evidence states S, h, the false-alarm bound at S, the
  *                 smallest group p-value and the time to proof.  Load
@@ -64,7 +64,10 @@
  *                 leave the timestamps off their grid (one sample taken
  *                 late, its grid regained within 8 samples, is not a gap),
  *                 and sequence gaps
- *                 beyond the records the header says were lost.  The
+ *                 beyond the records the header says were lost; and, on
+ *                 kernel captures, readings replayed in a loop (their
+ *                 fine structure coming back one loop later:
+ *                 science/replay.h).  The
  *                 discontinuity magnitude is the largest level shift of the
  *                 residual POUT - VOUT * IOUT (medians of 20 samples either
  *                 side of where an inconsistency starts or ends), in robust
@@ -83,7 +86,7 @@
 #include "science/features.h"
 #include "science/series.h"
 
-#define DETECTOR_VERSION 3
+#define DETECTOR_VERSION 4
 
 /*
  * rail-tamper: the probability, over a whole checked range, that an honest

@@ -1219,7 +1219,7 @@ static int ensure_cap(struct features_ctx *c, size_t n)
  */
 #define FEAT_CADENCE_COMB	3
 #define FEAT_CADENCE_MIN_COMB	0.3
-#define FEAT_CADENCE_SHARE	0.6
+#define FEAT_CADENCE_FUND	0.8
 static double acf_near(const double *a, size_t hi, size_t at, size_t tol, size_t *where)
 {
 	size_t lo = at > tol + 1 ? at - tol : 1, k, best = lo;
@@ -1231,10 +1231,26 @@ static double acf_near(const double *a, size_t hi, size_t at, size_t tol, size_t
 	return a[best];
 }
 
+/* The comb of lag k: the mean ACF near its first FEAT_CADENCE_COMB multiples that fit below hi. */
+static double comb_at(const double *a, size_t hi, size_t k)
+{
+	double sum = 0;
+	size_t m, where;
+
+	for (m = 1; m <= FEAT_CADENCE_COMB; m++) {
+		size_t tol = (m * k) / 20 ? (m * k) / 20 : 1;
+
+		if (m > 1 && m * k + tol + 1 >= hi)
+			break;
+		sum += m == 1 ? a[k] : acf_near(a, hi, m * k, tol, &where);
+	}
+	return sum / (double)(m - 1);
+}
+
 static double cadence_lag(const struct features_ctx *c, size_t cmin, size_t cmax, double min_r)
 {
 	const double *a = c->acf_in;
-	size_t hi = c->acf_hi, k, best_k = 0, where;
+	size_t hi = c->acf_hi, k, best_k = 0;
 	double best = -INFINITY, num = 0, den = 0;
 
 	if (cmin < 2)
@@ -1242,20 +1258,13 @@ static double cadence_lag(const struct features_ctx *c, size_t cmin, size_t cmax
 	if (!hi || cmax + 1 > hi || cmax < cmin)
 		return 0;
 	for (k = cmin; k <= cmax; k++) {
-		double sum = 0;
-		size_t m;
+		double sum;
 
 		if (!(a[k] >= a[k - 1] && a[k] > a[k + 1] && a[k] > min_r))
 			continue;
-		for (m = 1; m <= FEAT_CADENCE_COMB; m++) {
-			size_t tol = (m * k) / 20 ? (m * k) / 20 : 1;
-
-			if (m > 1 && m * k + tol + 1 >= hi)
-				break;
-			sum += m == 1 ? a[k] : acf_near(a, hi, m * k, tol, &where);
-		}
-		if (sum / (double)(m - 1) > best) {
-			best = sum / (double)(m - 1);
+		sum = comb_at(a, hi, k);
+		if (sum > best) {
+			best = sum;
 			best_k = k;
 		}
 	}
@@ -1265,14 +1274,18 @@ static double cadence_lag(const struct features_ctx *c, size_t cmin, size_t cmax
 	 * A step of a non-integer number of samples repeats exactly only every
 	 * few steps (14.5 ms at 1 kHz: 29 samples), and that lag's comb can
 	 * win: prefer the fundamental, a peak near best / m at least
-	 * FEAT_CADENCE_SHARE as high.
+	 * FEAT_CADENCE_FUND as high whose own comb passes too.  Strict, because
+	 * a wrong half reads as a faster (smaller) model: a step with a second,
+	 * shallower dip inside it (a sampling stage, a host sync) has a peak at
+	 * half the step; at 0.8 the comb alone would already read the half.
 	 */
 	for (size_t m = FEAT_CADENCE_COMB; m >= 2; m--) {
 		size_t lo = (best_k - (best_k / 20 ? best_k / 20 : 1)) / m, hi2 = (best_k + (best_k / 20 ? best_k / 20 : 1)) / m,
 		       j;
 
 		for (j = lo > cmin ? lo : cmin; j <= hi2; j++)
-			if (a[j] >= a[j - 1] && a[j] > a[j + 1] && a[j] > min_r && a[j] >= FEAT_CADENCE_SHARE * a[best_k])
+			if (a[j] >= a[j - 1] && a[j] > a[j + 1] && a[j] > min_r && a[j] >= FEAT_CADENCE_FUND * a[best_k] &&
+			    comb_at(a, hi, j) >= FEAT_CADENCE_MIN_COMB)
 				break;
 		if (j <= hi2) {
 			best_k = j;

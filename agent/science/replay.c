@@ -40,10 +40,11 @@ static double r_direct(const double *w, size_t from, size_t to, size_t L)
 }
 
 /* One chunk of m readings x[0..m): its best lag, into res when better than what res holds. */
-static void scan_chunk(struct scan *sc, const double *x, size_t m, uint64_t period_ns, uint64_t t0, uint64_t t1,
+static void scan_chunk(struct scan *sc, const double *x, const uint64_t *ts, size_t m, uint64_t period_ns,
 		       struct replay_result *res)
 {
-	double period_s = (double)period_ns * 1e-9, sigma, best = -2, shortr = 0;
+	double period_s = (double)period_ns * 1e-9, sigma, best = -2, shortr = 0, hold;
+	size_t run;
 	size_t lmin = (size_t)ceil(REPLAY_MIN_LAG_S / period_s), lmax = (size_t)(REPLAY_MAX_LAG_S / period_s),
 	       lshort = (size_t)ceil(REPLAY_SHORT_S / period_s), L, best_l = 0, i, k, d = m - 1;
 	double *tmp = sc->c; /* scratch for the MAD before the FFT needs it */
@@ -61,6 +62,16 @@ static void scan_chunk(struct scan *sc, const double *x, size_t m, uint64_t peri
 	sigma = k >= 8 ? 1.4826 * feat_kth(tmp, k, k / 2) : 0;
 	if (!(sigma > 0))
 		return; /* no fine structure to come back (a flat or quantized stretch): nothing to say */
+	/* The sensor's refresh in samples: the 10th percentile of how long a reading is held. */
+	for (i = 1, k = 0, run = 1; i <= m; i++) {
+		if (i < m && x[i] == x[i - 1]) {
+			run++;
+			continue;
+		}
+		tmp[k++] = (double)run;
+		run = 1;
+	}
+	hold = feat_kth(tmp, k, k / 10);
 	for (i = 0; i < d; i++) {
 		double v = x[i + 1] - x[i];
 
@@ -124,10 +135,18 @@ static void scan_chunk(struct scan *sc, const double *x, size_t m, uint64_t peri
 			}
 		}
 		if (brun) {
+			size_t from = (bend - brun) * B, to = bend * B + best_l, nz = 0;
 			double span_s = (double)(brun * B) * period_s, rr = brsum / (double)brun,
 			       z = rr * sqrt((double)(brun * B));
-			int found = span_s >= REPLAY_MIN_SPAN_S &&
-				    z >= REPLAY_MIN_Z && rr >= shortr + REPLAY_SHARPER;
+			int found;
+
+			/* Live fine structure changes at most refreshes: a quiet reading with a periodic blip is no loop. */
+			if (to > d)
+				to = d;
+			for (i = from; i < to; i++)
+				nz += x[i + 1] != x[i];
+			found = span_s >= REPLAY_MIN_SPAN_S && z >= REPLAY_MIN_Z && rr >= shortr + REPLAY_SHARPER &&
+				(double)nz >= REPLAY_MIN_CHANGE * (double)(to - from) / hold;
 
 			if (found && (!res->found || span_s > res->span_s)) {
 				res->found = 1;
@@ -136,10 +155,8 @@ static void scan_chunk(struct scan *sc, const double *x, size_t m, uint64_t peri
 				res->z = z;
 				res->span_s = span_s;
 				res->short_r = shortr;
-				res->start_ns = t0 + (uint64_t)((double)((bend - brun) * B) * (double)period_ns);
-				res->end_ns = t0 + (uint64_t)((double)(bend * B + best_l) * (double)period_ns);
-				if (res->end_ns > t1)
-					res->end_ns = t1;
+				res->start_ns = ts[from];
+				res->end_ns = ts[to];
 				return;
 			}
 		}
@@ -151,14 +168,15 @@ keep_best:
 		res->r = best;
 		res->z = best * sqrt((double)(d - best_l));
 		res->short_r = shortr;
-		res->start_ns = t0;
-		res->end_ns = t1;
+		res->start_ns = ts[0];
+		res->end_ns = ts[m - 1];
 	}
 }
 
 int replay_scan(const struct pl_sample *s, size_t n, uint64_t period_ns, struct replay_result *res)
 {
 	struct scan sc = { 0 };
+	uint64_t *ts = NULL;
 	double *x = NULL;
 	size_t i = 0, N = 1;
 	int ret = 0;
@@ -171,11 +189,12 @@ int replay_scan(const struct pl_sample *s, size_t n, uint64_t period_ns, struct 
 		N *= 2;
 	sc.N = N;
 	x = malloc((n < REPLAY_CHUNK ? n : REPLAY_CHUNK) * sizeof(*x));
+	ts = malloc((n < REPLAY_CHUNK ? n : REPLAY_CHUNK) * sizeof(*ts));
 	sc.w = fftw_alloc_real(N);
 	sc.c = fftw_alloc_real(N);
 	sc.e = malloc((N + 1) * sizeof(*sc.e));
 	sc.f = fftw_alloc_complex(N / 2 + 1);
-	if (!x || !sc.w || !sc.c || !sc.e || !sc.f) {
+	if (!x || !ts || !sc.w || !sc.c || !sc.e || !sc.f) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -186,7 +205,7 @@ int replay_scan(const struct pl_sample *s, size_t n, uint64_t period_ns, struct 
 		goto out;
 	}
 	while (i < n) {
-		size_t m = 0, from = i;
+		size_t m = 0;
 
 		/* A chunk of readings with power; a gap in time ends it (a loop is a lag in samples). */
 		for (; i < n && m < REPLAY_CHUNK; i++) {
@@ -194,10 +213,12 @@ int replay_scan(const struct pl_sample *s, size_t n, uint64_t period_ns, struct 
 
 			if (m && s[i].ts_ns - s[i - 1].ts_ns > 3 * period_ns)
 				break;
-			if (sample_power_uw(&s[i], &uw))
+			if (sample_power_uw(&s[i], &uw)) {
+				ts[m] = s[i].ts_ns;
 				x[m++] = (double)uw * 1e-6;
+			}
 		}
-		scan_chunk(&sc, x, m, period_ns, s[from].ts_ns, s[i - 1].ts_ns, res);
+		scan_chunk(&sc, x, ts, m, period_ns, res);
 	}
 	if (res->r < -1)
 		res->r = 0;
@@ -210,6 +231,7 @@ out:
 	fftw_free(sc.c);
 	fftw_free(sc.f);
 	free(sc.e);
+	free(ts);
 	free(x);
 	return ret;
 }

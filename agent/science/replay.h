@@ -29,9 +29,14 @@
  * REPLAY_MIN_SPAN_S (a stretch of readings identical to those one lag
  * earlier is the replay, however many loops it holds), its z =
  * r sqrt(samples) >= REPLAY_MIN_Z (for independent noise ~1e-23 per lag),
- * and its r stands REPLAY_SHARPER above every lag between REPLAY_SHORT_S
- * and REPLAY_MIN_LAG_S: a signal that repeats as exactly at short lags is
- * periodic (a test pattern, interference), not a loop.  Lags below
+ * its r stands REPLAY_SHARPER above every lag between REPLAY_SHORT_S and
+ * REPLAY_MIN_LAG_S (a signal that repeats as exactly at short lags is
+ * periodic: a test pattern, interference, not a loop), and the readings in
+ * it change at REPLAY_MIN_CHANGE of the sensor's refreshes at least (the
+ * refresh: the 10th percentile of how long a reading is held).  A quiet
+ * reading whose only changes are a periodic event -- an idle GPU on one
+ * quantization step, blipped by a 1 Hz poll -- correlates perfectly with
+ * itself at the event's period, and says nothing of a loop.  Lags below
  * REPLAY_SHORT_S are the sensor's own smoothing.  Evidence: the lag, r, z
  * and where the loop ran.  rail-tamper judges it on kernel captures only.
  */
@@ -52,6 +57,7 @@
 #define REPLAY_MIN_SPAN_S  10.0
 #define REPLAY_MIN_Z	   10.0
 #define REPLAY_SHARPER	   0.1
+#define REPLAY_MIN_CHANGE  0.3
 
 struct replay_result {
 	uint64_t start_ns, end_ns; /* where the loop ran (found), else the chunk of the strongest lag */

@@ -102,7 +102,13 @@ assert evs[0]["event"] == "start" and evs[1]["event"] == "claim", evs[:2]
 assert evs[-1] == {**evs[-1], "event": "exit", "status": 0, "reason": "SIGTERM"}, evs[-1]
 PY
 segs=$(grep -c '"event":"segment"' events.json || true)
-[ "$segs" = 2 ] && pass "two segments: one of 5 s, the partial one" || fail "$segs segment events"
+# Online decisions: the miner's 4 s span is conclusive 4 s in, and the first segment is closed then
+# (early), with its proof; the rest of its slot and the partial one SIGTERM wrote follow.
+[ "$segs" = 3 ] && pass "three segments: one closed early by evidence, the rest of its slot, the partial one" \
+	|| fail "$segs segment events" "$(grep segment events.json)"
+first=$(grep -m1 '"event":"segment"' events.json)
+grep -q '"early":1' <<<"$first" && grep -q 'crypto-miner-hidden.proof' <<<"$first" \
+	&& pass "the first segment closed early, its proof with it" || fail "first segment" "$first"
 grep -q '"event":"status".*"samples_per_s":' events.json && pass "status events" || fail "no status event"
 [ "$(ls out/*.pltr | wc -l)" = "$segs" ] && pass "one trace per segment event" || fail "traces vs events" "$(ls out)"
 [ -z "$(ls out | grep '\.tmp' || true)" ] && pass "no temporary files left" || fail "temporary files" "$(ls out)"

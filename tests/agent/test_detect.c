@@ -197,6 +197,7 @@ static void test_baseline_build_and_roundtrip(void **state)
 			{ "range", "flat_run_ms", 18446744073710LL, "range unusable" },
 			{ NULL, "window_ns", 1200000000000000LL, "longer than a day" },
 			{ "range", "plateau_ms", 1001, "plateau no longer than a window" },
+			{ "null", "max_micro", 1, "largest kept statistic is not max_micro" },
 		};
 
 		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
@@ -284,7 +285,7 @@ static void base_for_mismatch(struct baseline *b)
 /* The cadence (s) z sigmas beyond the load band of base_for_mismatch(). */
 static double cadence_at(double z)
 {
-	return 0.030 * exp(z >= 0 ? log1p(MM_LOAD_BAND) + z * 14826.0 / 30000 : -log1p(MM_LOAD_BAND_FAST) + z * 14826.0 / 30000);
+	return 0.030 * exp(z >= 0 ? log1p(MM_LOAD_BAND) + z * 14826.0 / 30000 : log1p(-MM_LOAD_BAND_FAST) + z * 14826.0 / 30000);
 }
 
 /* n active 1 s windows with the same cadence. */
@@ -397,15 +398,16 @@ static void test_model_mismatch(void **state)
 	/*
 	 * The band is one-sided (physics: batching only slows a step).  With a window-to-window noise of 1 %
 	 * of the step: 20 % slower is load, no proof; 20 % faster than the lightest commissioned load is
-	 * beyond MM_LOAD_BAND_FAST (10 %), z = (ln 0.8 + ln 1.1) / 0.01 = -12.8: a proof.  When the
-	 * commissioning saw a 25 ms step (lo), 24 ms is within it: no proof.
+	 * beyond MM_LOAD_BAND_FAST (down to 85 % of lo), z = (ln 0.8 - ln 0.85) / 0.01 = -6.06: a proof.
+	 * When the commissioning saw a 25 ms step (lo), 24 ms is within it: no proof.
 	 */
 	b.noise[FEAT_CADENCE] = 300;
 	mismatch_windows(w, 60, 0.036);
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 0);
 	finding__free(&f);
 	mismatch_windows(w, 60, 0.024);
-	assert_float_equal(mm_z(&b, FEAT_CADENCE, 24000), (log(0.8) + log1p(MM_LOAD_BAND_FAST)) / 0.01, 1e-9);
+	assert_float_equal(mm_z(&b, FEAT_CADENCE, 24000), (log(0.8) - log1p(-MM_LOAD_BAND_FAST)) / 0.01, 1e-9);
+	assert_float_equal(mm_z(&b, FEAT_CADENCE, 25600), 0, 0); /* just inside 85 % of 30 ms */
 	assert_int_equal(detect_model_mismatch(w, 60, &b, &p, &f), 1);
 	finding__free(&f);
 	b.lo[FEAT_CADENCE] = 25000;
@@ -718,6 +720,27 @@ static void test_rail_tamper_replay(void **state)
 	replay_trace(&t, PLTR_SRC_KMOD, 0, true);
 	assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
 	trace__free(&t);
+	/*
+	 * An idle GPU on one quantization step, blipped +3 W for 30 ms every second by a host timer: its only
+	 * changes come back every second (r = 1 at 1 s), but the reading changes at a few of its refreshes,
+	 * not most: no fine structure, no loop (found by review: it was a rail-tamper proof).
+	 */
+	{
+		struct pl_sample smp;
+
+		trace_init(&t, 1000000, 0, PL_RAIL_POUT, PLTR_SRC_KMOD, 0, "", "", "", "");
+		for (size_t i = 0; i < 60000; i++) {
+			memset(&smp, 0, sizeof(smp));
+			smp.ts_ns = 5000000000ULL + i * 1000000ULL;
+			smp.seq = i;
+			smp.version = PL_SAMPLE_VERSION;
+			smp.rails = t.info.rails;
+			smp.pout_uw = i % 1000 >= 200 && i % 1000 < 230 ? 63000000 : 60000000;
+			assert_int_equal(trace_push(&t, &smp), 0);
+		}
+		assert_int_equal(detect_rail_tamper(trace_series(&t, &(struct series){ 0 }), 0, UINT64_MAX, &p, &f), 0);
+		trace__free(&t);
+	}
 }
 
 /*

@@ -320,18 +320,22 @@ static void test_cadence_subsample(void **state)
 	assert_true(w.valid[FEAT_CADENCE]);
 	if (fabs(w.v[FEAT_CADENCE] - 0.0145) > 0.0001)
 		fail_msg("cadence %.6f s, want 0.0145 +- 0.0001", w.v[FEAT_CADENCE]);
-	/* The same steps at 29 ms (a harmonic an earlier rule could pick when it holds as high): still 14.5. */
+	/*
+	 * A 30 ms step with a second, half-deep dip inside it (a sampling stage, a host sync): the ACF
+	 * peaks at 15 ms too, but a wrong half would read as a smaller model.  Never the half.
+	 */
 	trace__free(&t);
 	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
 	for (size_t i = 0; i < 1000; i++) {
-		double ph = fmod((double)i, 29), watts = ph < 11.5 ? 300 : ph < 14.5 ? 100 : ph < 26 ? 290 : 100;
+		size_t ph = i % 30;
+		double watts = ph >= 27 ? 100 : ph >= 12 && ph < 15 ? 200 : 300;
 
 		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
 	}
 	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
 	assert_true(w.valid[FEAT_CADENCE]);
-	if (fabs(w.v[FEAT_CADENCE] - 0.0145) > 0.0002)
-		fail_msg("cadence %.6f s, want the 14.5 ms step, not its 29 ms pair", w.v[FEAT_CADENCE]);
+	if (fabs(w.v[FEAT_CADENCE] - 0.030) > 0.0005)
+		fail_msg("cadence %.6f s, want the 30 ms step, not its half", w.v[FEAT_CADENCE]);
 	trace__free(&t);
 	features_ctx__free(c);
 }

@@ -22,6 +22,7 @@
 
 #include "capture/source.h"
 #include "cmd/cli.h"
+#include "daemon/check.h"
 #include "daemon/rund.h"
 #include "daemon/segment.h"
 #include "evidence/canon.h"
@@ -109,6 +110,7 @@ struct run {
 	size_t nact;
 	struct synth_source_opts so;
 	uint64_t segment_ns, status_ns;
+	bool online; /* judge window by window (run's default); the rotation tests decide at segment ends */
 	struct rund_stats st;
 	int ret;
 	json_t *events; /* every event line, parsed */
@@ -216,6 +218,9 @@ static void run_go(struct run *r)
 	cfg.ntrusted = kr.n;
 	cfg.dp = &dp;
 	cfg.segment_ns = r->segment_ns;
+	cfg.segment_only = !r->online;
+	if (r->segment_ns > 60 * SEC) /* room for the whole slot: no buffer-full cuts */
+		cfg.segment_bytes = (r->segment_ns / SEC * 1100) * sizeof(struct pl_sample);
 	cfg.window_ns = SEC;
 	cfg.status_ns = r->status_ns;
 	cfg.json = true;
@@ -414,6 +419,94 @@ static void test_miner_proofs(void **state)
 	assert_int_equal(files_with(&r, "proof.dsse.json"), proofs);
 	assert_int_equal(verify_out(&r), 6 + proofs);
 	run_free(&r);
+}
+
+/*
+ * Online decisions: a 7B-class model served under the GPT-4-class claim, in 120 s segments.  The
+ * segment is judged every window and closed the moment model-mismatch fires, and its check signs the
+ * proof then -- well before the slot's end (63 s in: the CUSUM crossed h).  The same stream decided
+ * at segment ends proves it only when the 120 s are up.
+ */
+static void test_online_early_proof(void **state)
+{
+	struct run r;
+	json_t *ev;
+	char claims[4096];
+	json_int_t early_samples;
+
+	(void)state;
+	snprintf(claims, sizeof(claims), "'%s/claim.dsse.json'", fixture);
+	run_init(&r, claims);
+	r.online = true;
+	r.segment_ns = 120 * SEC;
+	r.so.phase[0].wl = SYNTH_SMALL;
+	r.so.nphases = 1;
+	act(&r, 130 * SEC, ACT_SIGNAL, SIGINT);
+	run_go(&r);
+	assert_int_equal(r.ret, PL_EXIT_OK);
+	ev = event(&r, "segment", 0);
+	assert_non_null(ev);
+	assert_int_equal(ival(ev, "early"), 1);
+	assert_int_equal(ival(ev, "cut"), 0);
+	early_samples = ival(ev, "samples");
+	print_message("# online: the first segment closed at %lld samples of 120000\n", (long long)early_samples);
+	assert_true(early_samples > 10000 && early_samples < 119000);
+	assert_int_equal(json_array_size(json_object_get(ev, "proofs")), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(ev, "proofs"), 0)),
+			       ".claim.model-mismatch.proof.dsse.json"));
+	assert_string_equal(json_string_value(json_object_get(event(&r, "proof", 0), "detector")), "model-mismatch");
+	assert_true(verify_out(&r) >= 3);
+	run_free(&r);
+	/* Decided at segment ends: the first proof comes with the full 120 s segment. */
+	run_init(&r, claims);
+	r.segment_ns = 120 * SEC;
+	r.so.phase[0].wl = SYNTH_SMALL;
+	r.so.nphases = 1;
+	act(&r, 125 * SEC, ACT_SIGNAL, SIGINT);
+	run_go(&r);
+	ev = event(&r, "segment", 0);
+	assert_int_equal(ival(ev, "early"), 0);
+	assert_true(ival(ev, "samples") >= 119990);
+	assert_int_equal(json_array_size(json_object_get(ev, "proofs")), 1);
+	run_free(&r);
+}
+
+/*
+ * check_watch_judge() on what run feeds it: the swapped model fires; a series whose sensor is not the
+ * baseline's (another refresh) is not judged by model-mismatch -- and must not crash (the finding
+ * was freed uninitialized once, in the VM where the kmod sensor differed).
+ */
+static void test_watch_judge(void **state)
+{
+	struct check_in in = { 0 };
+	struct check_watch w;
+	struct detect_params dp;
+	struct keyring kr = { 0 };
+	struct plerr e = { "" };
+	struct series v;
+	struct trace t;
+
+	(void)state;
+	assert_int_equal(keyring_add_dir(&kr, tu_path(fixture, "demo"), &e), 0);
+	in.trusted = kr.keys;
+	in.ntrusted = kr.n;
+	in.claim_path = tu_path(fixture, "claim.dsse.json");
+	in.baseline_path = tu_path(fixture, "demo/gpt4-class.baseline.dsse.json");
+	assert_int_equal(check_watch_open(&in, &w, &e), 0);
+	detect_params_default(&dp);
+	assert_int_equal(trace_load(tu_path(fixture, "demo/swapped.pltr"), &t, &e), 0);
+	trace_series(&t, &v);
+	assert_int_equal(check_watch_judge(&w, &v, &dp), 1);
+	v.sensor.refresh_ns = 100000000;
+	assert_int_equal(check_watch_judge(&w, &v, &dp), 0);
+	trace__free(&t);
+	assert_int_equal(trace_load(tu_path(fixture, "demo/legit.pltr"), &t, &e), 0);
+	assert_int_equal(check_watch_judge(&w, trace_series(&t, &v), &dp), 0);
+	trace__free(&t);
+	/* A forged claim does not open. */
+	in.claim_path = tu_path(fixture, "forged.dsse.json");
+	assert_int_not_equal(check_watch_open(&in, &w, &e), 0);
+	keyring__free(&kr);
 }
 
 /* A claim dropped in while running is used from the next segment on; SIGHUP re-reads at once. */
@@ -689,6 +782,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segment_slots_order_lost), cmocka_unit_test(test_synth_source),
 		cmocka_unit_test(test_rotate_and_sigterm_flush), cmocka_unit_test(test_miner_proofs),
+		cmocka_unit_test(test_online_early_proof), cmocka_unit_test(test_watch_judge),
 		cmocka_unit_test(test_claim_added_midrun),	 cmocka_unit_test(test_forged_claim_skipped),
 		cmocka_unit_test(test_write_error_continues),	 cmocka_unit_test(test_memory_bounded),
 	};
