@@ -6,7 +6,8 @@
 # floors on its headline numbers.  The first rule is absolute: no signed
 # proof on a same-model held-out trace (a proof is a signed accusation).
 # The TPR floors sit just below what the quick run achieved when they were
-# set (model-mismatch 0.167, crypto-miner-hidden 1.000): raise them as the
+# set (model-mismatch 0.667, crypto-miner-hidden 1.000; onoff 3/6, replay
+# 3/6: the nvml halves are undecided by design): raise them as the
 # detectors improve.  When they were set, the no-false-accusation point
 # failed: model-mismatch signs a proof on the honest nvml 7b batch-32 trace
 # (batch 32 lies outside the tuning mixes, batch 4..16); the detectors must
@@ -19,8 +20,10 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/pl-e2e-eval-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 
-MM_TPR_FLOOR=0.15
+MM_TPR_FLOOR=0.6
 MINER_TPR_FLOOR=0.9
+ONOFF_FLOOR=3   # of 6: mining switched on and off, seen by its plateaus (pmbus)
+REPLAY_FLOOR=3  # of 6: replayed readings, rail-tamper (pmbus; nvml logs are imports, not judged)
 
 expect 0 "eval --quick --report rep" "$BIN" eval --quick --report rep
 quick=$out
@@ -43,6 +46,11 @@ awk -v x="$mm" -v f="$MM_TPR_FLOOR" 'BEGIN { exit !(x + 0 >= f) }' && pass "mode
 	fail "model-mismatch TPR $mm < $MM_TPR_FLOOR"
 awk -v x="$miner" -v f="$MINER_TPR_FLOOR" 'BEGIN { exit !(x + 0 >= f) }' &&
 	pass "crypto-miner-hidden TPR $miner >= $MINER_TPR_FLOOR" || fail "crypto-miner-hidden TPR $miner < $MINER_TPR_FLOOR"
+
+adv() { awk -F'\t' -v a="$1" '$1 == "eval" && $2 == "adversary" && $3 == a { split($5, k, "/"); print k[1] }' <<<"$quick"; }
+[ "$(adv onoff)" -ge "$ONOFF_FLOOR" ] && pass "onoff detected $(adv onoff)/6 >= $ONOFF_FLOOR" || fail "onoff $(adv onoff)/6 < $ONOFF_FLOOR"
+[ "$(adv replay)" -ge "$REPLAY_FLOOR" ] && pass "replay detected $(adv replay)/6 >= $REPLAY_FLOOR" ||
+	fail "replay $(adv replay)/6 < $REPLAY_FLOOR"
 
 expect 0 "same run again" "$BIN" eval --quick
 is "$(grep -v wall-s <<<"$out")" "$(grep -v wall-s <<<"$quick")" "deterministic: the same numbers"
