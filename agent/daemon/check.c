@@ -245,33 +245,68 @@ int check_watch_open(const struct check_in *in, struct check_watch *w, struct pl
 	return ret;
 }
 
-int check_watch_judge(const struct check_watch *w, const struct series *s, const struct detect_params *dp)
+int check_watch_judge(struct check_watch *w, const struct series *s, const struct detect_params *dp)
 {
 	struct window_features *win = NULL;
 	struct feat_params fp;
 	struct finding f = { 0 };
-	size_t n = 0;
+	uint64_t last;
+	size_t n = 0, k;
 	int ret;
 
 	if (!s->n || s->s[s->n - 1].ts_ns < w->c.start_ns || s->s[0].ts_ns > w->c.end_ns)
 		return 0;
+	last = s->s[s->n - 1].ts_ns;
 	feat_params_for(s, w->b.window_ns, &fp);
-	ret = features_windows(s, &fp, w->c.start_ns, w->c.end_ns, &win, &n);
+	ret = features_windows(s, &fp, w->next_ns > w->c.start_ns ? w->next_ns : w->c.start_ns, w->c.end_ns, &win,
+			       &n);
 	if (ret)
 		return ret == -ENOMEM ? -ENOMEM : 0;
+	/* Keep the complete windows (the last one may still grow). */
+	for (k = 0; k < n && win[k].end_ns <= last; k++) {
+		if (w->n == w->cap) {
+			size_t cap = w->cap ? 2 * w->cap : 64;
+			struct window_features *t = realloc(w->win, cap * sizeof(*t));
+
+			if (!t) {
+				free(win);
+				return -ENOMEM;
+			}
+			w->win = t;
+			w->cap = cap;
+		}
+		w->win[w->n++] = win[k];
+		w->next_ns = win[k].end_ns;
+	}
+	free(win);
+	if (!w->n)
+		return 0;
 	ret = 0;
-	if (sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0) && detect_model_mismatch(win, n, &w->b, dp, &f) == 1)
+	if (sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0) &&
+	    detect_model_mismatch(w->win, w->n, &w->b, dp, &f) == 1)
 		ret = 1;
 	finding__free(&f);
 	if (!ret && w->b.sensor.kind == s->sensor.kind) {
 		struct detect_params q = *dp;
 
 		q.miner_hidden = dp->miner_hidden && sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0);
-		ret = detect_miner(win, n, &w->b, &w->c, &q, &f) == 1;
+		ret = detect_miner(w->win, w->n, &w->b, &w->c, &q, &f) == 1;
 		finding__free(&f);
 	}
-	free(win);
 	return ret;
+}
+
+void check_watch_reset(struct check_watch *w)
+{
+	w->n = 0;
+	w->next_ns = 0;
+}
+
+void check_watch__free(struct check_watch *w)
+{
+	free(w->win);
+	w->win = NULL;
+	w->n = w->cap = 0;
 }
 
 void check_out__free(struct check_out *out)

@@ -21,6 +21,7 @@
 #include "evidence/keyring.h"
 #include "evidence/keys.h"
 #include "science/detect.h"
+#include "science/features.h"
 #include "science/series.h"
 
 struct check_in {
@@ -57,6 +58,10 @@ struct check_out {
 struct check_watch {
 	struct claim c;
 	struct baseline b;
+	/* the windows judged so far, kept so that each judgement computes only the new ones */
+	struct window_features *win;
+	size_t n, cap;
+	uint64_t next_ns; /* where the next window starts (0: the series' first sample in range) */
 };
 
 /* check.c APIs: */
@@ -66,9 +71,14 @@ int check_watch_open(const struct check_in *in, struct check_watch *w, struct pl
 /*
  * Does the series so far contradict w's claim: 1 when model-mismatch or
  * crypto-miner-hidden would fire on its windows in the claim's range (the
- * trace's own rail-tamper is left to the check), 0 when not (or not yet), -ENOMEM.
+ * trace's own rail-tamper is left to the check), 0 when not (or not yet),
+ * -ENOMEM.  The series grows between calls (its records only appended):
+ * complete windows are kept and only new ones computed.
  */
-int check_watch_judge(const struct check_watch *w, const struct series *s, const struct detect_params *dp);
+int check_watch_judge(struct check_watch *w, const struct series *s, const struct detect_params *dp);
+/* Forgets the windows: the next series is a new segment. */
+void check_watch_reset(struct check_watch *w);
+void check_watch__free(struct check_watch *w);
 
 /*
  * 0 on success (whether or not proofs were raised: see out->nproofs);

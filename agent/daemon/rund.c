@@ -59,6 +59,8 @@ struct rund {
 	} *watch;
 	size_t nwatch;
 	uint64_t judged_ns; /* last sample time the segment was judged at */
+	struct sensor_model live_sensor; /* measured on the segment so far */
+	size_t live_sensor_n;		 /* samples it was measured on (stops at SENSOR_MEASURE_MAX) */
 	bool early;	    /* the segment being closed was cut by evidence */
 };
 
@@ -167,6 +169,8 @@ static void rewatch(struct rund *r)
 	struct plerr e = { "" };
 	size_t i, k = 0;
 
+	for (i = 0; i < r->nwatch; i++)
+		check_watch__free(&r->watch[i].w);
 	free(r->watch);
 	r->watch = r->cd.n ? calloc(r->cd.n, sizeof(*r->watch)) : NULL;
 	r->nwatch = 0;
@@ -331,6 +335,9 @@ static void close_segment(struct rund *r)
 	j->early = r->early;
 	r->early = false;
 	r->judged_ns = 0;
+	r->live_sensor_n = 0;
+	for (i = 0; i < r->nwatch; i++)
+		check_watch_reset(&r->watch[i].w);
 	segment__reset(g);
 	/* The trace is on disk: the buffer is free for the next segment while the checks run. */
 	j->names = json_array();
@@ -379,8 +386,22 @@ static void judge(struct rund *r)
 	period = source__period(r->cfg->src, g->t.info.dev_id);
 	if (period)
 		v.period_ns = period;
-	v.sensor.origin = 0;
-	sensor_measure(&v, &v.sensor);
+	/*
+	 * The sensor model: the trace's is measured on its first SENSOR_MEASURE_MAX
+	 * readings; for judging, from 1000 readings on, again each time they have
+	 * quadrupled, and once all are in (measuring costs a pass over them: not
+	 * every window).
+	 */
+	if (g->t.n < 1000)
+		return;
+	if (!r->live_sensor_n ||
+	    (r->live_sensor_n < SENSOR_MEASURE_MAX && (g->t.n >= 4 * r->live_sensor_n || g->t.n >= SENSOR_MEASURE_MAX))) {
+		r->live_sensor = v.sensor;
+		r->live_sensor.origin = 0;
+		sensor_measure(&v, &r->live_sensor);
+		r->live_sensor_n = g->t.n;
+	}
+	v.sensor = r->live_sensor;
 	for (size_t i = 0; i < r->nwatch; i++) {
 		int ret;
 
@@ -608,6 +629,8 @@ static void teardown(struct rund *r)
 	if (r->ep >= 0)
 		close(r->ep);
 	features_ctx__free(r->fc);
+	for (size_t i = 0; i < r->nwatch; i++)
+		check_watch__free(&r->watch[i].w);
 	free(r->watch);
 	claimdir__free(&r->cd);
 	segment__free(&r->seg);

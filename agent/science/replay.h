@@ -14,17 +14,22 @@
  *
  *   r(L) = sum w_i w_{i+L} / sqrt(sum_{i < m-L} w_i^2  sum_{i >= L} w_i^2)
  *
- * over chunks of REPLAY_CHUNK samples, for L in [REPLAY_MIN_LAG_S,
- * REPLAY_MAX_LAG_S] (and at most a third of the chunk).  For independent
+ * over chunks of REPLAY_CHUNK samples (65 s at 1 kHz: a check's memory
+ * stays within ~3 MiB), for L in [REPLAY_MIN_LAG_S, REPLAY_MAX_LAG_S] and
+ * at most a third of the chunk (21 s at 1 kHz: a longer loop is not seen).  For independent
  * noise r(L) ~ N(0, 1 / (m - L)); a live workload's steps make it larger
  * (their edges survive the winsorizing: 0.58 at a training loop's 0.68 s
  * iteration in the generator, 0.38 for diffusion steps) but live noise
  * keeps it well below 1.  A replay of recorded readings brings every one
  * back: r = 1 at the loop's length wherever the loop runs.
  *
- * So in each chunk the best lag L (r >= REPLAY_SCREEN_R over the chunk;
- * the shortest within 0.02 of the best: a loop repeats at its multiples
- * too) is examined block by block (1 s blocks, r at L in each).  A replay
+ * So in each chunk lags are searched on coarse differences (sums of
+ * REPLAY_COARSE: an FFT a quarter the size; the best r >= REPLAY_SCREEN_R
+ * there); the coarse peaks within 0.05 of the best are refined, shortest
+ * first, to exact lags by direct sums (a loop repeats at its multiples, and
+ * one of a fractional number of samples exactly only at some of them), and
+ * the shortest exact lag at REPLAY_MIN_R is examined block by block (1 s
+ * blocks, r at L in each).  A replay
  * is called when a run of blocks with r >= REPLAY_MIN_R spans at least
  * REPLAY_MIN_SPAN_S (a stretch of readings identical to those one lag
  * earlier is the replay, however many loops it holds), its z =
@@ -48,7 +53,9 @@
 
 #include "lib/sample.h"
 
-#define REPLAY_CHUNK	   131072
+#define REPLAY_CHUNK	   65536
+#define REPLAY_COARSE	   4 /* differences summed per coarse step of the lag search (lags of 64+ samples) */
+#define REPLAY_CANDIDATES  64 /* coarse peaks refined to exact lags, at most */
 #define REPLAY_MIN_LAG_S   0.5
 #define REPLAY_MAX_LAG_S   30.0
 #define REPLAY_SHORT_S	   0.02

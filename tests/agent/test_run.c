@@ -497,12 +497,30 @@ static void test_watch_judge(void **state)
 	assert_int_equal(trace_load(tu_path(fixture, "demo/swapped.pltr"), &t, &e), 0);
 	trace_series(&t, &v);
 	assert_int_equal(check_watch_judge(&w, &v, &dp), 1);
+	check_watch_reset(&w);
 	v.sensor.refresh_ns = 100000000;
 	assert_int_equal(check_watch_judge(&w, &v, &dp), 0);
+	check_watch_reset(&w);
+	/* As run feeds it: a series growing a second at a time, each window computed once; fires as a whole would. */
+	{
+		struct series grow = v;
+		size_t fired = 0, windows;
+
+		trace_series(&t, &grow);
+		for (grow.n = 1000; grow.n <= t.n && !fired; grow.n += 1000)
+			if (check_watch_judge(&w, &grow, &dp) == 1)
+				fired = grow.n;
+		windows = w.n;
+		print_message("# judged a second at a time: fired at %zu samples, %zu windows kept\n", fired, windows);
+		assert_true(fired > 0 && fired < t.n);
+		assert_true(windows >= fired / 1000 - 2 && windows <= fired / 1000);
+	}
+	check_watch_reset(&w);
 	trace__free(&t);
 	assert_int_equal(trace_load(tu_path(fixture, "demo/legit.pltr"), &t, &e), 0);
 	assert_int_equal(check_watch_judge(&w, trace_series(&t, &v), &dp), 0);
 	trace__free(&t);
+	check_watch__free(&w);
 	/* A forged claim does not open. */
 	in.claim_path = tu_path(fixture, "forged.dsse.json");
 	assert_int_not_equal(check_watch_open(&in, &w, &e), 0);
