@@ -1,5 +1,5 @@
 # Sampling: 10 s through the mmap rings at 1 kHz on the simulated PSU.
-# Count within 1 % of the period, sequence contiguous, nothing lost, every
+# Count within 10 % of the period (the emulator's share), sequence contiguous, nothing lost, every
 # decoded value equal to the simulator's waveform.
 sim_load waveform=flat
 pl_load
@@ -10,13 +10,14 @@ plread -d 10 --expect-wave flat --sim-debugfs $SIM > /tmp/flat.out
 rc=$?
 cat /tmp/flat.out
 pl_assert_eq "sample: plread flat exit" $rc 0
-pl_assert_ge "sample: records in 10 s" "$(kv /tmp/flat.out records)" 9500
+pl_assert_ge "sample: records in 10 s" "$(kv /tmp/flat.out records)" 9000
 # Under TCG the emulated PSU's transfers cost CPU like the module's own: each
 # sample is 8 of them (7 rails and the PAGE check), and on 2 idle cores the
-# rate measured 982-991 Hz.  The floor is the emulator's; what the module must
-# do (nothing lost, contiguous sequence, missed periods flagged) is asserted
-# exactly below.
-pl_assert_ge "sample: rate >= 970 Hz (mHz)" "$(kv /tmp/flat.out rate_mhz)" 970000
+# rate measured 982-991 Hz, on a loaded or nested-virtualized host down to
+# 948 Hz.  The floor is the emulator's, so it only says "1 kHz, not half of
+# it" (make bench measures the rate); what the module must do (nothing lost,
+# contiguous sequence, missed periods flagged) is asserted exactly below.
+pl_assert_ge "sample: rate >= 900 Hz (mHz)" "$(kv /tmp/flat.out rate_mhz)" 900000
 pl_assert_le "sample: rate <= 1010 Hz (mHz)" "$(kv /tmp/flat.out rate_mhz)" 1010000
 pl_assert_eq "sample: seq gaps" "$(kv /tmp/flat.out seq_gaps)" 0
 pl_assert_eq "sample: lost" "$(kv /tmp/flat.out lost)" 0
@@ -24,7 +25,7 @@ pl_assert_eq "sample: stats lost" "$(kv /tmp/flat.out stats.0.lost)" 0
 pl_assert_eq "sample: bad records" "$(kv /tmp/flat.out bad_records)" 0
 pl_assert_eq "sample: ts non-monotonic" "$(kv /tmp/flat.out ts_nonmono)" 0
 pl_assert_eq "sample: waveform mismatches" "$(kv /tmp/flat.out wave_mismatch)" 0
-pl_assert_ge "sample: waveform values checked" "$(kv /tmp/flat.out wave_checked)" 9500
+pl_assert_ge "sample: waveform values checked" "$(kv /tmp/flat.out wave_checked)" 9000
 
 for w in bursty miner step; do
 	echo $w > $SIM/waveform
