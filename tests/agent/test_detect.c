@@ -479,6 +479,16 @@ static void test_evidence_saturates(void **state)
 	assert_non_null(strstr(f.summary, "none with 1 comparable model features"));
 }
 
+/* The miner tests' baseline: 1 s windows, the host's range 1..3 kW. */
+static void miner_base(struct baseline *b, struct detect_params *p)
+{
+	detect_params_default(p);
+	memset(b, 0, sizeof(*b));
+	b->window_ns = 1000000000ULL;
+	b->idle_mw = 1000000;
+	b->ceiling_mw = 3000000;
+}
+
 /*
  * Mining that hides (in the gaps between requests, or switched on and off):
  * windows of a serving model (states, bursts) whose draw held still high in
@@ -495,11 +505,7 @@ static void test_miner_hidden(void **state)
 	size_t i;
 
 	(void)state;
-	detect_params_default(&p);
-	memset(&b, 0, sizeof(b));
-	b.window_ns = 1000000000ULL;
-	b.idle_mw = 1000000;
-	b.ceiling_mw = 3000000;
+	miner_base(&b, &p);
 	b.sensor = pmbus_1ms;
 	b.plateau_ms = 150; /* the model's own longest: a 70B prefill chunk */
 	memset(w, 0, sizeof(w));
@@ -582,11 +588,7 @@ static void test_miner(void **state)
 	size_t i;
 
 	(void)state;
-	detect_params_default(&p);
-	memset(&b, 0, sizeof(b));
-	b.window_ns = 1000000000ULL;
-	b.idle_mw = 1000000;
-	b.ceiling_mw = 3000000;
+	miner_base(&b, &p);
 	memset(w, 0, sizeof(w));
 	for (i = 0; i < 40; i++) {
 		setw(&w[i], FEAT_MEAN, 2900);

@@ -295,91 +295,89 @@ static void test_window_bursts_runs_flat_pvi(void **state)
 	features_ctx__free(c);
 }
 
-/*
- * The cadence is read below one sample: decode steps of 14.5 ms (11.5 ms at
- * 300 W, a 3 ms dip to 100 W) polled at 1 kHz.  The ACF peaks at lags 14 or
- * 15, 29, 43 or 44; the parabolas and the slope through them give 14.5 ms
- * to within 0.1 ms (one lag would be off by 0.5 ms, 3.4 %).
- */
-static void test_cadence_subsample(void **state)
+/* Features of one 1 s window at 1 kHz whose sample i draws watts(i) W (VOUT 50 V). */
+static void wave_window(double (*watts)(size_t), struct window_features *w)
 {
 	struct features_ctx *c = features_ctx__new();
-	struct window_features w;
 	struct feat_params p;
 	struct trace t;
 
-	(void)state;
 	feat_params_default(&p);
 	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
-	for (size_t i = 0; i < 1000; i++) {
-		double watts = fmod((double)i, 14.5) < 11.5 ? 300 : 100;
-
-		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
-	}
-	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
-	assert_true(w.valid[FEAT_CADENCE]);
-	if (fabs(w.v[FEAT_CADENCE] - 0.0145) > 0.0001)
-		fail_msg("cadence %.6f s, want 0.0145 +- 0.0001", w.v[FEAT_CADENCE]);
-	/*
-	 * A 30 ms step with a second, half-deep dip inside it (a sampling stage, a host sync): the ACF
-	 * peaks at 15 ms too, but a wrong half would read as a smaller model.  Never the half.
-	 */
-	trace__free(&t);
-	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
-	for (size_t i = 0; i < 1000; i++) {
-		size_t ph = i % 30;
-		double watts = ph >= 27 ? 100 : ph >= 12 && ph < 15 ? 200 : 300;
-
-		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
-	}
-	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
-	assert_true(w.valid[FEAT_CADENCE]);
-	if (fabs(w.v[FEAT_CADENCE] - 0.030) > 0.0005)
-		fail_msg("cadence %.6f s, want the 30 ms step, not its half", w.v[FEAT_CADENCE]);
+	for (size_t i = 0; i < 1000; i++)
+		push(&t, 1000000000ULL + i * 1000000ULL, watts(i), 50, watts(i) / 50);
+	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, w), 0);
 	trace__free(&t);
 	features_ctx__free(c);
 }
 
+/* Decode steps of 14.5 ms: 11.5 ms at 300 W, a 3 ms dip to 100 W. */
+static double steps_14_5(size_t i)
+{
+	return fmod((double)i, 14.5) < 11.5 ? 300 : 100;
+}
+
+/* A 30 ms step with a second, half-deep dip inside it (12..15 ms at 200 W). */
+static double step_with_mid_dip(size_t i)
+{
+	size_t ph = i % 30;
+
+	return ph >= 27 ? 100 : ph >= 12 && ph < 15 ? 200 : 300;
+}
+
+/* Decode steps of 14 ms (11 at 300 W, 3 at 100 W) for 400 ms, then held at 250 W. */
+static double steps_then_held(size_t i)
+{
+	return i >= 400 ? 250 : i % 14 < 11 ? 300 : 100;
+}
+
+static double steps_14(size_t i)
+{
+	return i % 14 < 11 ? 300 : 100;
+}
+
 /*
- * plateau: decode steps (14 ms: 11 at 300 W, a 3 ms dip to 100 W) for 400
- * ms, then the draw held at 250 W for 600 ms.  Every dip pulls the samples
- * near it off the +-25 ms moving mean, so the steps' plateaus are shorter
- * than a step; the held stretch is one plateau, less the moving mean's
- * blend at its start (at most 25 samples).
+ * The cadence is read below one sample: at 1 kHz the ACF of 14.5 ms steps
+ * peaks at lags 14 or 15, 29, 43 or 44; the parabolas and the slope through
+ * them give 14.5 ms to within 0.1 ms (one lag would be off by 0.5 ms,
+ * 3.4 %).  And a step with a second, half-deep dip inside it has an ACF peak
+ * at half the step, but a wrong half would read as a smaller model: never
+ * the half.
+ */
+static void test_cadence_subsample(void **state)
+{
+	struct window_features w;
+
+	(void)state;
+	wave_window(steps_14_5, &w);
+	assert_true(w.valid[FEAT_CADENCE]);
+	if (fabs(w.v[FEAT_CADENCE] - 0.0145) > 0.0001)
+		fail_msg("cadence %.6f s, want 0.0145 +- 0.0001", w.v[FEAT_CADENCE]);
+	wave_window(step_with_mid_dip, &w);
+	assert_true(w.valid[FEAT_CADENCE]);
+	if (fabs(w.v[FEAT_CADENCE] - 0.030) > 0.0005)
+		fail_msg("cadence %.6f s, want the 30 ms step, not its half", w.v[FEAT_CADENCE]);
+}
+
+/*
+ * plateau: every dip pulls the samples near it off the +-25 ms moving mean,
+ * so steps' plateaus are shorter than a step; a held stretch (600 ms at
+ * 250 W after 400 ms of steps) is one plateau, less the moving mean's blend
+ * at its start (at most 25 samples).
  */
 static void test_plateau(void **state)
 {
-	struct features_ctx *c = features_ctx__new();
 	struct window_features w;
-	struct feat_params p;
-	struct trace t;
 
 	(void)state;
-	feat_params_default(&p);
-	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
-	for (size_t i = 0; i < 1000; i++) {
-		double watts = i >= 400 ? 250 : i % 14 < 11 ? 300 : 100;
-
-		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
-	}
-	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	wave_window(steps_then_held, &w);
 	assert_true(w.valid[FEAT_PLATEAU] && w.valid[FEAT_PLATEAU_LEVEL]);
 	if (w.v[FEAT_PLATEAU] < 0.575 || w.v[FEAT_PLATEAU] > 0.6)
 		fail_msg("plateau %.3f s, want 0.575..0.6", w.v[FEAT_PLATEAU]);
 	assert_float_equal(w.v[FEAT_PLATEAU_LEVEL], 250, 1e-9);
-	trace__free(&t);
-	/* Steps only: no plateau as long as a step. */
-	trace_init(&t, 1000000, 0, 0, PLTR_SRC_SYNTHETIC, 0, "", "", "", "");
-	for (size_t i = 0; i < 1000; i++) {
-		double watts = i % 14 < 11 ? 300 : 100;
-
-		push(&t, 1000000000ULL + i * 1000000ULL, watts, 50, watts / 50);
-	}
-	assert_int_equal(features_ctx__window(c, t.s, t.n, 1000000, &p, &w), 0);
+	wave_window(steps_14, &w);
 	if (w.v[FEAT_PLATEAU] >= 0.014)
 		fail_msg("plateau %.3f s in a stepping window, want < 0.014", w.v[FEAT_PLATEAU]);
-	trace__free(&t);
-	features_ctx__free(c);
 }
 
 static void test_trace_windows(void **state)
