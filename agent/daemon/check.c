@@ -240,6 +240,8 @@ int check_watch_open(const struct check_in *in, struct check_watch *w, struct pl
 		ret = baseline_from_predicate(bs.st.predicate, &w->b, e);
 	if (!ret && (strcmp(w->c.model, w->b.model) || strcmp(w->c.fingerprint, w->b.fingerprint)))
 		ret = plerr_set(e, -EINVAL, "the claim and the baseline are for another model or hardware");
+	if (!ret && !(w->fc = features_ctx__new()))
+		ret = plerr_set(e, -ENOMEM, "out of memory");
 	signed_statement__free(&cs);
 	signed_statement__free(&bs);
 	return ret;
@@ -258,8 +260,8 @@ int check_watch_judge(struct check_watch *w, const struct series *s, const struc
 		return 0;
 	last = s->s[s->n - 1].ts_ns;
 	feat_params_for(s, w->b.window_ns, &fp);
-	ret = features_windows(s, &fp, w->next_ns > w->c.start_ns ? w->next_ns : w->c.start_ns, w->c.end_ns, &win,
-			       &n);
+	ret = features_ctx__windows(w->fc, s, &fp, w->next_ns > w->c.start_ns ? w->next_ns : w->c.start_ns, w->c.end_ns,
+				    &win, &n);
 	if (ret)
 		return ret == -ENOMEM ? -ENOMEM : 0;
 	/* Keep the complete windows (the last one may still grow). */
@@ -304,6 +306,8 @@ void check_watch_reset(struct check_watch *w)
 
 void check_watch__free(struct check_watch *w)
 {
+	features_ctx__free(w->fc);
+	w->fc = NULL;
 	free(w->win);
 	w->win = NULL;
 	w->n = w->cap = 0;

@@ -62,6 +62,7 @@ struct check_watch {
 	struct window_features *win;
 	size_t n, cap;
 	uint64_t next_ns; /* where the next window starts (0: the series' first sample in range) */
+	struct features_ctx *fc; /* its transforms, planned once */
 };
 
 /* check.c APIs: */

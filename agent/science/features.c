@@ -1610,8 +1610,20 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
 int features_windows(const struct series *t, const struct feat_params *p, uint64_t from_ns, uint64_t to_ns,
 		   struct window_features **out, size_t *nout)
 {
+	struct features_ctx *c = features_ctx__new();
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	ret = features_ctx__windows(c, t, p, from_ns, to_ns, out, nout);
+	features_ctx__free(c);
+	return ret;
+}
+
+int features_ctx__windows(struct features_ctx *c, const struct series *t, const struct feat_params *p, uint64_t from_ns,
+			  uint64_t to_ns, struct window_features **out, size_t *nout)
+{
 	struct window_features *w = NULL, *tmp;
-	struct features_ctx *c = NULL;
 	struct feat_params q = *p;
 	size_t i = 0, j, cap = 0, n = 0;
 	uint64_t origin, k, start, expect;
@@ -1629,9 +1641,6 @@ int features_windows(const struct series *t, const struct feat_params *p, uint64
 		i++;
 	if (i == t->n || t->s[i].ts_ns > to_ns)
 		return 0;
-	c = features_ctx__new();
-	if (!c)
-		return -ENOMEM;
 	origin = t->s[i].ts_ns;
 	while (i < t->n && t->s[i].ts_ns <= to_ns) {
 		/* Timestamps may go backwards in a tampered trace: never loop on them. */
@@ -1658,7 +1667,6 @@ int features_windows(const struct series *t, const struct feat_params *p, uint64
 		ret = 0;
 		i = j;
 	}
-	features_ctx__free(c);
 	if (ret) {
 		free(w);
 		return ret;

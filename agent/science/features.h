@@ -317,5 +317,8 @@ int features_ctx__window(struct features_ctx *c, const struct pl_sample *s, size
  */
 int features_windows(const struct series *t, const struct feat_params *p, uint64_t from_ns, uint64_t to_ns,
 		   struct window_features **out, size_t *nout);
+/* features_windows() with c's transforms and buffers (kept across calls: run judges every window). */
+int features_ctx__windows(struct features_ctx *c, const struct series *t, const struct feat_params *p, uint64_t from_ns,
+			  uint64_t to_ns, struct window_features **out, size_t *nout);
 
 #endif /* PL_FEATURES_H */
