@@ -13,7 +13,6 @@
 #include "evidence/workload.h"
 #include "science/baseline.h"
 #include "science/features.h"
-#include "science/sensor.h"
 
 static int open_statement(const char *path, enum pl_kind want, const struct check_in *in, struct signed_statement *ss,
 			  struct plerr *e)
@@ -251,7 +250,6 @@ int check_watch_judge(struct check_watch *w, const struct series *s, const struc
 {
 	struct window_features *win = NULL;
 	struct feat_params fp;
-	struct finding f = { 0 };
 	uint64_t last;
 	size_t n = 0, k;
 	int ret;
@@ -283,19 +281,19 @@ int check_watch_judge(struct check_watch *w, const struct series *s, const struc
 	free(win);
 	if (!w->n)
 		return 0;
-	ret = 0;
-	if (sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0) &&
-	    detect_model_mismatch(w->win, w->n, &w->b, dp, &f) == 1)
-		ret = 1;
-	finding__free(&f);
-	if (!ret && w->b.sensor.kind == s->sensor.kind) {
-		struct detect_params q = *dp;
+	{
+		/* detect_all()'s gates and window detectors, nothing signed (check_run() signs from the trace) */
+		struct finding f[__DET_MAX] = { { 0 } };
+		enum detector failed;
+		int res[__DET_MAX];
 
-		q.miner_hidden = dp->miner_hidden && sensor_comparable(&w->b.sensor, &s->sensor, NULL, 0);
-		ret = detect_miner(w->win, w->n, &w->b, &w->c, &q, &f) == 1;
-		finding__free(&f);
+		ret = detect_windows(&s->sensor, w->win, w->n, &w->b, &w->c, dp, res, f, &failed);
+		for (int d = 0; d < DET_RAIL_TAMPER; d++)
+			finding__free(&f[d]);
+		if (ret)
+			return ret == -ENOMEM ? -ENOMEM : 0;
+		return res[DET_MODEL_MISMATCH] == 1 || res[DET_MINER] == 1;
 	}
-	return ret;
 }
 
 void check_watch_reset(struct check_watch *w)

@@ -45,26 +45,21 @@ void finding__free(struct finding *f)
 	f->evidence = NULL;
 }
 
-int detect_all(const struct series *t, const struct window_features *w, size_t n, const struct baseline *b,
-	       const struct claim *c, const struct detect_params *p, bool all, int res[__DET_MAX],
-	       struct finding f[__DET_MAX], bool sign[__DET_MAX], bool *weaker, enum detector *failed)
+int detect_windows(const struct sensor_model *ts, const struct window_features *w, size_t n, const struct baseline *b,
+		   const struct claim *c, const struct detect_params *p, int res[__DET_MAX], struct finding f[__DET_MAX],
+		   enum detector *failed)
 {
 	char why[200];
-	bool comparable = sensor_comparable(&b->sensor, &t->sensor, why, sizeof(why));
-	int d;
+	bool comparable = sensor_comparable(&b->sensor, ts, why, sizeof(why));
 
-	*weaker = false;
-	for (d = 0; d < __DET_MAX; d++) {
+	for (int d = DET_MINER; d >= 0; d--) {
 		memset(&f[d], 0, sizeof(f[d]));
 		f[d].det = (enum detector)d;
-		sign[d] = false;
-	}
-	for (d = DET_RAIL_TAMPER; d >= 0; d--) {
-		if (d == DET_MINER && b->sensor.kind != t->sensor.kind) {
+		if (d == DET_MINER && b->sensor.kind != ts->kind) {
 			res[d] = -ENODATA;
 			strfmt(f[d].summary, sizeof(f[d].summary),
-			       "a %s sensor's levels against a baseline's range from a %s sensor",
-			       sensor_kind_name(t->sensor.kind), sensor_kind_name(b->sensor.kind));
+			       "a %s sensor's levels against a baseline's range from a %s sensor", sensor_kind_name(ts->kind),
+			       sensor_kind_name(b->sensor.kind));
 			continue;
 		}
 		if (d == DET_MODEL_MISMATCH && !comparable) {
@@ -72,23 +67,43 @@ int detect_all(const struct series *t, const struct window_features *w, size_t n
 			strfmt(f[d].summary, sizeof(f[d].summary), "%s", why);
 			continue;
 		}
-		switch (d) {
-		case DET_RAIL_TAMPER: res[d] = detect_rail_tamper(t, c->start_ns, c->end_ns, p, &f[d]); break;
-		case DET_MINER: {
+		if (d == DET_MINER) {
 			/* Plateaus are judged only where the model's own steps show: the same, fast sensor. */
 			struct detect_params q = *p;
 
 			q.miner_hidden = p->miner_hidden && comparable;
 			res[d] = detect_miner(w, n, b, c, &q, &f[d]);
-			break;
-		}
-		default: res[d] = detect_model_mismatch(w, n, b, p, &f[d]); break;
+		} else {
+			res[d] = detect_model_mismatch(w, n, b, p, &f[d]);
 		}
 		if (res[d] < 0 && res[d] != -ENODATA) {
 			*failed = (enum detector)d;
 			return res[d];
 		}
 	}
+	return 0;
+}
+
+int detect_all(const struct series *t, const struct window_features *w, size_t n, const struct baseline *b,
+	       const struct claim *c, const struct detect_params *p, bool all, int res[__DET_MAX],
+	       struct finding f[__DET_MAX], bool sign[__DET_MAX], bool *weaker, enum detector *failed)
+{
+	int d, ret;
+
+	*weaker = false;
+	for (d = 0; d < __DET_MAX; d++) {
+		memset(&f[d], 0, sizeof(f[d]));
+		f[d].det = (enum detector)d;
+		sign[d] = false;
+	}
+	res[DET_RAIL_TAMPER] = detect_rail_tamper(t, c->start_ns, c->end_ns, p, &f[DET_RAIL_TAMPER]);
+	if (res[DET_RAIL_TAMPER] < 0 && res[DET_RAIL_TAMPER] != -ENODATA) {
+		*failed = DET_RAIL_TAMPER;
+		return res[DET_RAIL_TAMPER];
+	}
+	ret = detect_windows(&t->sensor, w, n, b, c, p, res, f, failed);
+	if (ret)
+		return ret;
 	if (all) {
 		for (d = 0; d < __DET_MAX; d++)
 			sign[d] = res[d] == 1;

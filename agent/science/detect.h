@@ -183,6 +183,18 @@ int detect_all(const struct series *t, const struct window_features *w, size_t n
 	       const struct claim *c, const struct detect_params *p, bool all, int res[__DET_MAX],
 	       struct finding f[__DET_MAX], bool sign[__DET_MAX], bool *weaker, enum detector *failed);
 /*
+ * The window detectors of detect_all() with its gates (model-mismatch only
+ * for a sensor comparable to the baseline's, crypto-miner-hidden only for
+ * the same kind, its plateaus only when comparable), for a trace whose
+ * sensor is ts: fills res[] and f[] for DET_MODEL_MISMATCH and DET_MINER.
+ * detect_all() calls it after rail-tamper; run's online judgement calls it
+ * alone (no pass over the samples every window).  0 or an error as
+ * detect_all().
+ */
+int detect_windows(const struct sensor_model *ts, const struct window_features *w, size_t n, const struct baseline *b,
+		   const struct claim *c, const struct detect_params *p, int res[__DET_MAX], struct finding f[__DET_MAX],
+		   enum detector *failed);
+/*
  * What every evidence integer goes through: x rounded half away from zero,
  * saturated to +-INT64_MAX (never wrapped: llround() of a value beyond int64
  * is undefined and gave INT64_MIN).  NaN returns 0 and sets *nan: a finding

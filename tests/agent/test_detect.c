@@ -489,6 +489,19 @@ static void miner_base(struct baseline *b, struct detect_params *p)
 	b->ceiling_mw = 3000000;
 }
 
+/* n consecutive 1 s windows of mean W, coefficient of variation cv, and that many bursts. */
+static void miner_windows(struct window_features *w, size_t n, double mean, double cv, double bursts)
+{
+	memset(w, 0, n * sizeof(*w));
+	for (size_t i = 0; i < n; i++) {
+		setw(&w[i], FEAT_MEAN, mean);
+		setw(&w[i], FEAT_CV, cv);
+		setw(&w[i], FEAT_BURSTS, bursts);
+		w[i].start_ns = i * 1000000000ULL;
+		w[i].end_ns = (i + 1) * 1000000000ULL;
+	}
+}
+
 /*
  * Mining that hides (in the gaps between requests, or switched on and off):
  * windows of a serving model (states, bursts) whose draw held still high in
@@ -508,15 +521,10 @@ static void test_miner_hidden(void **state)
 	miner_base(&b, &p);
 	b.sensor = pmbus_1ms;
 	b.plateau_ms = 150; /* the model's own longest: a 70B prefill chunk */
-	memset(w, 0, sizeof(w));
+	miner_windows(w, 40, 2000, 0.2, 6);
 	for (i = 0; i < 40; i++) {
-		setw(&w[i], FEAT_MEAN, 2000);
-		setw(&w[i], FEAT_CV, 0.2);
-		setw(&w[i], FEAT_BURSTS, 6);
 		setw(&w[i], FEAT_PLATEAU, 0.012);
 		setw(&w[i], FEAT_PLATEAU_LEVEL, 2400);
-		w[i].start_ns = i * 1000000000ULL;
-		w[i].end_ns = (i + 1) * 1000000000ULL;
 	}
 	/* Serving, stepping: nothing. */
 	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 0);
@@ -585,18 +593,10 @@ static void test_miner(void **state)
 	struct detect_params p;
 	struct baseline b;
 	struct finding f;
-	size_t i;
 
 	(void)state;
 	miner_base(&b, &p);
-	memset(w, 0, sizeof(w));
-	for (i = 0; i < 40; i++) {
-		setw(&w[i], FEAT_MEAN, 2900);
-		setw(&w[i], FEAT_CV, 0.004);
-		setw(&w[i], FEAT_BURSTS, 0);
-		w[i].start_ns = i * 1000000000ULL;
-		w[i].end_ns = (i + 1) * 1000000000ULL;
-	}
+	miner_windows(w, 40, 2900, 0.004, 0);
 	assert_int_equal(detect_miner(w, 40, &b, &c, &p, &f), 1);
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "level_in_range_ppm")), 950000); /* 1.9/2 */
 	assert_int_equal(json_integer_value(json_object_get(f.evidence, "cv_ppm")), 4000);
