@@ -216,6 +216,55 @@ static int64_t q11(double v, int64_t scale)
 	return pl_linear11_decode(pl_linear11_encode((s64)llround(v * (double)scale), scale), scale);
 }
 
+/*
+ * The context section bpf/ would have recorded: each run of samples the
+ * serving process (tag 1) or the miner (tag 2) drew becomes an interval of
+ * its CUDA context, as ctxjoin would have joined it from the events.
+ */
+static int synth_contexts(struct trace *t, const uint32_t *tag, size_t n)
+{
+	static const struct {
+		uint32_t tgid, ns_tgid;
+		uint64_t ctx;
+		uint32_t gpu;
+		const char *comm;
+	} who[] = { { 0 }, { 4242, 4242, 0x7f3a00001000ULL, 0, "vllm-server" },
+		    { 31337, 7, 0x5600dead0000ULL, 1, "kworker-upd" } };
+	struct ctx_interval *iv = NULL, *q;
+	size_t i, k, niv = 0, cap = 0;
+	struct plerr e;
+
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && tag[k] == tag[i]; k++)
+			;
+		if (!tag[i] || tag[i] > 2)
+			continue;
+		if (niv == cap) {
+			cap = cap ? cap * 2 : 16;
+			q = realloc(iv, cap * sizeof(*iv));
+			if (!q) {
+				free(iv);
+				return -ENOMEM;
+			}
+			iv = q;
+		}
+		q = &iv[niv++];
+		memset(q, 0, sizeof(*q));
+		q->begin_ns = t->s[i].ts_ns;
+		q->end_ns = k < n ? t->s[k].ts_ns : t->s[n - 1].ts_ns + t->info.period_ns;
+		q->ctx = who[tag[i]].ctx;
+		q->tgid = who[tag[i]].tgid;
+		q->ns_tgid = who[tag[i]].ns_tgid;
+		q->pidns_ino = tag[i] == 1 ? 4026531836ULL : 4026532901ULL;
+		q->gpu = who[tag[i]].gpu;
+		q->source = PL_GCS_CUDA;
+		q->launches = (k - i) / 5;
+		snprintf(q->comm, sizeof(q->comm), "%s", who[tag[i]].comm);
+	}
+	t->info.ctx_sources = 1U << PL_GCS_CUDA | 1U << PL_GCS_SCHED;
+	return trace_set_contexts(t, iv, niv, &e);
+}
+
 int synth_trace(const struct synth_params *sp, struct trace *t, struct plerr *e)
 {
 	uint64_t period = sp->period_ns ? sp->period_ns : 1000000;
@@ -266,7 +315,7 @@ int synth_trace(const struct synth_params *sp, struct trace *t, struct plerr *e)
 		s.ts_ns = sp->t0_ns + i * period + (uint64_t)(2000 * synth_rng_uniform(&r));
 		s.seq = i;
 		s.rails = t->info.rails;
-		s.flags = PL_SF_STATUS | (tag[i] ? PL_SF_GPU_CTX : 0);
+		s.flags = PL_SF_STATUS;
 		s.version = PL_SAMPLE_VERSION;
 		s.vin_uv = q11(vin, PL_SCALE_MICRO);
 		s.iin_ua = q11(iin, PL_SCALE_MICRO);
@@ -277,11 +326,6 @@ int synth_trace(const struct synth_params *sp, struct trace *t, struct plerr *e)
 		s.pin_uw = q11(pout_read / eff * scale, PL_SCALE_MICRO);
 		s.temp_mc = (int32_t)(q11(38 + 6 * pout / MAX_W, PL_SCALE_MILLI));
 		s.read_ns = 380000 + (uint32_t)(40000 * synth_rng_uniform(&r));
-		if (tag[i]) {
-			/* GPU-context tags, as bpf/ would fill them: the serving process or the miner. */
-			s.gpu_pid = tag[i] == 1 ? 4242 : 31337;
-			s.gpu_ctx = tag[i] == 1 ? 0x7f3a00001000ULL : 0x5600dead0000ULL;
-		}
 		if (trace_push(t, &s)) {
 			ret = plerr_set(e, -ENOMEM, "out of memory");
 			trace__free(t);
@@ -289,6 +333,11 @@ int synth_trace(const struct synth_params *sp, struct trace *t, struct plerr *e)
 		}
 	}
 	trace_measure_sensor(t);
+	ret = synth_contexts(t, tag, n);
+	if (ret) {
+		plerr_set(e, ret, "out of memory");
+		trace__free(t);
+	}
 out:
 	free(p);
 	free(tag);

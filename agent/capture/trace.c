@@ -42,6 +42,26 @@
 #define H_SENSOR_KIND 280
 #define H_SENSOR_ORIG 281
 #define H_RESERVED1   282
+/* Version 3: the GPU-context section. */
+#define H_CTX_COUNT   288
+#define H_CTX_SIZE    296
+#define H_CTX_SOURCES 300
+#define H_CTX_DROPPED 304
+#define H_RESERVED2   312
+
+/* Context interval entry offsets, see TRACE-FORMAT.md. */
+#define C_BEGIN	      0
+#define C_END	      8
+#define C_CTX	      16
+#define C_PIDNS	      24
+#define C_LAUNCHES    32
+#define C_TGID	      40
+#define C_NS_TGID     44
+#define C_GPU	      48
+#define C_SOURCE      52
+#define C_FLAGS	      54
+#define C_COMM	      56
+#define C_RESERVED    72
 
 /* Record offsets: those of struct pl_sample. */
 #define R_TS	       0
@@ -69,7 +89,10 @@
 _Static_assert(sizeof(struct pl_sample) == PL_SAMPLE_SIZE, "pl_sample is 128 bytes");
 _Static_assert(R_RESERVED + R_RESERVED_LEN == PL_SAMPLE_SIZE, "record layout covers pl_sample");
 _Static_assert(H_LOST + 8 == PLTR_HEADER_SIZE_V1, "version 1 header layout covers 256 bytes");
-_Static_assert(H_RESERVED1 + 6 == PLTR_HEADER_SIZE, "version 2 header layout covers 288 bytes");
+_Static_assert(H_RESERVED1 + 6 == PLTR_HEADER_SIZE_V2, "version 2 header layout covers 288 bytes");
+_Static_assert(H_RESERVED2 + 8 == PLTR_HEADER_SIZE, "version 3 header layout covers 320 bytes");
+_Static_assert(C_RESERVED + 56 == PLTR_CTX_SIZE, "context entry layout covers 128 bytes");
+_Static_assert(sizeof(struct pl_gpuctx_event) == PL_GPUCTX_EVENT_SIZE, "pl_gpuctx_event is 88 bytes");
 
 /* Bounds of the sensor model fields: an hour, like the period; 1 MW. */
 #define MAX_SENSOR_NS	 SENSOR_MAX_NS
@@ -195,6 +218,9 @@ void trace__free(struct trace *t)
 	free(t->s);
 	t->s = NULL;
 	t->n = t->cap = 0;
+	free(t->ctx);
+	t->ctx = NULL;
+	t->nctx = 0;
 }
 
 static void encode_record(uint8_t *r, const struct pl_sample *s)
@@ -217,8 +243,7 @@ static void encode_record(uint8_t *r, const struct pl_sample *s)
 	put32(r + R_TEMP, (uint32_t)s->temp_mc);
 	put32(r + R_READ_NS, s->read_ns);
 	put32(r + R_OVERRUNS, s->overruns);
-	put32(r + R_GPU_PID, s->gpu_pid);
-	put64(r + R_GPU_CTX, s->gpu_ctx);
+	/* gpu_pid, gpu_ctx: reserved since version 3 (uapi says why); zero */
 }
 
 static void decode_record(const uint8_t *r, struct pl_sample *s)
@@ -241,8 +266,12 @@ static void decode_record(const uint8_t *r, struct pl_sample *s)
 	s->temp_mc = (int32_t)get32(r + R_TEMP);
 	s->read_ns = get32(r + R_READ_NS);
 	s->overruns = get32(r + R_OVERRUNS);
-	s->gpu_pid = get32(r + R_GPU_PID);
-	s->gpu_ctx = get64(r + R_GPU_CTX);
+	/*
+	 * gpu_pid, gpu_ctx: the synthetic PSU of versions 1-2 wrote made-up
+	 * tags there; nothing real ever did.  Not carried (version 3 requires
+	 * zero): contexts are the context section's business now.
+	 */
+	s->flags &= ~(uint32_t)PL_SF_GPU_CTX;
 }
 
 static void encode_header(const struct trace *t, uint8_t h[PLTR_HEADER_SIZE])
@@ -271,6 +300,46 @@ static void encode_header(const struct trace *t, uint8_t h[PLTR_HEADER_SIZE])
 	put64(h + H_AVERAGING, t->info.sensor.averaging_ns);
 	h[H_SENSOR_KIND] = t->info.sensor.kind;
 	h[H_SENSOR_ORIG] = t->info.sensor.origin;
+	put64(h + H_CTX_COUNT, t->nctx);
+	put32(h + H_CTX_SIZE, PLTR_CTX_SIZE);
+	put32(h + H_CTX_SOURCES, t->info.ctx_sources);
+	put64(h + H_CTX_DROPPED, t->info.ctx_dropped);
+}
+
+static void encode_ctx(uint8_t *c, const struct ctx_interval *iv)
+{
+	memset(c, 0, PLTR_CTX_SIZE);
+	put64(c + C_BEGIN, iv->begin_ns);
+	put64(c + C_END, iv->end_ns);
+	put64(c + C_CTX, iv->ctx);
+	put64(c + C_PIDNS, iv->pidns_ino);
+	put64(c + C_LAUNCHES, iv->launches);
+	put32(c + C_TGID, iv->tgid);
+	put32(c + C_NS_TGID, iv->ns_tgid);
+	put32(c + C_GPU, iv->gpu);
+	put16(c + C_SOURCE, iv->source);
+	put16(c + C_FLAGS, iv->flags);
+	memcpy(c + C_COMM, iv->comm, strnlen(iv->comm, CTX_COMM_LEN));
+}
+
+int trace_set_contexts(struct trace *t, struct ctx_interval *iv, size_t n, struct plerr *e)
+{
+	size_t i, k;
+
+	free(t->ctx);
+	t->ctx = iv;
+	t->nctx = n;
+	for (i = 0; i < n; i++) {
+		if (iv[i].end_ns < iv[i].begin_ns || (iv[i].flags & ~__CTXI_F_ALL) || !iv[i].source ||
+		    iv[i].source >= __PL_GCS_MAX || (i && iv[i].begin_ns < iv[i - 1].begin_ns))
+			return plerr_set(e, -EINVAL, "GPU-context interval %zu is malformed (ends before it begins, "
+					 "out of order, or unknown source/flags)", i);
+		for (k = 0; k < CTX_COMM_LEN && iv[i].comm[k]; k++)
+			if (iv[i].comm[k] < 0x20 || iv[i].comm[k] > 0x7e)
+				iv[i].comm[k] = '?';
+		iv[i].comm[k] = 0;
+	}
+	return 0;
 }
 
 void trace_measure_sensor(struct trace *t)
@@ -286,13 +355,17 @@ int trace_encode(const struct trace *t, struct buf *out)
 	size_t i;
 
 	encode_header(t, h);
-	if (t->n > (SIZE_MAX - PLTR_HEADER_SIZE) / PLTR_RECORD_SIZE ||
-	    buf_reserve(out, PLTR_HEADER_SIZE + t->n * PLTR_RECORD_SIZE))
+	if (t->n > (SIZE_MAX / 2 - PLTR_HEADER_SIZE) / PLTR_RECORD_SIZE || t->nctx > SIZE_MAX / 2 / PLTR_CTX_SIZE ||
+	    buf_reserve(out, PLTR_HEADER_SIZE + t->n * PLTR_RECORD_SIZE + t->nctx * PLTR_CTX_SIZE))
 		return -ENOMEM;
 	buf_put(out, h, sizeof(h));
 	for (i = 0; i < t->n; i++) {
 		encode_record(out->p + out->len, &t->s[i]);
 		out->len += PLTR_RECORD_SIZE;
+	}
+	for (i = 0; i < t->nctx; i++) {
+		encode_ctx(out->p + out->len, &t->ctx[i]);
+		out->len += PLTR_CTX_SIZE;
 	}
 	out->p[out->len] = 0;
 	return 0;
@@ -324,6 +397,12 @@ int trace_save_digest(const char *path, const struct trace *t, unsigned int flag
 			encode_record(chunk + j * PLTR_RECORD_SIZE, &t->s[i + j]);
 		afile_write(&f, chunk, k * PLTR_RECORD_SIZE);
 	}
+	for (i = 0; i < t->nctx; i += k) {
+		k = t->nctx - i < IO_RECORDS ? t->nctx - i : IO_RECORDS;
+		for (size_t j = 0; j < k; j++)
+			encode_ctx(chunk + j * PLTR_CTX_SIZE, &t->ctx[i + j]);
+		afile_write(&f, chunk, k * PLTR_CTX_SIZE);
+	}
 	free(chunk);
 	return afile_commit(&f, 0644, digest, e);
 }
@@ -354,7 +433,7 @@ static int get_str(const uint8_t *h, size_t off, char *out, const char *what, st
 }
 
 static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint16_t *hsize, uint64_t *count,
-			struct plerr *e)
+			uint64_t *ctx_count, uint32_t *ctx_size, struct plerr *e)
 {
 	char fp[SHA256_HEX_LEN];
 	uint16_t version;
@@ -366,10 +445,10 @@ static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint1
 	if (memcmp(h + H_MAGIC, PLTR_MAGIC, 8))
 		return plerr_set(e, -EINVAL, "bad magic at offset 0: not a powerledger trace");
 	version = get16(h + H_VERSION);
-	if (version != 1 && version != PLTR_VERSION)
-		return plerr_set(e, -EINVAL, "unsupported version %u at offset %d (this agent reads versions 1 and %d)",
+	if (version < 1 || version > PLTR_VERSION)
+		return plerr_set(e, -EINVAL, "unsupported version %u at offset %d (this agent reads versions 1 to %d)",
 				 version, H_VERSION, PLTR_VERSION);
-	min = version == 1 ? PLTR_HEADER_SIZE_V1 : PLTR_HEADER_SIZE;
+	min = version == 1 ? PLTR_HEADER_SIZE_V1 : version == 2 ? PLTR_HEADER_SIZE_V2 : PLTR_HEADER_SIZE;
 	*hsize = get16(h + H_HEADER_SIZE);
 	if (*hsize < min)
 		return plerr_set(e, -EINVAL, "corrupt header at offset %d: header size %u < %zu", H_HEADER_SIZE, *hsize,
@@ -441,7 +520,23 @@ static int parse_header(const uint8_t *h, size_t n, struct trace_info *ti, uint1
 			return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown sensor origin bits 0x%x",
 					 H_SENSOR_ORIG, m->origin & ~__SENSOR_O_ALL);
 	}
-	for (size_t i = version >= 2 ? H_RESERVED1 : PLTR_HEADER_SIZE_V1; i < *hsize; i++)
+	if (version >= 3) {
+		*ctx_count = get64(h + H_CTX_COUNT);
+		*ctx_size = get32(h + H_CTX_SIZE);
+		if (*ctx_size < PLTR_CTX_SIZE || *ctx_size > PLTR_MAX_CTX_SIZE)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: context entry size %u outside %d..%d",
+					 H_CTX_SIZE, *ctx_size, PLTR_CTX_SIZE, PLTR_MAX_CTX_SIZE);
+		ti->ctx_sources = get32(h + H_CTX_SOURCES);
+		ti->ctx_dropped = get64(h + H_CTX_DROPPED);
+		if (ti->ctx_sources & ~(uint32_t)__PL_GCS_ALL_MASK)
+			return plerr_set(e, -EINVAL, "corrupt header at offset %d: unknown GPU-context source bits 0x%x",
+					 H_CTX_SOURCES, ti->ctx_sources & ~(uint32_t)__PL_GCS_ALL_MASK);
+		for (size_t i = H_RESERVED1; i < H_CTX_COUNT; i++)
+			if (h[i])
+				return plerr_set(e, -EINVAL, "corrupt header at offset %zu: reserved byte is not zero", i);
+	}
+	for (size_t i = version >= 3 ? H_RESERVED2 : version == 2 ? H_RESERVED1 : PLTR_HEADER_SIZE_V1; i < *hsize;
+	     i++)
 		if (h[i])
 			return plerr_set(e, -EINVAL,
 					 "corrupt header at offset %zu: bytes past the version %u header must be zero", i,
@@ -463,10 +558,53 @@ static int check_record(const uint8_t *r, const struct trace_info *ti, uint64_t 
 	if (rails & ~__PL_RAIL_ALL)
 		return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: unknown rail bits 0x%x", idx,
 				 off + R_RAILS, rails & ~__PL_RAIL_ALL);
-	for (i = R_RESERVED; i < ti->record_size; i++)
+	for (i = ti->version >= 3 ? R_GPU_PID : R_RESERVED; i < ti->record_size; i++)
 		if (r[i])
-			return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: reserved byte is not zero", idx,
-					 off + i);
+			return plerr_set(e, -EINVAL, "record %" PRIu64 " at offset %zu: reserved byte is not zero%s", idx,
+					 off + i, i < R_RESERVED ? " (gpu_pid/gpu_ctx are reserved since version 3)" : "");
+	if (ti->version >= 3 && (flags & PL_SF_GPU_CTX))
+		return plerr_set(e, -EINVAL,
+				 "record %" PRIu64 " at offset %zu: flag PL_SF_GPU_CTX is reserved since version 3", idx,
+				 off + R_FLAGS);
+	return 0;
+}
+
+static int decode_ctx(const uint8_t *c, struct ctx_interval *iv, uint32_t size, uint64_t idx, size_t off,
+		      struct plerr *e)
+{
+	size_t i, len = 0;
+
+	memset(iv, 0, sizeof(*iv));
+	iv->begin_ns = get64(c + C_BEGIN);
+	iv->end_ns = get64(c + C_END);
+	iv->ctx = get64(c + C_CTX);
+	iv->pidns_ino = get64(c + C_PIDNS);
+	iv->launches = get64(c + C_LAUNCHES);
+	iv->tgid = get32(c + C_TGID);
+	iv->ns_tgid = get32(c + C_NS_TGID);
+	iv->gpu = get32(c + C_GPU);
+	iv->source = get16(c + C_SOURCE);
+	iv->flags = get16(c + C_FLAGS);
+	if (iv->end_ns < iv->begin_ns)
+		return plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: ends before it begins", idx,
+				 off + C_END);
+	if (!iv->source || iv->source >= __PL_GCS_MAX)
+		return plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: unknown source %u", idx,
+				 off + C_SOURCE, iv->source);
+	if (iv->flags & ~__CTXI_F_ALL)
+		return plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: unknown flag bits 0x%x", idx,
+				 off + C_FLAGS, iv->flags & ~__CTXI_F_ALL);
+	while (len < CTX_COMM_LEN && c[C_COMM + len])
+		len++;
+	for (i = 0; i < CTX_COMM_LEN; i++)
+		if (i < len ? c[C_COMM + i] < 0x20 || c[C_COMM + i] > 0x7e : c[C_COMM + i] != 0)
+			return plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: comm is not printable and "
+					 "NUL-padded", idx, off + C_COMM + i);
+	memcpy(iv->comm, c + C_COMM, len);
+	for (i = C_RESERVED; i < size; i++)
+		if (c[i])
+			return plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: reserved byte is not zero",
+					 idx, off + i);
 	return 0;
 }
 
@@ -537,8 +675,9 @@ static const uint8_t *src_get(struct src *s, uint64_t off, size_t len, uint64_t 
 
 static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct plerr *e)
 {
-	uint64_t count = 0, i, have;
+	uint64_t count = 0, i, have, ctx_count = 0;
 	size_t n = (size_t)n64, off;
+	uint32_t ctx_size = PLTR_CTX_SIZE;
 	const uint8_t *p;
 	uint16_t hsize = 0;
 	int ret;
@@ -547,7 +686,7 @@ static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct ple
 	p = src_get(src, 0, n < PLTR_MAX_HEADER ? n : PLTR_MAX_HEADER, n64, e);
 	if (!p)
 		return -EIO;
-	ret = parse_header(p, n, &t->info, &hsize, &count, e);
+	ret = parse_header(p, n, &t->info, &hsize, &count, &ctx_count, &ctx_size, e);
 	if (ret)
 		return ret;
 	have = (n - hsize) / t->info.record_size;
@@ -569,9 +708,15 @@ static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct ple
 				 n, count, have, have, off, t->info.record_size, n - off);
 	}
 	off = hsize + (size_t)count * t->info.record_size;
-	if (off != n)
-		return plerr_set(e, -EINVAL, "trailing data at offset %zu (%zu bytes after record %" PRIu64 ")", off,
-				 n - off, count);
+	if (ctx_count > (n - off) / ctx_size)
+		return plerr_set(e, -EINVAL,
+				 "truncated at offset %zu (header says %" PRIu64 " GPU-context entries of %u bytes after "
+				 "the records at offset %zu, %zu bytes present)",
+				 n, ctx_count, ctx_size, off, n - off);
+	if (off + (size_t)ctx_count * ctx_size != n)
+		return plerr_set(e, -EINVAL, "trailing data at offset %zu (%zu bytes after %s)",
+				 off + (size_t)ctx_count * ctx_size, n - off - (size_t)ctx_count * ctx_size,
+				 ctx_count ? "the GPU-context entries" : "the last record");
 	if (count) {
 		t->s = malloc((size_t)count * sizeof(*t->s));
 		if (!t->s)
@@ -590,6 +735,30 @@ static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct ple
 			goto fail;
 		decode_record(p, &t->s[i]);
 		t->n++;
+	}
+	if (ctx_count) {
+		t->ctx = malloc((size_t)ctx_count * sizeof(*t->ctx));
+		if (!t->ctx) {
+			ret = plerr_set(e, -ENOMEM, "out of memory for %" PRIu64 " GPU-context entries", ctx_count);
+			goto fail;
+		}
+	}
+	for (i = 0; i < ctx_count; i++) {
+		off = hsize + (size_t)count * t->info.record_size + (size_t)i * ctx_size;
+		p = src_get(src, off, ctx_size, n64, e);
+		if (!p) {
+			ret = -EIO;
+			goto fail;
+		}
+		ret = decode_ctx(p, &t->ctx[i], ctx_size, i, off, e);
+		if (ret)
+			goto fail;
+		if (i && t->ctx[i].begin_ns < t->ctx[i - 1].begin_ns) {
+			ret = plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: begins before the one before it",
+					i, off + C_BEGIN);
+			goto fail;
+		}
+		t->nctx++;
 	}
 	if (count && t->s[0].ts_ns != t->info.t0_ns) {
 		ret = plerr_set(e, -EINVAL, "corrupt header at offset %d: t0_ns differs from the first record's ts_ns",

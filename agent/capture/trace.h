@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Trace files (.pltr): a versioned little-endian header and fixed-size
- * records carrying everything struct pl_sample carries, GPU-context tags
- * included.  The byte layout is specified in agent/TRACE-FORMAT.md; the
+ * Trace files (.pltr): a versioned little-endian header, fixed-size
+ * records carrying everything struct pl_sample carries, and (version 3)
+ * the GPU-context intervals of the capture.  The byte layout is specified in agent/TRACE-FORMAT.md; the
  * SHA-256 of the file's bytes is the subject of its Trace statement.
  */
 #ifndef PL_TRACE_H
@@ -16,12 +16,16 @@
 
 #include "lib/sample.h"
 #include "lib/util.h"
+#include "science/ctxjoin.h"
 #include "science/series.h"
 
 #define PLTR_MAGIC	   "PLTRACE\0"
-#define PLTR_VERSION	   2   /* written; version 1 is read too */
-#define PLTR_HEADER_SIZE   288 /* version 2; version 1's was 256 */
+#define PLTR_VERSION	   3   /* written; versions 1 and 2 are read too */
+#define PLTR_HEADER_SIZE   320 /* version 3 */
+#define PLTR_HEADER_SIZE_V2 288
 #define PLTR_HEADER_SIZE_V1 256
+#define PLTR_CTX_SIZE	   128 /* bytes per context interval entry (version 3) */
+#define PLTR_MAX_CTX_SIZE  4096
 #define PLTR_RECORD_SIZE   PL_SAMPLE_SIZE
 #define PLTR_MAX_HEADER	   65536
 #define PLTR_MAX_RECORD	   4096
@@ -56,6 +60,8 @@ struct trace_info {
 	char host[PLTR_STR_LEN + 1];
 	char fingerprint[SHA256_HEX_LEN]; /* trace_fingerprint() of the four strings */
 	struct sensor_model sensor;	  /* version 2; measured on reading a version 1 trace */
+	uint32_t ctx_sources;		  /* version 3: bit (1 << PL_GCS_*) of the GPU-context sources attached */
+	uint64_t ctx_dropped;		  /* version 3: GPU-context events lost (BPF ring buffer full) */
 };
 
 struct trace {
@@ -63,6 +69,8 @@ struct trace {
 	struct pl_sample *s; /* host byte order */
 	size_t n;
 	size_t cap;
+	struct ctx_interval *ctx; /* version 3: GPU-context intervals, sorted by begin_ns (malloc'ed) */
+	size_t nctx;
 };
 
 /* trace.c APIs: */
@@ -95,6 +103,13 @@ void trace_init(struct trace *t, uint64_t period_ns, uint32_t dev_id, uint32_t r
  * calls it before saving, so a trace states what its sensor can show.
  */
 void trace_measure_sensor(struct trace *t);
+/*
+ * Hands t the context intervals iv (malloc'ed; t owns them from now on,
+ * even on error), sorted by begin_ns: what ctxjoin__intervals() gives.
+ * Comm bytes that are not printable become '?'.  -EINVAL if one ends
+ * before it begins or has unknown flag bits or source.
+ */
+int trace_set_contexts(struct trace *t, struct ctx_interval *iv, size_t n, struct plerr *e);
 /* Appends a record (t0_ns follows the first one).  -ENOMEM. */
 int trace_push(struct trace *t, const struct pl_sample *s);
 void trace__free(struct trace *t);

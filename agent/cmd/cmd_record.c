@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/gpuctx.h"
 #include "capture/ring_reader.h"
 #include "capture/trace.h"
 #include "cmd/cli.h"
@@ -30,17 +31,33 @@ const char cmd_record_help[] =
 "       powerledger record -o TRACE [--duration D] [--device PATH]\n"
 "                          [--dev-id N] [--period D] [--key READER.key]\n"
 "                          [--host NAME] [--mfr-id S] [--mfr-model S]\n"
-"                          [--mfr-serial S] [--force]\n"
+"                          [--mfr-serial S] [--gpu-context auto|off]\n"
+"                          [--libcuda PATH] [--libcudart PATH]\n"
+"                          [--nvidia-ioctl SYMBOL] [--force]\n"
 "\n"
 "DESCRIPTION\n"
 "       Maps the powerledger module's per-CPU sample rings (read-only, plus\n"
 "       the writable consumer page), starts sampling on the device, waits on\n"
 "       the device with epoll and drains the rings whenever they hold records\n"
 "       (and every 100 ms), until DURATION has passed or SIGINT/SIGTERM.  The\n"
-"       records of one device, in sequence order and with their GPU-context\n"
-"       tags, become a trace (agent/capture/TRACE-FORMAT.md) written atomically; the\n"
-"       header counts the records the kernel dropped on full rings.  With\n"
-"       --key the trace is attested at once (TRACE.dsse.json).\n"
+"       records of one device, in sequence order, become a trace\n"
+"       (agent/capture/TRACE-FORMAT.md) written atomically; the header counts\n"
+"       the records the kernel dropped on full rings.  With --key the trace\n"
+"       is attested at once (TRACE.dsse.json).\n"
+"\n"
+"       GPU contexts (--gpu-context auto, the default): the eBPF programs of\n"
+"       bpf/gpuctx.bpf.c are loaded and attached to every event source this\n"
+"       host has -- uprobes on libcuda.so.1 (cuCtxCreate/Destroy/SetCurrent/\n"
+"       PushCurrent/PopCurrent, cuLaunchKernel(Ex)), cudaLaunchKernel in\n"
+"       --libcudart, the DRM GPU scheduler tracepoints, a kprobe on the NVIDIA\n"
+"       driver's ioctl, sched_process_exit -- and the intervals during which\n"
+"       each context was active go into the trace's context section, so\n"
+"       check, features and top can split the energy per process.  Each\n"
+"       source that cannot attach is named on stderr with the reason (no\n"
+"       BTF, no permission, lockdown, library or module absent) and the\n"
+"       recording goes on without it.  The maps are pinned under\n"
+"       /sys/fs/bpf/powerledger/ while recording (bpftool map dump pinned\n"
+"       ...).\n"
 "\n"
 "       Only one consumer may map the device at a time.  This verb needs the\n"
 "       module loaded (it cannot run where modules cannot be loaded).\n"
@@ -59,10 +76,23 @@ const char cmd_record_help[] =
 "       --force            Replace TRACE (and TRACE.dsse.json) if they\n"
 "                          exist; without it they are refused before\n"
 "                          recording starts.\n"
+"       --gpu-context MODE auto (default): record GPU contexts where the\n"
+"                          host allows it; off: do not load BPF at all.\n"
+"       --libcuda PATH     The CUDA driver library to probe (default:\n"
+"                          $PL_LIBCUDA, LD_LIBRARY_PATH, the usual driver\n"
+"                          directories).\n"
+"       --libcudart PATH   Also probe cudaLaunchKernel in this CUDA runtime\n"
+"                          (applications often bundle their own).\n"
+"       --nvidia-ioctl SYMBOL\n"
+"                          Kernel function for the NVIDIA ioctl kprobe\n"
+"                          (default nvidia_unlocked_ioctl, when the nvidia\n"
+"                          module is loaded).\n"
 "\n"
 "OUTPUT\n"
 "       Tab-separated: TRACE, samples, lost, records of other devices\n"
-"       skipped, fingerprint.\n"
+"       skipped, fingerprint, GPU-context intervals, GPU-context events\n"
+"       dropped.  On stderr: what GPU-context sources were attached or\n"
+"       skipped, and why.\n"
 "\n"
 "EXIT STATUS\n"
 "       0      trace written.\n"
@@ -71,8 +101,13 @@ const char cmd_record_help[] =
 "FILES\n"
 "       /dev/powerledger   the module's character device.\n"
 "\n"
+"ENVIRONMENT\n"
+"       PL_LIBCUDA         libcuda.so.1 to probe when --libcuda is not given.\n"
+"       PL_DEBUG_BPF       Set: libbpf's own warnings on stderr.\n"
+"\n"
 "EXAMPLES\n"
-"       powerledger record -o run.pltr --duration 60s --key reader.key\n";
+"       powerledger record -o run.pltr --duration 60s --key reader.key\n"
+"       powerledger record -o run.pltr --libcuda /opt/cuda/lib64/libcuda.so.1\n";
 /* clang-format on */
 
 static volatile sig_atomic_t stop;
@@ -99,6 +134,55 @@ static int by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * The capture's GPU-context events, joined into intervals over the trace's
+ * span, into t's context section; drops and sources into its header.
+ */
+static int record_contexts(struct gpuctx *gc, struct trace *t, struct plerr *e)
+{
+	uint64_t cnt[__PL_GC_CNT_MAX], start = t->n ? t->s[0].ts_ns : 0,
+				       end = t->n ? t->s[t->n - 1].ts_ns + t->info.period_ns : 0;
+	struct pl_gpuctx_event *ev;
+	struct ctx_interval *iv = NULL;
+	struct ctxjoin *j;
+	size_t n, niv = 0, i;
+	int ret = 0;
+
+	gpuctx__consume(gc);
+	gpuctx__take(gc, &ev, &n);
+	ctxjoin_sort(ev, n);
+	j = ctxjoin__new(start);
+	if (!j) {
+		free(ev);
+		return plerr_set(e, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = ctxjoin__push(j, &ev[i]);
+	if (!ret)
+		ret = ctxjoin__intervals(j, end, &iv, &niv);
+	if (ret) {
+		plerr_set(e, ret, "GPU contexts: out of memory");
+	} else {
+		/* Intervals that ended before the first sample say nothing about its power. */
+		size_t k = 0;
+
+		for (i = 0; i < niv; i++)
+			if (iv[i].end_ns > start)
+				iv[k++] = iv[i];
+		ret = trace_set_contexts(t, iv, k, e);
+	}
+	if (gpuctx__counters(gc, cnt) == 0)
+		t->info.ctx_dropped = cnt[PL_GC_CNT_DROPPED];
+	t->info.ctx_sources = gpuctx__sources(gc);
+	if (t->info.ctx_dropped)
+		pl_warn("record: %" PRIu64 " GPU-context events were dropped (BPF ring buffer full): the "
+			"per-context attribution of this trace is incomplete",
+			t->info.ctx_dropped);
+	ctxjoin__free(j);
+	free(ev);
+	return ret;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -113,8 +197,15 @@ int cmd_record(int argc, char **argv)
 		{ "mfr-model", required_argument, NULL, 'M' },
 		{ "mfr-serial", required_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "gpu-context", required_argument, NULL, 'g' },
+		{ "libcuda", required_argument, NULL, 'L' },
+		{ "libcudart", required_argument, NULL, 'R' },
+		{ "nvidia-ioctl", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct gpuctx_opts go = { .pin = true };
+	struct gpuctx *gc = NULL;
+	bool gpu_ctx = true;
 	const char *out = NULL, *dev = "/dev/" PL_DEVICE_NAME, *keypath = NULL;
 	const char *mfr_id = "", *mfr_model = "", *mfr_serial = "";
 	uint64_t duration = 10000000000ULL, period = 0, v, lost0, end, skipped = 0;
@@ -159,6 +250,15 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'k': keypath = optarg; break;
 		case 'f': force = true; break;
+		case 'g':
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "off"))
+				gpu_ctx = !strcmp(optarg, "auto");
+			else
+				return usage_error("record", "--gpu-context must be auto or off, not '%s'", optarg);
+			break;
+		case 'L': go.libcuda = optarg; break;
+		case 'R': go.libcudart = optarg; break;
+		case 'N': go.nv_ioctl_sym = optarg; break;
 		case 'H':
 			if (cli_ident_opt("record", "host", optarg))
 				return PL_EXIT_ERR;
@@ -233,6 +333,19 @@ int cmd_record(int argc, char **argv)
 		plerr_set(&e, -errno, "epoll: %s", strerror(errno));
 		goto err;
 	}
+	if (gpu_ctx) {
+		struct plerr ge = { "" };
+
+		gc = gpuctx__open(&go, &ge);
+		if (!gc)
+			pl_warn("record: %s; recording power only", ge.msg);
+		else
+			fprintf(stderr, PL_PROG ": record: GPU context: %s\n", gpuctx__report(gc));
+		if (gc && epoll_ctl(ep, EPOLL_CTL_ADD, gpuctx__fd(gc), &ev) < 0) {
+			plerr_set(&e, -errno, "epoll: %s", strerror(errno));
+			goto err;
+		}
+	}
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -245,6 +358,10 @@ int cmd_record(int argc, char **argv)
 
 		if (!last && epoll_wait(ep, &ev, 1, 100) < 0 && errno != EINTR) {
 			plerr_set(&e, -errno, "epoll_wait: %s", strerror(errno));
+			goto err;
+		}
+		if (gc && gpuctx__consume(gc) < 0) {
+			plerr_set(&e, -ENOMEM, "out of memory for GPU-context events");
 			goto err;
 		}
 		n = 0;
@@ -294,17 +411,21 @@ int cmd_record(int argc, char **argv)
 	/* Ring drops are per CPU, not per device: an upper bound for this device. */
 	t.info.lost = ring_reader__lost(&rr) - lost0;
 	trace_measure_sensor(&t);
+	if (gc && record_contexts(gc, &t, &e))
+		goto err;
 	if (trace_save(out, &t, afile_force(force), &e))
 		goto err;
 	if (envpath && (attest_trace(out, &key, &env, NULL, &e) ||
 			file_write_atomic(envpath, env.p, env.len, 0644, afile_force(force), &e)))
 		goto err;
-	printf("%s\t%zu\t%" PRIu64 "\t%" PRIu64 "\t%s\n", out, t.n, t.info.lost, skipped, t.info.fingerprint);
+	printf("%s\t%zu\t%" PRIu64 "\t%" PRIu64 "\t%s\t%zu\t%" PRIu64 "\n", out, t.n, t.info.lost, skipped,
+	       t.info.fingerprint, t.nctx, t.info.ctx_dropped);
 	ret = PL_EXIT_OK;
 	goto cleanup;
 err:
 	pl_error(&e);
 cleanup:
+	gpuctx__free(gc);
 	if (started)
 		ioctl(fd, PL_IOC_STOP, &ctl);
 	if (ep >= 0)

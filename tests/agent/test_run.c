@@ -788,8 +788,8 @@ static void test_synth_source(void **state)
 		assert_int_equal(v[i].seq, i);
 		assert_in_range(v[i].ts_ns, T0_NS + i * 1000000, T0_NS + i * 1000000 + 2000);
 	}
-	assert_true(v[500].gpu_pid == 0 || v[500].gpu_pid == 4242); /* the model server (or idle)... */
-	assert_int_equal(v[1500].gpu_pid, 31337);		    /* ...then the miner */
+	assert_int_equal(v[500].gpu_pid, 0);   /* reserved: contexts are a trace section now */
+	assert_int_equal(v[1500].flags & PL_SF_GPU_CTX, 0);
 	assert_int_equal(source__now(src), T0_NS + 12 * SEC);
 	free(v);
 	source__free(src);

@@ -24,7 +24,7 @@ static void fill(struct trace *t, size_t n)
 		s.ts_ns = 5000000000ULL + i * 1000000ULL + (i % 3);
 		s.seq = 100 + i;
 		s.dev_id = 3;
-		s.flags = PL_SF_GPU_CTX | (i == 2 ? PL_SF_OVERRUN : 0);
+		s.flags = i == 2 ? PL_SF_OVERRUN : 0;
 		s.rails = t->info.rails;
 		s.status_word = (uint16_t)(0x8000 | i);
 		s.page = 1;
@@ -38,9 +38,28 @@ static void fill(struct trace *t, size_t n)
 		s.temp_mc = -5000 + (int32_t)i;
 		s.read_ns = 41000 + (uint32_t)i;
 		s.overruns = i == 2 ? 4 : 0;
-		s.gpu_pid = 4242 + (uint32_t)i;
-		s.gpu_ctx = 0xdeadbeef00000000ULL + i;
 		assert_int_equal(trace_push(t, &s), 0);
+	}
+}
+
+/* Two context intervals in the context section (version 3). */
+static void fill_ctx(struct trace *t)
+{
+	{
+		struct ctx_interval *iv = calloc(2, sizeof(*iv));
+		struct plerr e;
+
+		assert_non_null(iv);
+		iv[0] = (struct ctx_interval){ .begin_ns = 5000000000ULL, .end_ns = 5002000000ULL, .ctx = 0xdeadbeef00000000ULL,
+					       .pidns_ino = 4026531836ULL, .launches = 12, .tgid = 4242, .ns_tgid = 4242,
+					       .gpu = 0, .source = PL_GCS_CUDA, .comm = "python3" };
+		iv[1] = (struct ctx_interval){ .begin_ns = 5001000000ULL, .end_ns = 5004000000ULL, .ctx = 0x5600dead0000ULL,
+					       .pidns_ino = 4026532901ULL, .launches = 3, .tgid = 31337, .ns_tgid = 7,
+					       .gpu = 1, .source = PL_GCS_DRM, .flags = CTXI_F_OPEN, .comm = "mi\x01ner" };
+		assert_int_equal(trace_set_contexts(t, iv, 2, &e), 0);
+		assert_string_equal(t->ctx[1].comm, "mi?ner"); /* not printable: replaced */
+		t->info.ctx_sources = 1U << PL_GCS_CUDA | 1U << PL_GCS_DRM;
+		t->info.ctx_dropped = 5;
 	}
 	t->info.lost = 9;
 	t->info.sensor = (struct sensor_model){ .refresh_ns = 2000000, .quantum_uw = 1000, .averaging_ns = 7000000,
@@ -55,16 +74,21 @@ static void test_roundtrip_all_fields(void **state)
 
 	(void)state;
 	fill(&t, 17);
+	fill_ctx(&t);
 	assert_int_equal(trace_encode(&t, &b), 0);
-	assert_int_equal(b.len, PLTR_HEADER_SIZE + 17 * PLTR_RECORD_SIZE);
+	assert_int_equal(b.len, PLTR_HEADER_SIZE + 17 * PLTR_RECORD_SIZE + 2 * PLTR_CTX_SIZE);
 	assert_int_equal(trace_parse(b.p, b.len, &back, &e), 0);
 	assert_int_equal(back.n, 17);
 	assert_memory_equal(back.s, t.s, 17 * sizeof(struct pl_sample));
 	assert_int_equal(back.info.period_ns, 1000000);
 	assert_int_equal(back.info.t0_ns, 5000000000ULL);
 	assert_int_equal(back.info.lost, 9);
-	assert_int_equal(back.info.version, 2);
+	assert_int_equal(back.info.version, 3);
 	assert_memory_equal(&back.info.sensor, &t.info.sensor, sizeof(t.info.sensor));
+	assert_int_equal(back.nctx, 2);
+	assert_memory_equal(back.ctx, t.ctx, 2 * sizeof(*t.ctx));
+	assert_int_equal(back.info.ctx_sources, 1U << PL_GCS_CUDA | 1U << PL_GCS_DRM);
+	assert_int_equal(back.info.ctx_dropped, 5);
 	assert_int_equal(back.info.dev_id, 3);
 	assert_int_equal(back.info.source, PLTR_SRC_SYNTHETIC);
 	assert_string_equal(back.info.mfr_model, "PSU-3000");
@@ -84,6 +108,7 @@ static void test_layout_independent_decode(void **state)
 
 	(void)state;
 	fill(&t, 4);
+	fill_ctx(&t);
 	assert_int_equal(trace_save(tu_path(dir, "t.pltr"), &t, 0, &e), 0);
 	/* The fingerprint is SHA-256 of "ACME\0PSU-3000\0SN42\0gpu-host-7" as sha256sum computes it. */
 	assert_int_equal(
@@ -104,21 +129,26 @@ static void test_layout_independent_decode(void **state)
 		      "import struct, sys\n"
 		      "d = open(sys.argv[1], \"rb\").read()\n"
 		      "h = struct.unpack_from(\"<8sHHIQQQIIIHBB32s32s32s32s64sQ\", d, 0)\n"
-		      "assert h[0] == b\"PLTRACE\\0\" and h[1] == 2 and h[2] == 288 and h[3] == 128, h[:4]\n"
+		      "assert h[0] == b\"PLTRACE\\0\" and h[1] == 3 and h[2] == 320 and h[3] == 128, h[:4]\n"
 		      "assert h[4] == 1000000 and h[5] == 5000000000 and h[6] == 4, h[4:7]\n"
 		      "assert h[7] == 3 and h[8] == 0x3f and h[9] == 0 and h[10] == 1 and h[11] == 2, h[7:12]\n"
 		      "assert h[13].rstrip(b\"\\0\") == b\"ACME\" and h[16].rstrip(b\"\\0\") == b\"gpu-host-7\"\n"
 		      "assert h[17].decode() == sys.argv[2] and h[18] == 9\n"
 		      "m = struct.unpack_from(\"<QQQBB6s\", d, 256)\n"
 		      "assert m == (2000000, 1000, 7000000, 1, 4, bytes(6)), m\n"
-		      "assert len(d) == 288 + 4 * 128\n"
+		      "c = struct.unpack_from(\"<QIIQ8s\", d, 288)\n"
+		      "assert c == (2, 128, 0x6 | 0x8, 5, bytes(8)) or c == (2, 128, (1 << 1) | (1 << 3), 5, bytes(8)), c\n"
+		      "assert len(d) == 320 + 4 * 128 + 2 * 128\n"
 		      "for i in range(4):\n"
-		      "    r = struct.unpack_from(\"<QQIIIHBBqqqqqqiIIIQ24s\", d, 288 + 128 * i)\n"
+		      "    r = struct.unpack_from(\"<QQIIIHBBqqqqqqiIIIQ24s\", d, 320 + 128 * i)\n"
 		      "    assert r[0] == 5000000000 + i * 1000000 + i %% 3 and r[1] == 100 + i, r[:2]\n"
 		      "    assert r[5] == 0x8000 | i and r[6] == 1 and r[7] == 1\n"
 		      "    assert r[8] == 230000000 + i and r[11] == -i and r[13] == 950000000 + i * 1000\n"
-		      "    assert r[14] == -5000 + i and r[17] == 4242 + i and r[18] == 0xdeadbeef00000000 + i\n"
+		      "    assert r[14] == -5000 + i and r[17] == 0 and r[18] == 0\n"
 		      "    assert r[19] == bytes(24)\n"
+		      "x = struct.unpack_from(\"<QQQQQIIIHH16s56s\", d, 320 + 4 * 128 + 128)\n"
+		      "assert x[:10] == (5001000000, 5004000000, 0x5600dead0000, 4026532901, 3, 31337, 7, 1, 3, 1), x\n"
+		      "assert x[10] == b\"mi?ner\" + bytes(10) and x[11] == bytes(56), x\n"
 		      "' %s %s",
 		      tu_path(dir, "t.pltr"), fp),
 		0);
@@ -153,7 +183,7 @@ static void test_every_truncation_names_offset(void **state)
 		snprintf(want, sizeof(want), "truncated at offset %zu", n);
 		expect_error(b.p, n, n < 8 ? "truncated at offset" : want);
 	}
-	expect_error(b.p, 300, "record 0 at offset 288 needs 128 bytes, 12 present");
+	expect_error(b.p, 332, "record 0 at offset 320 needs 128 bytes, 12 present");
 	trace__free(&t);
 	buf_free(&b);
 }
@@ -175,12 +205,16 @@ static void test_corruption_names_offset(void **state)
 		expect_error(c.p, c.len, (want));                                                                      \
 	} while (0)
 	CORRUPT(0, 'X', "bad magic at offset 0");
-	CORRUPT(8, 3, "unsupported version 3 at offset 8");
-	CORRUPT(11, 0, "header size 32 < 288");
-	CORRUPT(10, 0x40, "offset 289: bytes past the version 2 header must be zero"); /* 320: into record 0 */
+	CORRUPT(8, 4, "unsupported version 4 at offset 8");
+	CORRUPT(11, 0, "header size 64 < 320");
+	CORRUPT(10, 0x60, "offset 321: bytes past the version 3 header must be zero"); /* 352: into record 0 */
 	CORRUPT(280, 4, "offset 280: unknown sensor kind 4");
 	CORRUPT(281, 8, "offset 281: unknown sensor origin bits 0x8");
-	CORRUPT(285, 1, "offset 285: bytes past the version 2 header must be zero");
+	CORRUPT(285, 1, "offset 285: reserved byte is not zero");
+	CORRUPT(313, 1, "offset 313: bytes past the version 3 header must be zero");
+	CORRUPT(296, 0, "offset 296: context entry size 0 outside 128..4096");
+	CORRUPT(300, 1, "offset 300: unknown GPU-context source bits 0x1");
+	CORRUPT(288, 1, "truncated at offset 704 (header says 1 GPU-context entries of 128 bytes after the records at offset 704, 0 bytes present)");
 	CORRUPT(263, 0x80, "offset 256: sensor refresh");
 	CORRUPT(271, 0x80, "offset 264: sensor quantum");
 	CORRUPT(279, 0x80, "offset 272: sensor averaging");
@@ -197,20 +231,51 @@ static void test_corruption_names_offset(void **state)
 	CORRUPT(62, 'Z', "offset 62: mfr_id is not NUL-padded");
 	CORRUPT(152, 0x01, "offset 152: host holds a non-printable byte");
 	CORRUPT(24, 1, "offset 24: t0_ns differs");
-	CORRUPT(32, 9, "truncated at offset 672 (header says 9 records, 3 complete");
-	CORRUPT(32, 1, "trailing data at offset 416");
-	CORRUPT(288 + 128 + 31, 2, "record 1 at offset 447: version 2");
+	CORRUPT(32, 9, "truncated at offset 704 (header says 9 records, 3 complete");
+	CORRUPT(32, 1, "trailing data at offset 448");
+	CORRUPT(320 + 128 + 31, 2, "record 1 at offset 479: version 2");
 	/* flags bits 0..8 are defined (PL_SF_*): bit 9 is the first unknown one */
-	CORRUPT(288 + 2 * 128 + 21, 0x02, "record 2 at offset 564: unknown flag bits 0x200");
-	CORRUPT(288 + 2 * 128 + 27, 0x01, "record 2 at offset 568: unknown rail bits");
-	CORRUPT(288 + 127, 1, "record 0 at offset 415: reserved byte is not zero");
+	CORRUPT(320 + 2 * 128 + 21, 0x02, "record 2 at offset 596: unknown flag bits 0x200");
+	CORRUPT(320 + 2 * 128 + 27, 0x01, "record 2 at offset 600: unknown rail bits");
+	CORRUPT(320 + 127, 1, "record 0 at offset 447: reserved byte is not zero");
+	/* GPU-context tags in records: reserved since version 3 */
+	CORRUPT(320 + 92, 1, "record 0 at offset 412: reserved byte is not zero (gpu_pid/gpu_ctx are reserved");
+	CORRUPT(320 + 100, 1, "record 0 at offset 420: reserved byte is not zero (gpu_pid/gpu_ctx are reserved");
+	CORRUPT(320 + 20, 0x20, "record 0 at offset 340: flag PL_SF_GPU_CTX is reserved since version 3");
 	c.len = 0;
 	buf_put(&c, b.p, b.len);
 	buf_putc(&c, 0);
-	expect_error(c.p, c.len, "trailing data at offset 672 (1 bytes after record 3)");
+	expect_error(c.p, c.len, "trailing data at offset 704 (1 bytes after the last record)");
 	/* The untouched image still parses. */
 	assert_int_equal(trace_parse(b.p, b.len, &ok, &e), 0);
 	trace__free(&ok);
+	trace__free(&t);
+	buf_free(&b);
+	buf_free(&c);
+}
+
+static void test_context_section_checks(void **state)
+{
+	struct trace t;
+	struct buf b = { 0 }, c = { 0 };
+	const size_t c0 = 320 + 3 * 128, c1 = c0 + 128;
+
+	(void)state;
+	fill(&t, 3);
+	fill_ctx(&t);
+	assert_int_equal(trace_encode(&t, &b), 0);
+	/* end 5004000000 = 0x12a42aa00: without its bit 32 it ends before it begins */
+	CORRUPT(c1 + 12, 0, "context 1 at offset 840: ends before it begins");
+	CORRUPT(c0 + 52, 9, "context 0 at offset 756: unknown source 9");
+	CORRUPT(c0 + 52, 0, "context 0 at offset 756: unknown source 0");
+	CORRUPT(c0 + 54, 0x80, "context 0 at offset 758: unknown flag bits 0x80");
+	CORRUPT(c0 + 58, 0x07, "context 0 at offset 762: comm is not printable and NUL-padded");
+	CORRUPT(c0 + 70, 'x', "context 0 at offset 774: comm is not printable and NUL-padded");
+	CORRUPT(c0 + 100, 1, "context 0 at offset 804: reserved byte is not zero");
+	CORRUPT(c1 + 4, 0, "context 1 at offset 832: begins before the one before it");
+	c.len = 0;
+	buf_put(&c, b.p, b.len - 1);
+	expect_error(c.p, c.len, "truncated at offset 959 (header says 2 GPU-context entries");
 	trace__free(&t);
 	buf_free(&b);
 	buf_free(&c);
@@ -227,26 +292,45 @@ static void test_larger_records_and_header_forward_compatible(void **state)
 	(void)state;
 	fill(&t, 2);
 	assert_int_equal(trace_encode(&t, &b), 0);
-	/* Rebuild with a 320-byte header and 192-byte records, extra bytes zero. */
-	buf_put(&c, b.p, 288);
-	c.p[10] = 0x40;
+	/* Rebuild with a 352-byte header and 192-byte records, extra bytes zero. */
+	buf_put(&c, b.p, 320);
+	c.p[10] = 0x60;
 	c.p[11] = 0x01;
 	c.p[12] = 192;
 	buf_put(&c, zeros, 32);
 	for (i = 0; i < 2; i++) {
-		buf_put(&c, b.p + 288 + 128 * i, 128);
+		buf_put(&c, b.p + 320 + 128 * i, 128);
 		buf_put(&c, zeros, 64);
 	}
 	assert_int_equal(trace_parse(c.p, c.len, &back, &e), 0);
 	assert_int_equal(back.n, 2);
 	assert_memory_equal(back.s, t.s, 2 * sizeof(struct pl_sample));
 	trace__free(&back);
-	c.p[320 + 150] = 1;
-	expect_error(c.p, c.len, "record 0 at offset 470: reserved byte is not zero");
-	c.p[320 + 150] = 0;
-	c.p[300] = 1;
-	expect_error(c.p, c.len, "offset 300: bytes past the version 2 header must be zero");
-	c.p[300] = 0;
+	c.p[352 + 150] = 1;
+	expect_error(c.p, c.len, "record 0 at offset 502: reserved byte is not zero");
+	c.p[352 + 150] = 0;
+	c.p[340] = 1;
+	expect_error(c.p, c.len, "offset 340: bytes past the version 3 header must be zero");
+	c.p[340] = 0;
+	/*
+	 * Version 2 (no context section): read; the made-up GPU tags the
+	 * synthetic PSU used to write in records are accepted and dropped.
+	 */
+	c.len = 0;
+	buf_put(&c, b.p, 288);
+	c.p[8] = 2;
+	c.p[10] = 0x20;
+	c.p[11] = 0x01;
+	for (i = 0; i < 2; i++)
+		buf_put(&c, b.p + 320 + 128 * i, 128);
+	c.p[288 + 92] = 0x92;		/* gpu_pid 4242 */
+	c.p[288 + 93] = 0x10;
+	c.p[288 + 20] |= 0x20;		/* PL_SF_GPU_CTX */
+	assert_int_equal(trace_parse(c.p, c.len, &back, &e), 0);
+	assert_int_equal(back.info.version, 2);
+	assert_int_equal(back.nctx, 0);
+	assert_memory_equal(back.s, t.s, 2 * sizeof(struct pl_sample));
+	trace__free(&back);
 	/* Version 1 (no sensor model): read, and the model measured from the data. */
 	c.len = 0;
 	buf_put(&c, b.p, 256);
@@ -254,7 +338,7 @@ static void test_larger_records_and_header_forward_compatible(void **state)
 	c.p[10] = 0;
 	c.p[11] = 1;
 	for (i = 0; i < 2; i++)
-		buf_put(&c, b.p + 288 + 128 * i, 128);
+		buf_put(&c, b.p + 320 + 128 * i, 128);
 	assert_int_equal(trace_parse(c.p, c.len, &back, &e), 0);
 	assert_int_equal(back.info.version, 1);
 	assert_int_equal(back.info.sensor.kind, SENSOR_PMBUS);
@@ -294,7 +378,7 @@ static void test_save_is_atomic_and_load_prefixes_path(void **state)
 	trace__free(&back);
 	assert_int_equal(tu_sh("truncate -s 4000 %s", tu_path(dir, "a.pltr")), 0);
 	assert_int_not_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
-	assert_non_null(strstr(e.msg, "a.pltr: trailing data at offset 672"));
+	assert_non_null(strstr(e.msg, "a.pltr: trailing data at offset 704"));
 	assert_int_equal(tu_sh("truncate -s 600 %s", tu_path(dir, "a.pltr")), 0);
 	assert_int_not_equal(trace_load(tu_path(dir, "a.pltr"), &back, &e), 0);
 	assert_non_null(strstr(e.msg, "a.pltr: truncated at offset 600"));
@@ -394,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_names_offset),
 		cmocka_unit_test(test_corruption_names_offset),
 		cmocka_unit_test(test_larger_records_and_header_forward_compatible),
+		cmocka_unit_test(test_context_section_checks),
 		cmocka_unit_test(test_save_is_atomic_and_load_prefixes_path),
 		cmocka_unit_test(test_streamed_save_and_mapped_load),
 		cmocka_unit_test(test_empty_trace_and_power_rail),
