@@ -101,6 +101,7 @@ int gpuctx_find_libcuda(char *buf, size_t len)
 		if (exists(buf))
 			return 0;
 	}
+	buf[0] = 0;
 	return -ENOENT;
 }
 
