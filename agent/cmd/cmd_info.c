@@ -21,7 +21,7 @@ const char cmd_info_help[] =
 "       powerledger info - describe a trace file and print its digest\n"
 "\n"
 "SYNOPSIS\n"
-"       powerledger info [--json] [--contexts] TRACE\n"
+"       powerledger info [--json] [--contexts] [--samples] TRACE\n"
 "\n"
 "DESCRIPTION\n"
 "       Reads TRACE with every bounds and consistency check of the format\n"
@@ -35,6 +35,9 @@ const char cmd_info_help[] =
 "              bpf/ fills while recording) and each context's energy: the\n"
 "              PSU's energy split by time among the contexts active at each\n"
 "              sample, in equal shares when several are.\n"
+"       --samples\n"
+"              Also print every record: sample<TAB>ts_ns seq power_uw (the\n"
+"              best power rail, - when none); text output only.\n"
 "\n"
 "OUTPUT\n"
 "       Lines of KEY<TAB>VALUE: file, sha256, samples, period_ns, t0_ns,\n"
@@ -109,6 +112,7 @@ int cmd_info(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "contexts", no_argument, NULL, 'c' },
+		{ "samples", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char digest[SHA256_HEX_LEN], rails[16], given[40];
@@ -116,7 +120,7 @@ int cmd_info(int argc, char **argv)
 	struct trace t = { 0 };
 	char sources[64];
 	uint64_t tend;
-	bool json = false, contexts = false;
+	bool json = false, contexts = false, samples = false;
 	json_t *o;
 	size_t i;
 	int c, ret = PL_EXIT_ERR;
@@ -127,6 +131,8 @@ int cmd_info(int argc, char **argv)
 			json = true;
 		else if (c == 'c')
 			contexts = true;
+		else if (c == 's')
+			samples = true;
 		else
 			return usage_error("info", "bad option");
 	}
@@ -186,6 +192,14 @@ int cmd_info(int argc, char **argv)
 		if (contexts)
 			print_contexts(o);
 		json_decref(o);
+		for (i = 0; samples && i < t.n; i++) {
+			int64_t uw;
+
+			if (sample_power_uw(&t.s[i], &uw))
+				printf("sample\t%" PRIu64 "\t%" PRIu64 "\t%" PRId64 "\n", (uint64_t)t.s[i].ts_ns, (uint64_t)t.s[i].seq, uw);
+			else
+				printf("sample\t%" PRIu64 "\t%" PRIu64 "\t-\n", (uint64_t)t.s[i].ts_ns, (uint64_t)t.s[i].seq);
+		}
 	}
 	ret = PL_EXIT_OK;
 cleanup:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* check: trace vs claim and baseline -> signed proofs (see check.h). */
 #include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,14 +94,61 @@ static bool same_bytes(const char *path, const void *p, size_t n)
 	return same;
 }
 
+/*
+ * The context that drew most of the energy in the finding's window, into
+ * its evidence ("context": integers only, as the predicate wants: pid,
+ * pid namespace, GPU, context id in two 32-bit halves, its share) and its
+ * summary (with comm, which the trace's own context section -- covered by
+ * trace_digest -- carries).  Nothing when the trace has no contexts.
+ */
+static int name_context(const struct trace *t, struct finding *f)
+{
+	struct ctx_energy *g = NULL;
+	double un, total;
+	size_t from = 0, to, n = 0;
+	json_t *c;
+	size_t len;
+
+	if (!t->nctx || !f->evidence)
+		return 0;
+	while (from < t->n && t->s[from].ts_ns < f->start_ns)
+		from++;
+	for (to = from; to < t->n && t->s[to].ts_ns < f->end_ns; to++)
+		;
+	if (ctx_attribute(trace_series(t, &(struct series){ 0 }), from, to, t->ctx, t->nctx, &g, &n, &un, &total))
+		return -ENOMEM;
+	if (!n || total <= 0) {
+		free(g);
+		return 0;
+	}
+	c = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "tgid", (json_int_t)g[0].tgid, "ns_tgid",
+		      (json_int_t)g[0].ns_tgid, "pidns", (json_int_t)g[0].pidns_ino, "gpu",
+		      g[0].gpu == PL_GPU_UNKNOWN ? (json_int_t)-1 : (json_int_t)g[0].gpu, "ctx_hi",
+		      (json_int_t)(g[0].ctx >> 32), "ctx_lo", (json_int_t)(g[0].ctx & 0xffffffffU), "source",
+		      (json_int_t)g[0].source, "share_ppm", (json_int_t)llround(g[0].energy_j / total * 1e6),
+		      "unattributed_ppm", (json_int_t)llround(un / total * 1e6));
+	if (!c || json_object_set_new(f->evidence, "context", c)) {
+		free(g);
+		return -ENOMEM;
+	}
+	len = strlen(f->summary);
+	snprintf(f->summary + len, sizeof(f->summary) - len, " [drawn by %u/%s ctx 0x%" PRIx64 " gpu %d: %.0f %%]",
+		 g[0].tgid, g[0].comm, g[0].ctx, g[0].gpu == PL_GPU_UNKNOWN ? -1 : (int)g[0].gpu,
+		 g[0].energy_j / total * 100);
+	free(g);
+	return 0;
+}
+
 static int sign_proof(const struct check_in *in, struct check_out *out, struct finding *f,
-		      const struct proof_refs *refs, struct plerr *e)
+		      const struct proof_refs *refs, const struct trace *t, struct plerr *e)
 {
 	struct buf env = { 0 };
 	json_t *stmt;
 	size_t i = out->nproofs;
 	int ret;
 
+	if (name_context(t, f))
+		return plerr_set(e, -ENOMEM, "out of memory");
 	stmt = proof_statement(f, refs);
 	if (!stmt)
 		return plerr_set(e, -ENOMEM, "out of memory");
@@ -213,7 +262,7 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		       fr[DET_MINER].summary);
 	for (d = DET_RAIL_TAMPER; d >= 0 && !ret; d--)
 		if (sign[d])
-			ret = sign_proof(in, out, &fr[d], &refs, e);
+			ret = sign_proof(in, out, &fr[d], &refs, &t, e);
 out:
 	for (d = 0; d < __DET_MAX; d++)
 		finding__free(&fr[d]);

@@ -106,6 +106,16 @@ void ctxjoin__free(struct ctxjoin *j)
 	free(j);
 }
 
+void ctxjoin__forget(struct ctxjoin *j, uint64_t before_ns)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < j->ndone; i++)
+		if (j->done[i].end_ns >= before_ns)
+			j->done[k++] = j->done[i];
+	j->ndone = k;
+}
+
 const struct ctxjoin_stats *ctxjoin__stats(const struct ctxjoin *j)
 {
 	return &j->st;

@@ -91,6 +91,8 @@ int ctxjoin__push(struct ctxjoin *j, const struct pl_gpuctx_event *ev);
  * NULL when *n is 0.  The join goes on: call again later for more.  -ENOMEM.
  */
 int ctxjoin__intervals(const struct ctxjoin *j, uint64_t end_ns, struct ctx_interval **out, size_t *n);
+/* Drops the closed intervals that ended before before_ns (a long-running reader's memory). */
+void ctxjoin__forget(struct ctxjoin *j, uint64_t before_ns);
 const struct ctxjoin_stats *ctxjoin__stats(const struct ctxjoin *j);
 void ctxjoin__free(struct ctxjoin *j);
 

@@ -70,19 +70,21 @@ cat $G/match.out
 pl_assert_eq "gpuctx: every stretch's interval within one period" "$(tail -1 $G/match.out)" \
 	"slots=22 matched=22 intervals=22"
 
-# Samples per context: the time each held its context (midpoints of the
-# clock pairs) at the capture's rate over the contexts' time, within 2 %.
-awk '$1 == "energy" { n += $12; a += $11 } END { printf "%d\n", n * 1e12 / a }' $G/info.out > $G/rate.out
-rate_x1e3=$(cat $G/rate.out)	# samples per second x 1000
+# Samples per context: those the join gave it against the trace's samples
+# that fall in its logged stretches (between the midpoints of the clock
+# pairs), within 2 %.
+powerledger info --samples $G/wl.pltr | grep '^sample' > $G/samples.out
 for who in 0 1; do
-	want=$(awk -v g=$who -v r=$rate_x1e3 '
-		$1 == "create" { split($4, z, "="); if (z[2] == g) { split($3, q, "="); pid = q[2]; ctx = $2 } }
-		$1 == "slot" { for (k = 2; k <= 7; k++) { split($k, x, "="); f[x[1]] = x[2] }
-			if ("ns_tgid=" f["ns_tgid"] == "ns_tgid=" pid) d += (f["e0"] + f["e1"]) / 2 - (f["b0"] + f["b1"]) / 2 }
-		END { printf "%d", d * r / 1e12 }' $G/wl.log)
+	want=$(awk -v g=$who '
+		FNR == NR { if ($1 == "create") { split($4, z, "="); if (z[2] == g) { split($3, q, "="); pid = q[2] } }
+			if ($1 == "slot") { for (k = 2; k <= 7; k++) { split($k, x, "="); f[x[1]] = x[2] }
+				m++; p[m] = f["ns_tgid"]; lo[m] = (f["b0"] + f["b1"]) / 2; hi[m] = (f["e0"] + f["e1"]) / 2 }
+			next }
+		{ for (i = 1; i <= m; i++) if (p[i] == pid && $2 >= lo[i] && $2 < hi[i]) { c++; break } }
+		END { print c + 0 }' $G/wl.log $G/samples.out)
 	got=$(awk -v g=$who '$1 == "energy" && $6 == g { print $12 }' $G/info.out)
-	pl_assert_ge "gpuctx: GPU $who context's samples >= 98 % of expected ($want)" "${got:-0}" $((want * 98 / 100))
-	pl_assert_le "gpuctx: GPU $who context's samples <= 102 % of expected ($want)" "${got:-0}" $((want * 102 / 100))
+	pl_assert_ge "gpuctx: GPU $who context's samples >= 98 % of the schedule's ($want)" "${got:-0}" $((want * 98 / 100))
+	pl_assert_le "gpuctx: GPU $who context's samples <= 102 % of the schedule's ($want)" "${got:-0}" $((want * 102 / 100))
 done
 a_pidns=$(awk '$1 == "energy" && $6 == 0 { print $2 " " $3 }' $G/info.out)
 b_line=$(awk '$1 == "energy" && $6 == 1 { print $2 " " $3 }' $G/info.out)
@@ -118,6 +120,18 @@ pl_assert_ok "gpuctx: kprobe attached" grep -q "nvidia: attached (kprobe on pl_i
 powerledger info --contexts $G/nv.pltr > $G/nv-info.out
 pl_assert_ok "gpuctx: the ioctl caller has an nvidia-source interval" \
 	awk '$1 == "interval" && $9 == "nvidia" && $12 == "plread" { f = 1 } END { exit !f }' $G/nv-info.out
+
+# --- top: the live view -------------------------------------------------
+LD_LIBRARY_PATH=$FAKE powerledger top --interval 1s --count 4 > $G/top.out 2> $G/top.err &
+top=$!
+i=0
+while ! grep -q "GPU context:" $G/top.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+LD_LIBRARY_PATH=$FAKE plcuwl 300 6 $G/wl2.log
+wait $top
+pl_assert_eq "gpuctx: top exits after --count" $? 0
+cat $G/top.out
+pl_assert_eq "gpuctx: top printed 4 tables" "$(grep -c '^powerledger top - ' $G/top.out)" 4
+pl_assert_ok "gpuctx: top lists the workload's contexts" grep -qE '^ +[0-9]+ +[0-9]+ plcuwl +[01] cuda ' $G/top.out
 
 # --- what is skipped, and why; the power is recorded all the same -------
 powerledger record -o $G/nolib.pltr --duration 1s --libcuda /nonexistent/libcuda.so.1 > $G/nolib.out 2> $G/nolib.err
