@@ -33,7 +33,9 @@ VERB(baseline);
 VERB(check);
 VERB(claim);
 VERB(demo);
+VERB(devices);
 VERB(eval);
+VERB(events);
 VERB(features);
 VERB(generate);
 VERB(help);
@@ -43,7 +45,10 @@ VERB(keygen);
 VERB(plot);
 VERB(record);
 VERB(run);
+VERB(set);
 VERB(sign);
+VERB(stats);
+VERB(top);
 VERB(verify);
 
 /* cli.c APIs: */

@@ -149,3 +149,49 @@ int cli_parse_power_uw(const char *s, int64_t *uw)
 
 	return parse_suffixed(s, u, sizeof(u) / sizeof(u[0]), uw);
 }
+
+int cli_parse_rate_period_ns(const char *s, uint64_t *period_ns)
+{
+	uint64_t uhz;
+
+	if (cli_parse_rate_uhz(s, &uhz))
+		return -EINVAL;
+	*period_ns = (1000000000000000ULL + uhz / 2) / uhz;
+	return *period_ns ? 0 : -EINVAL;
+}
+
+int cli_parse_period_ns(const char *s, uint64_t *period_ns)
+{
+	size_t l = strlen(s);
+
+	if (l >= 2 && (!strcmp(s + l - 2, "Hz") || !strcmp(s + l - 2, "hz")))
+		return cli_parse_rate_period_ns(s, period_ns);
+	if (!l || (s[l - 1] >= '0' && s[l - 1] <= '9'))
+		return -EINVAL; /* "1000": ns or Hz?  Say which. */
+	return parse_duration_ns(s, period_ns);
+}
+
+void cli_period_str(uint64_t ns, char *buf, size_t n)
+{
+	static const struct {
+		uint64_t ns;
+		const char *unit;
+	} u[] = { { 1000000000ULL, "s" }, { 1000000, "ms" }, { 1000, "us" }, { 1, "ns" } };
+	uint64_t mhz, k = 0;
+	char hz[40];
+
+	if (!ns) {
+		strfmt(buf, n, "0 ns");
+		return;
+	}
+	while (ns % u[k].ns)
+		k++;
+	mhz = (1000000000000ULL + ns / 2) / ns; /* rounded, in mHz */
+	if (mhz % 1000)
+		strfmt(hz, sizeof(hz), "%llu.%03llu", (unsigned long long)(mhz / 1000), (unsigned long long)(mhz % 1000));
+	else
+		strfmt(hz, sizeof(hz), "%llu", (unsigned long long)(mhz / 1000));
+	while (strchr(hz, '.') && hz[strlen(hz) - 1] == '0')
+		hz[strlen(hz) - 1] = 0;
+	strfmt(buf, n, "%llu %s (%s Hz)", (unsigned long long)(ns / u[k].ns), u[k].unit, hz);
+}

@@ -60,6 +60,16 @@ struct json_t *cli_jstr(const char *s);
  */
 int cli_parse_rate_uhz(const char *s, uint64_t *uhz);
 int cli_parse_power_uw(const char *s, int64_t *uw);
+/* A rate as cli_parse_rate_uhz() reads it, as the period it gives: ns, rounded. */
+int cli_parse_rate_period_ns(const char *s, uint64_t *period_ns);
+/*
+ * A sampling period as a duration with its unit ("500us", "2ms", "1s") or
+ * a rate in Hz, kHz or MHz ("1000Hz", "2.5kHz"): ns.  A bare number is
+ * -EINVAL (ns or Hz?).  Syntax only: the range is the kernel's to judge.
+ */
+int cli_parse_period_ns(const char *s, uint64_t *period_ns);
+/* "1 ms (1000 Hz)", "300 us (3333.333 Hz)": the largest exact unit, the rate in Hz. */
+void cli_period_str(uint64_t ns, char *buf, size_t n);
 
 /* A rate such as 1e-6 or 0.001 into *r: 0 < r <= 1; -EINVAL otherwise. */
 int cli_rate_opt(const char *s, double *r);

@@ -119,17 +119,6 @@ const char cmd_generate_help[] =
 "                            --sensor adc --rate 2.35kHz --labels m.json\n";
 /* clang-format on */
 
-/* "2350", "2350Hz", "2.35kHz", "1MHz" -> ns period, rounded. */
-static int parse_rate_period(const char *s, uint64_t *period_ns)
-{
-	uint64_t uhz;
-
-	if (cli_parse_rate_uhz(s, &uhz))
-		return -EINVAL;
-	*period_ns = (1000000000000000ULL + uhz / 2) / uhz;
-	return *period_ns ? 0 : -EINVAL;
-}
-
 static int write_labels(const char *path, const char *trace, const struct gen_params *p, const struct sensor_model *m,
 			const struct trace *t, bool force, struct plerr *e)
 {
@@ -249,7 +238,7 @@ int cmd_generate(int argc, char **argv)
 				return usage_error("generate", "bad --sensor '%s' (pmbus, nvml, adc)", optarg);
 			break;
 		case 'R':
-			if (parse_rate_period(optarg, &rate_period))
+			if (cli_parse_rate_period_ns(optarg, &rate_period))
 				return usage_error("generate", "bad --rate '%s' (e.g. 10Hz, 2.35kHz, 1000)", optarg);
 			break;
 		case 'p':

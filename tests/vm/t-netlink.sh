@@ -197,3 +197,180 @@ rmmod powerledger
 pl_load
 pl_bind $SIM_BUS
 sleep 0.2
+
+# The agent's verbs on the same family (agent/capture/genl.c): devices, stats,
+# set and events, every refusal as the user reads it -- the kernel's errno, its
+# extack message and the setting the message is about, on one stderr line,
+# exit 2 -- and nothing changed by a refused set.
+# agent_refused NAME STDERR-LINE CMD...: CMD exits 2 with exactly that stderr.
+agent_refused()
+{
+	local name="$1" want="$2" rc=0
+	shift 2
+
+	"$@" > /tmp/pa.out 2> /tmp/pa.err || rc=$?
+	cat /tmp/pa.err
+	pl_assert_eq "$name: exit" $rc 2
+	pl_assert_eq "$name: message" "$(cat /tmp/pa.err)" "$want"
+}
+# dev_field N: field N of device 0's tab-separated devices line
+dev_field()
+{
+	powerledger devices > /tmp/pd.out
+	awk -F '\t' -v n="$1" '$1 == "0" { print $n }' /tmp/pd.out
+}
+# stat_field KEY: KEY<TAB>VALUE of powerledger stats 0
+stat_field()
+{
+	awk -F '\t' -v k="$1" '$1 == k { print $2 }' /tmp/ps.out
+}
+PL_RANGE="integer out of range (Numerical result out of range)"
+PL_SUBSET="rails: not a non-empty subset of the PSU's PL_A_DEV_RAILS_AVAIL (Invalid argument)"
+SIM_NAME=i2c-$SIM_BUS-58
+
+echo "--- powerledger devices (a terminal's view: the console is one)"
+powerledger devices
+powerledger devices > /tmp/pd.out
+pl_assert_eq "agent: devices exit" $? 0
+cat /tmp/pd.out
+pl_assert_eq "agent: devices lists device 0 only" "$(cut -f1 /tmp/pd.out | tr '\n' ' ')" "0 "
+pl_assert_eq "agent: devices name" "$(dev_field 2)" "$SIM_NAME"
+pl_assert_eq "agent: devices MFR_MODEL" "$(dev_field 4)" PSU-3000-SIM
+pl_assert_eq "agent: devices period" "$(dev_field 6)" 1000000
+pl_assert_eq "agent: devices enabled" "$(dev_field 7)" 1
+pl_assert_eq "agent: devices rails read" "$(dev_field 8)" vin,iin,vout,iout,pout,pin,temp
+pl_assert_eq "agent: devices rails available" "$(dev_field 9)" vin,iin,vout,iout,pout,pin,temp
+pl_assert_eq "agent: devices flags: PEC" "$(dev_field 10 | grep -c '^pec,')" 1
+pl_assert_ge "agent: devices counts samples" "$(dev_field 12)" 1
+pl_assert_eq "agent: devices lost" "$(dev_field 13)" 0
+powerledger devices --json > /tmp/pd.json
+pl_assert_eq "agent: devices --json" "$(grep -c '"devices":\[{.*"id":0,.*"period_ns":1000000,' /tmp/pd.json)" 1
+
+echo "--- powerledger stats 0"
+powerledger stats 0
+powerledger stats 0 > /tmp/ps.out
+pl_assert_eq "agent: stats exit" $? 0
+pl_assert_eq "agent: stats dev" "$(stat_field dev)" 0
+pl_assert_eq "agent: stats period" "$(stat_field period_ns)" 1000000
+pl_assert_ge "agent: stats samples" "$(stat_field samples)" 1000
+pl_assert_eq "agent: stats lost" "$(stat_field lost)" 0
+pl_assert_eq "agent: stats every counter" "$(grep -cE '^(samples|lost|overruns|i2c_errors|pec_errors|page_repairs|backoffs|suspends)	[0-9]+$' /tmp/ps.out)" 8
+pl_assert_eq "agent: stats 24 jitter buckets" "$(grep -cE '^jitter_hist\.[0-9]+	[0-9]+$' /tmp/ps.out)" 24
+pl_assert_ge "agent: stats jitter p99 bucket" "$(stat_field jitter_p99_bucket)" 0
+powerledger stats "$SIM_NAME" > /tmp/ps.out
+pl_assert_eq "agent: stats by name" "$(stat_field dev)" 0
+agent_refused "agent: stats of an unknown device" \
+	"powerledger: stats: kernel refused: no such powerledger device (No such device)" powerledger stats 7
+agent_refused "agent: stats of an unknown name" \
+	"powerledger: stats: no powerledger device named 'i2c-9-99'" powerledger stats i2c-9-99
+
+echo "--- powerledger set 0 --period 2ms"
+powerledger set 0 --period 2ms
+pl_assert_eq "agent: set period 2ms" $? 0
+pl_assert_eq "agent: devices shows 2 ms" "$(dev_field 6)" 2000000
+plnl get 0 > /tmp/nl.out
+pl_assert_eq "agent: ... and so does the module" "$(grep -c ' period_ns=2000000 ' /tmp/nl.out)" 1
+powerledger devices | head -2
+agent_refused "agent: period too short" \
+	"powerledger: set: kernel refused period (PL_A_DEV_PERIOD_NS): $PL_RANGE" powerledger set 0 --period 50us
+agent_refused "agent: period too long" \
+	"powerledger: set: kernel refused period (PL_A_DEV_PERIOD_NS): $PL_RANGE" powerledger set 0 --period 0.5Hz
+agent_refused "agent: period and disable, one refused: all refused" \
+	"powerledger: set: kernel refused period (PL_A_DEV_PERIOD_NS): $PL_RANGE" powerledger set 0 --period 20kHz --disable
+agent_refused "agent: reserved rail bits" \
+	"powerledger: set: kernel refused rails (PL_A_DEV_RAILS): reserved bit set (Invalid argument)" \
+	powerledger set 0 --rails 0x80 --period 1ms
+agent_refused "agent: no rails" "powerledger: set: kernel refused rails (PL_A_DEV_RAILS): $PL_SUBSET" \
+	powerledger set 0 --rails 0
+agent_refused "agent: unknown device" "powerledger: set: kernel refused: no such powerledger device (No such device)" \
+	powerledger set 7 --enable
+agent_refused "agent: unknown device name" "powerledger: set: no powerledger device named 'i2c-9-99'" \
+	powerledger set i2c-9-99 --enable
+agent_refused "agent: a bare period is a usage error" \
+	"powerledger: set: bad --period '2000' (a duration with its unit: 500us, 2ms; or a rate: 1000Hz)
+Try 'powerledger help set'." powerledger set 0 --period 2000
+# Without CAP_NET_ADMIN: in a user namespace of its own the agent has no
+# capability in the initial one, where the genetlink core checks it.
+if unshare -U true 2>/dev/null; then
+	agent_refused "agent: set without CAP_NET_ADMIN" \
+		"powerledger: set: kernel refused: Operation not permitted (changing a device needs CAP_NET_ADMIN)" \
+		unshare -U powerledger set 0 --disable
+	unshare -U powerledger devices > /tmp/pd-unpriv.out
+	pl_assert_eq "agent: devices without CAP_NET_ADMIN" $? 0
+else
+	pl_fail "agent: unshare -U unavailable: the unprivileged set is untested"
+fi
+pl_assert_eq "agent: refused sets changed nothing (period)" "$(dev_field 6)" 2000000
+pl_assert_eq "agent: refused sets changed nothing (enabled)" "$(dev_field 7)" 1
+pl_assert_eq "agent: refused sets changed nothing (rails)" "$(dev_field 8)" vin,iin,vout,iout,pout,pin,temp
+powerledger set "$SIM_NAME" --period 1kHz --rails pin,pout,vout,iout
+pl_assert_eq "agent: set by name, rate and rail names" $? 0
+pl_assert_eq "agent: ... period" "$(dev_field 6)" 1000000
+pl_assert_eq "agent: ... rails" "$(dev_field 8)" vout,iout,pout,pin
+powerledger set 0 --disable
+s1=$(stat_of 0 samples); sleep 0.3; s2=$(stat_of 0 samples)
+pl_assert_eq "agent: disabled: no samples" "$(dev_field 7):$s2" "0:$s1"
+powerledger set 0 --enable --rails all
+pl_assert_eq "agent: enabled, all rails" "$(dev_field 7):$(dev_field 8)" 1:vin,iin,vout,iout,pout,pin,temp
+
+# A PSU without IOUT and TEMP (see above): asking for them is refused, "all" is what it has.
+echo 0x48 > $SIM/absent_rails
+pl_unbind $SIM_BUS
+pl_bind $SIM_BUS
+sleep 0.2
+pl_assert_eq "agent: rails a PSU without IOUT, TEMP has" "$(dev_field 9)" vin,iin,vout,pout,pin
+agent_refused "agent: a rail the PSU lacks" "powerledger: set: kernel refused rails (PL_A_DEV_RAILS): $PL_SUBSET" \
+	powerledger set 0 --rails pin,iout
+agent_refused "agent: every rail is more than it has" \
+	"powerledger: set: kernel refused rails (PL_A_DEV_RAILS): $PL_SUBSET" powerledger set 0 --rails 0x7f --period 2ms
+pl_assert_eq "agent: ... its valid period not applied" "$(dev_field 6)" 1000000
+powerledger set 0 --rails all
+pl_assert_eq "agent: --rails all is what the PSU has" "$(dev_field 8)" vin,iin,vout,pout,pin
+echo 0 > $SIM/absent_rails
+pl_unbind $SIM_BUS
+pl_bind $SIM_BUS
+sleep 0.2
+
+echo "--- powerledger events"
+powerledger events --duration 3s > /tmp/pe.out 2> /tmp/pe.err &
+epid=$!
+sleep 1
+echo 50000 > $SIM/nack_ppm
+powerledger events --count 6 --duration 1s 2> /dev/null &	# as a terminal shows them
+cpid=$!
+sleep 1
+echo 0 > $SIM/nack_ppm
+wait $cpid
+wait $epid
+pl_assert_eq "agent: events exit" $? 0
+grep -m 3 '	i2c_error	' /tmp/pe.out
+cat /tmp/pe.err
+pl_assert_ge "agent: events: i2c_error lines" "$(grep -cE '^[0-9T:.-]+Z	0	i2c_error	[0-9]+	-[0-9]+$' /tmp/pe.out)" 1
+pl_assert_le "agent: events: rate limited" "$(grep -c '	i2c_error	' /tmp/pe.out)" 30
+pl_assert_eq "agent: events: every line an event" "$(grep -cvE '^[0-9T:.-]+Z	0	[a-z_0-9]+	[0-9]+	-?[0-9]+$' /tmp/pe.out)" 0
+pl_assert_eq "agent: events: summary" "$(grep -c "^powerledger: events: $(wc -l < /tmp/pe.out) events in [0-9.]* s, 0 overflows$" /tmp/pe.err)" 1
+# --count: a PSU removed and added is two events, then the verb ends by itself
+# (sampling stopped first, so that no overrun comes between them).
+powerledger set 0 --disable
+powerledger events --count 2 --duration 20s --json > /tmp/pe.json 2> /dev/null &
+epid=$!
+sleep 1
+pl_unbind $SIM_BUS
+pl_bind $SIM_BUS
+wait $epid
+pl_assert_eq "agent: events --count 2 ends at two" $? 0
+cat /tmp/pe.json
+pl_assert_eq "agent: events: device_removed, device_added" \
+	"$(sed -n 's/.*"kind":"\([a-z_]*\)".*/\1/p' /tmp/pe.json | tr '\n' ' ')" "device_removed device_added "
+powerledger set 0 --disable	# quiet: no overruns
+powerledger events --count 1 --duration 1s > /dev/null 2>&1
+pl_assert_eq "agent: events --count not reached: exit 1" $? 1
+powerledger set 0 --enable
+powerledger events > /dev/null 2> /tmp/pe.err &
+epid=$!
+sleep 1
+kill -TERM $epid
+wait $epid
+pl_assert_eq "agent: events ends cleanly on SIGTERM" $? 0
+cat /tmp/pe.err
+pl_assert_eq "agent: ... with its summary" "$(grep -cE '^powerledger: events: [0-9]+ events in [0-9.]+ s, 0 overflows$' /tmp/pe.err)" 1

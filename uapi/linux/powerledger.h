@@ -114,7 +114,7 @@ enum pl_sample_flag {
 	PL_SF_OVERRUN	= 1U << 2,	/* periods were missed before this sample, see overruns */
 	PL_SF_STATUS	= 1U << 3,	/* status_word is valid */
 	PL_SF_FAULT	= 1U << 4,	/* STATUS_WORD reported a fault bit */
-	PL_SF_GPU_CTX	= 1U << 5,	/* gpu_ctx/gpu_pid were filled in (by bpf/ or the agent) */
+	PL_SF_GPU_CTX	= 1U << 5,	/* reserved: never set (GPU context is bpf/gpuctx.h's event stream) */
 	/*
 	 * PAGE read back as another page before this sample's reads (someone
 	 * else wrote it) and was selected again: the rails are from @page all
@@ -187,10 +187,16 @@ enum pl_dev_flag {
  * @read_ns:	time from @ts_ns to the end of this sample's last transfer, ns.
  * @overruns:	periods missed right before this sample (0 normally), including
  *		those skipped by a backoff (PL_SF_BACKOFF).
- * @gpu_pid:	GPU context tag: pid (tgid) of the process owning the GPU
- *		context active at @ts_ns, 0 if unknown.  The module writes 0.
- * @gpu_ctx:	GPU context tag: opaque context id (CUDA context handle or
- *		DRM fence context), 0 if unknown.  The module writes 0.
+ * @gpu_pid:	reserved, zero.
+ * @gpu_ctx:	reserved, zero.  These once meant "the GPU context active at
+ *		@ts_ns".  They stay reserved rather than removed: the rings are
+ *		kernel memory mapped read-only, so only the module could fill
+ *		them, and one (pid, ctx) per sample cannot describe 8 GPUs,
+ *		concurrent contexts, MPS/MIG, pid namespaces or a switch inside
+ *		a period.  GPU context travels as begin/end events on the same
+ *		clock (bpf/gpuctx.h) that the agent joins with samples by time;
+ *		removing the fields would have changed the record layout and
+ *		PL_ABI_VERSION for every reader, for nothing.
  * @reserved:	zero.
  *
  * 128 bytes, naturally aligned; layout changes bump PL_SAMPLE_VERSION.
