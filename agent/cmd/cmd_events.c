@@ -140,7 +140,7 @@ int cmd_events(int argc, char **argv)
 	struct plnl_event ev;
 	struct pollfd pfd[2];
 	sigset_t mask, old;
-	bool json = false, pretty, masked = false;
+	bool json = false, pretty, masked = false, failed = false;
 	uint64_t want = 0, duration_ns = 0, t0, deadline = 0, now, seen = 0;
 	int c, n, sfd = -1, ret = PL_EXIT_ERR, timeout;
 
@@ -193,8 +193,11 @@ int cmd_events(int argc, char **argv)
 				goto err;
 			if (!n)
 				break;
-			if (print_event(&ev, json, pretty))
-				goto out; /* the reader went away: main() reports the write error */
+			if (print_event(&ev, json, pretty)) {
+				/* Said already (JSON), or main() reports the write error. */
+				failed = true;
+				goto out;
+			}
 			if (ev.kind != PLNL_EVENT_OVERFLOW)
 				seen++;
 		}
@@ -218,7 +221,7 @@ int cmd_events(int argc, char **argv)
 out:
 	fprintf(stderr, PL_PROG ": events: %" PRIu64 " events in %.1f s, %" PRIu64 " overflows\n", seen,
 		(double)(clock_ns(CLOCK_MONOTONIC) - t0) / 1e9, plnl__overflows(nl));
-	ret = want && seen < want ? PL_EXIT_NEG : PL_EXIT_OK;
+	ret = failed ? PL_EXIT_ERR : want && seen < want ? PL_EXIT_NEG : PL_EXIT_OK;
 	goto cleanup;
 err:
 	plerr_prefix(&e, "events");

@@ -195,11 +195,11 @@ tcase info-header-size-bitflip 2 'offset' -- "$B" info small.pltr
 ws; fxc small.pltr .; putbytes small.pltr 39 '\x40'
 tcase info-sample-count-bitflip 2 'truncated|offset' -- "$B" info small.pltr
 # bit 15 of record 5's flags: bits 0..8 are PL_SF_* flags
-ws; fxc small.pltr .; putbytes small.pltr $((288 + 128 * 5 + 21)) '\x80'
+ws; fxc small.pltr .; putbytes small.pltr $((320 + 128 * 5 + 21)) '\x80'
 tcase info-record-flags-bitflip 2 'offset' -- "$B" info small.pltr
 ws; fxc small.pltr .; putbytes small.pltr 0 'Q'
 tcase info-bad-magic 2 'magic' -- "$B" info small.pltr
-ws; fxc small.pltr .; putbytes small.pltr 8 '\x03'
+ws; fxc small.pltr .; putbytes small.pltr 8 '\x04'
 tcase info-bad-version 2 'version' -- "$B" info small.pltr
 ws; fxc small.pltr .; putbytes small.pltr 16 '\x00\x00\x00\x00\x00\x00\x00\x00'
 tcase info-zero-period 2 'period' -- "$B" info small.pltr

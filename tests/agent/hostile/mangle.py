@@ -7,7 +7,7 @@
   mangle.py member ENV              add an unknown top-level member
   mangle.py swapsig OUT ENV OTHER   ENV's payload with OTHER's signatures
   mangle.py cut SRC DST N           the first N records of trace SRC as a
-                                    valid trace DST
+                                    valid trace DST (without GPU contexts)
   mangle.py copy SRC DST
   mangle.py flipchar FILE OFFSET    replace the character at OFFSET by another
                                     base64 character
@@ -76,6 +76,9 @@ def main(a):
         n = int(a[3])
         out = bytearray(b[:hs + rs * n])
         struct.pack_into("<Q", out, 32, n)
+        if struct.unpack_from("<H", b, 8)[0] >= 3:
+            # version 3: the GPU-context section is not cut to the records; drop it
+            struct.pack_into("<Q", out, 288, 0)
         with open(a[2], "wb") as f:
             f.write(out)
     elif op == "copy":
