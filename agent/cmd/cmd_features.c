@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "capture/trace.h"
+#include "evidence/contexts.h"
 #include "cmd/cli.h"
 #include "science/features.h"
 
@@ -19,7 +20,7 @@ const char cmd_features_help[] =
 "\n"
 "SYNOPSIS\n"
 "       powerledger features [--window DURATION] [--from NS] [--to NS]\n"
-"                            [--json] TRACE\n"
+"                            [--json] [--contexts] TRACE\n"
 "\n"
 "DESCRIPTION\n"
 "       Cuts TRACE into windows (default 1 s, aligned at the first sample in\n"
@@ -43,6 +44,8 @@ const char cmd_features_help[] =
 "       --from NS, --to NS\n"
 "                    Only samples with from <= ts_ns <= to.\n"
 "       --json       One canonical JSON array.\n"
+"       --contexts   Also the GPU contexts that drew each window's energy\n"
+"                    (the trace's context section; README \"GPU context\").\n"
 "\n"
 "OUTPUT\n"
 "       A header line, then one tab-separated line per window: start_ns,\n"
@@ -50,7 +53,11 @@ const char cmd_features_help[] =
 "       name ends with (mw, ppm, milli, mhz, us, msigma; bursts is a count),\n"
 "       or - when undefined for that window (e.g. burstiness of a flat\n"
 "       window).  --json: [{\"end_ns\",\"features\":{NAME:int},\"samples\",\n"
-"       \"start_ns\"}], undefined features left out.\n"
+"       \"start_ns\"}], undefined features left out.  With --contexts, three\n"
+"       more columns: top_context (tgid/comm of the context with the most\n"
+"       energy, - none), top_share_ppm and unattributed_ppm of the window's\n"
+"       energy; in JSON, \"contexts\" per window: total_uj, unattributed_uj,\n"
+"       dropped_events, sources and the 4 largest contexts (see info).\n"
 "\n"
 "EXIT STATUS\n"
 "       0      features printed (possibly no windows).\n"
@@ -64,6 +71,41 @@ const char cmd_features_help[] =
 "       powerledger features --window 5s --json capture.pltr\n";
 /* clang-format on */
 
+/* Samples [*a, *b) of t that window w covers. */
+static void window_range(const struct trace *t, const struct window_features *w, size_t *a, size_t *b)
+{
+	size_t i = 0;
+
+	while (i < t->n && t->s[i].ts_ns < w->start_ns)
+		i++;
+	*a = i;
+	while (i < t->n && t->s[i].ts_ns < w->end_ns)
+		i++;
+	*b = i;
+}
+
+/* TAB tgid/comm, its share and the unattributed share of the window's energy (ppm), or - - -. */
+static int print_top_context(const struct trace *t, const struct window_features *w)
+{
+	struct ctx_energy *g;
+	double un, total;
+	size_t a, b, n;
+
+	window_range(t, w, &a, &b);
+	if (ctx_attribute(trace_series(t, &(struct series){ 0 }), a, b, t->ctx, t->nctx, &g, &n, &un, &total)) {
+		pl_warn("out of memory attributing energy");
+		return -1;
+	}
+	if (n && total > 0)
+		printf("\t%u/%s\t%.0f\t%.0f", g[0].tgid, g[0].comm, g[0].energy_j / total * 1e6, un / total * 1e6);
+	else if (total > 0)
+		printf("\t-\t0\t1000000");
+	else
+		printf("\t-\t-\t-");
+	free(g);
+	return 0;
+}
+
 int cmd_features(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -71,8 +113,10 @@ int cmd_features(int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "contexts", no_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool contexts = false;
 	struct window_features *w = NULL;
 	uint64_t from = 0, to = UINT64_MAX;
 	struct feat_params p;
@@ -100,6 +144,7 @@ int cmd_features(int argc, char **argv)
 				return usage_error("features", "bad --to '%s'", optarg);
 			break;
 		case 'j': json = true; break;
+		case 'c': contexts = true; break;
 		default: return usage_error("features", "bad option");
 		}
 	}
@@ -122,9 +167,16 @@ int cmd_features(int argc, char **argv)
 				if (w[i].valid[f])
 					json_object_set_new(fo, feat_desc[f].name,
 							    json_integer(feat_int((enum feat_id)f, w[i].v[f])));
-			json_array_append_new(arr, json_pack("{s:I,s:o,s:I,s:I}", "end_ns", (json_int_t)w[i].end_ns,
-							     "features", fo, "samples", (json_int_t)w[i].n, "start_ns",
-							     (json_int_t)w[i].start_ns));
+			json_t *wo = json_pack("{s:I,s:o,s:I,s:I}", "end_ns", (json_int_t)w[i].end_ns, "features", fo,
+					       "samples", (json_int_t)w[i].n, "start_ns", (json_int_t)w[i].start_ns);
+
+			if (wo && contexts) {
+				size_t a, b;
+
+				window_range(&t, &w[i], &a, &b);
+				json_object_set_new(wo, "contexts", contexts_json(&t, a, b, 4));
+			}
+			json_array_append_new(arr, wo);
 		}
 		if (cli_print_json(arr))
 			goto cleanup;
@@ -132,6 +184,8 @@ int cmd_features(int argc, char **argv)
 		printf("start_ns\tend_ns\tsamples");
 		for (f = 0; f < __FEAT_MAX; f++)
 			printf("\t%s", feat_desc[f].name);
+		if (contexts)
+			printf("\ttop_context\ttop_share_ppm\tunattributed_ppm");
 		putchar('\n');
 		for (i = 0; i < n; i++) {
 			printf("%" PRIu64 "\t%" PRIu64 "\t%u", w[i].start_ns, w[i].end_ns, w[i].n);
@@ -141,6 +195,8 @@ int cmd_features(int argc, char **argv)
 				else
 					fputs("\t-", stdout);
 			}
+			if (contexts && print_top_context(&t, &w[i]))
+				goto cleanup;
 			putchar('\n');
 		}
 	}

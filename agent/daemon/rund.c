@@ -17,6 +17,7 @@
 #include "daemon/rund.h"
 #include "daemon/segment.h"
 #include "evidence/canon.h"
+#include "science/ctxjoin.h"
 #include "science/features.h"
 #include "science/sensor.h"
 
@@ -24,7 +25,7 @@
 
 struct job {
 	char trace[4096], statement[4096];
-	uint64_t first_ns, last_ns, samples, lost;
+	uint64_t first_ns, last_ns, samples, lost, contexts, ctx_dropped;
 	bool cut, early;
 	struct claimdir_entry *claims; /* active claims, copied at queue time */
 	size_t n, next;
@@ -62,6 +63,8 @@ struct rund {
 	struct sensor_model live_sensor; /* measured on the segment so far */
 	size_t live_sensor_n;		 /* samples it was measured on (stops at SENSOR_MEASURE_MAX) */
 	bool early;	    /* the segment being closed was cut by evidence */
+	struct ctxjoin *cj; /* cfg->gc's events, joined as they come */
+	uint64_t ctx_dropped_seen; /* pl_counters' dropped count at the last segment */
 };
 
 /* ---- events ---------------------------------------------------------- */
@@ -225,14 +228,16 @@ static void ev_segment(struct rund *r, struct job *j)
 {
 	char line[8192];
 
-	strfmt(line, sizeof(line), "segment\t%s\t%" PRIu64 " samples\tlost %" PRIu64 "\t%zu claim(s)\t%zu proof(s)%s",
-	       j->trace, j->samples, j->lost, json_array_size(j->names), json_array_size(j->proofs),
+	strfmt(line, sizeof(line),
+	       "segment\t%s\t%" PRIu64 " samples\tlost %" PRIu64 "\t%zu claim(s)\t%zu proof(s)\t%" PRIu64 " GPU context(s)%s",
+	       j->trace, j->samples, j->lost, json_array_size(j->names), json_array_size(j->proofs), j->contexts,
 	       j->cut ? "\t(cut early: buffer full)" : j->early ? "\t(closed early: evidence)" : "");
 	emit(r,
-	     json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:I,s:O,s:O,s:i,s:i}", "event", "segment", "trace", jstr(j->trace),
-		       "statement", jstr(j->statement), "samples", (json_int_t)j->samples, "lost", (json_int_t)j->lost,
-		       "start_ns", (json_int_t)j->first_ns, "end_ns", (json_int_t)j->last_ns, "claims", j->names,
-		       "proofs", j->proofs, "cut", j->cut ? 1 : 0, "early", j->early ? 1 : 0),
+	     json_pack("{s:s,s:o,s:o,s:I,s:I,s:I,s:I,s:O,s:O,s:i,s:i,s:I,s:I}", "event", "segment", "trace",
+		       jstr(j->trace), "statement", jstr(j->statement), "samples", (json_int_t)j->samples, "lost",
+		       (json_int_t)j->lost, "start_ns", (json_int_t)j->first_ns, "end_ns", (json_int_t)j->last_ns,
+		       "claims", j->names, "proofs", j->proofs, "cut", j->cut ? 1 : 0, "early", j->early ? 1 : 0,
+		       "contexts", (json_int_t)j->contexts, "ctx_dropped", (json_int_t)j->ctx_dropped),
 	     line);
 }
 
@@ -294,6 +299,86 @@ next:
 	r->njobs--;
 }
 
+/*
+ * The GPU-context intervals that overlap the segment, into its trace (open
+ * ones cut at its end), with the sources and the events dropped since the
+ * last segment; closed ones that end before the segment does are forgotten.
+ */
+static void segment_contexts(struct rund *r, uint64_t period)
+{
+	struct segment *g = &r->seg;
+	struct ctx_interval *iv = NULL;
+	uint64_t cnt[__PL_GC_CNT_MAX], first, end;
+	struct plerr e = { "" };
+	size_t niv = 0, i, k = 0;
+
+	if (!r->cj || !g->t.n)
+		return;
+	first = g->t.s[0].ts_ns;
+	end = g->t.s[g->t.n - 1].ts_ns + period;
+	if (ctxjoin__intervals(r->cj, end, &iv, &niv)) {
+		ev_error(r, "gpu-context", NULL, "out of memory: this segment carries no contexts");
+		return;
+	}
+	for (i = 0; i < niv; i++)
+		if (iv[i].end_ns > first)
+			iv[k++] = iv[i];
+	if (trace_set_contexts(&g->t, iv, k, &e))
+		ev_error(r, "gpu-context", NULL, e.msg);
+	g->t.info.ctx_sources = gpuctx__sources(r->cfg->gc);
+	if (!gpuctx__counters(r->cfg->gc, cnt)) {
+		g->t.info.ctx_dropped = cnt[PL_GC_CNT_DROPPED] - r->ctx_dropped_seen;
+		r->ctx_dropped_seen = cnt[PL_GC_CNT_DROPPED];
+	}
+	ctxjoin__forget(r->cj, end);
+}
+
+/* The waiting GPU-context events, into the join (before the samples they explain are segmented). */
+static void pump_contexts(struct rund *r)
+{
+	struct pl_gpuctx_event *ev;
+	size_t n, i;
+
+	if (!r->cj)
+		return;
+	if (gpuctx__consume(r->cfg->gc) < 0) {
+		ev_error(r, "gpu-context", NULL, "out of memory reading GPU-context events");
+		return;
+	}
+	gpuctx__take(r->cfg->gc, &ev, &n);
+	ctxjoin_sort(ev, n);
+	for (i = 0; i < n; i++)
+		if (ctxjoin__push(r->cj, &ev[i])) {
+			ev_error(r, "gpu-context", NULL, "out of memory joining GPU-context events");
+			break;
+		}
+	free(ev);
+}
+
+/* The module's events as they come: one "kernel" event each. */
+static void kernel_events(struct rund *r)
+{
+	struct plnl_event kev;
+	struct plerr e = { "" };
+	char line[256];
+	int got;
+
+	if (!r->cfg->nl)
+		return;
+	while ((got = plnl__event_next(r->cfg->nl, &kev, &e)) > 0) {
+		const char *kind = plnl_event_kind_name(kev.kind);
+
+		strfmt(line, sizeof(line), "kernel\t%s\tdev %u\tcount %" PRIu64 "\terrno %d", kind ? kind : "unknown",
+		       kev.dev_id, kev.count, kev.err);
+		emit(r,
+		     json_pack("{s:s,s:I,s:s,s:I,s:i}", "event", "kernel", "dev_id", (json_int_t)kev.dev_id, "kind",
+			       kind ? kind : "unknown", "count", (json_int_t)kev.count, "errno", kev.err),
+		     line);
+	}
+	if (got < 0)
+		ev_error(r, "netlink", NULL, e.msg);
+}
+
 /* Writes the segment out, queues its checks, starts the next one. */
 static void close_segment(struct rund *r)
 {
@@ -319,13 +404,18 @@ static void close_segment(struct rund *r)
 		job_step(r);
 	j = &r->jobs[(r->jhead + r->njobs) % RUND_MAX_JOBS];
 	memset(j, 0, sizeof(*j));
+	segment_contexts(r, period);
+	j->contexts = g->t.nctx;
+	j->ctx_dropped = g->t.info.ctx_dropped;
 	if (segment__write(g, r->cfg->outdir, name, ss.lost, period, r->cfg->reader_key, j->trace, sizeof(j->trace),
 			   j->statement, sizeof(j->statement), &e)) {
 		strfmt(msg, sizeof(msg), "%s (%zu samples not saved)", e.msg, g->t.n);
 		ev_error(r, "segment", NULL, msg);
+		trace_set_contexts(&g->t, NULL, 0, &e);
 		segment__reset(g);
 		return;
 	}
+	trace_set_contexts(&g->t, NULL, 0, &e);
 	r->st.segments++;
 	j->first_ns = g->t.s[0].ts_ns;
 	j->last_ns = g->t.s[g->t.n - 1].ts_ns;
@@ -426,6 +516,7 @@ static void pump(struct rund *r)
 	size_t n = 0, i;
 	long got;
 
+	pump_contexts(r);
 	got = source__drain(r->cfg->src, &r->batch, &n, &r->bcap);
 	if (got == -ENODEV) {
 		ev_error(r, "device", r->cfg->src->name, "error or hang-up on the device; polling on a timer");
@@ -590,6 +681,18 @@ static int setup(struct rund *r, struct plerr *e)
 	ev.data.fd = src->fd;
 	if (epoll_ctl(r->ep, EPOLL_CTL_ADD, src->fd, &ev) < 0)
 		return plerr_set(e, -errno, "epoll: %s: %s", src->name, strerror(errno));
+	if (c->gc) {
+		r->cj = ctxjoin__new(source__now(src));
+		ev.data.fd = gpuctx__fd(c->gc);
+		if (!r->cj || epoll_ctl(r->ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+			return plerr_set(e, r->cj ? -errno : -ENOMEM, "GPU context: %s",
+					 r->cj ? strerror(errno) : "out of memory");
+	}
+	if (c->nl) {
+		ev.data.fd = plnl__events_fd(c->nl);
+		if (ev.data.fd < 0 || epoll_ctl(r->ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+			return plerr_set(e, -EINVAL, "netlink events: not subscribed");
+	}
 	clock_gettime(CLOCK_REALTIME, &rt);
 	r->real_off_ns = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - (int64_t)source__now(src);
 	r->last_status_ns = mono_ns();
@@ -629,6 +732,7 @@ static void teardown(struct rund *r)
 	if (r->ep >= 0)
 		close(r->ep);
 	features_ctx__free(r->fc);
+	ctxjoin__free(r->cj);
 	for (size_t i = 0; i < r->nwatch; i++)
 		check_watch__free(&r->watch[i].w);
 	free(r->watch);
@@ -684,6 +788,7 @@ int rund_run(const struct rund_cfg *cfg, struct rund_stats *st, struct plerr *e)
 				epoll_ctl(r->ep, EPOLL_CTL_DEL, cfg->src->fd, NULL);
 			}
 		}
+		kernel_events(r);
 		pump(r);
 		if (r->njobs)
 			job_step(r);

@@ -37,11 +37,17 @@
  *   segment  trace, statement, samples, lost, start_ns, end_ns (first and
  *            last record), claims (names checked), proofs (paths), cut
  *            (1: closed early, its buffer was full), early (1: closed
- *            early because a detector fired on it: online decisions)
+ *            early because a detector fired on it: online decisions),
+ *            contexts (GPU-context intervals in the trace, cfg->gc),
+ *            ctx_dropped (GPU-context events lost during it)
  *   status   samples, samples_per_s, lost, overruns, segments, proofs,
  *            errors, rss_kib, and window {mean_mw, cv_ppm, bursts} when
  *            the last window had enough samples
  *   rescan   claims (usable), files (claim files looked at): after SIGHUP
+ *   kernel   dev_id, kind (i2c_error, pec_error, overrun, lost,
+ *            device_added, device_removed, page_restored, backoff,
+ *            overflow), count, errno: the module's netlink "events" group
+ *            (cfg->nl), as they come
  *   exit     reason (SIGTERM, SIGINT), status, samples, lost, overruns,
  *            skipped (records of other devices), late (records that came
  *            after their segment was written), segments, proofs, errors
@@ -55,6 +61,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "capture/genl.h"
+#include "capture/gpuctx.h"
 #include "capture/source.h"
 #include "evidence/keys.h"
 #include "science/detect.h"
@@ -82,6 +90,8 @@ struct rund_cfg {
 	bool segment_only; /* decide at each segment's end only (run --decide segment); else window by window */
 	bool json; /* JSON lines, else human lines and a status line */
 	FILE *out; /* default stdout */
+	struct gpuctx *gc; /* GPU-context events to join into each segment (not owned); NULL: none */
+	struct plnl *nl;   /* the module's netlink family, subscribed to its events (not owned); NULL: none */
 };
 
 struct rund_stats {

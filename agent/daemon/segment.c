@@ -54,6 +54,7 @@ void segment__free(struct segment *g)
 {
 	if (g->t.s)
 		munmap(g->t.s, g->bytes);
+	free(g->t.ctx);
 	memset(g, 0, sizeof(*g));
 }
 

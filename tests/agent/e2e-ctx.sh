@@ -49,6 +49,19 @@ rc=0
 "$BIN" top --device /nonexistent > top.err 2>&1 || rc=$?
 [ $rc = 2 ] && grep -q "/nonexistent" top.err && pass "top: no device, said so" || fail "top: $rc $(cat top.err)"
 
+"$BIN" features --contexts demo/miner.pltr > feat.out && pass "features --contexts" || fail "features --contexts"
+head -1 feat.out | grep -q "	top_context	top_share_ppm	unattributed_ppm$" && pass "features: context columns" ||
+	fail "features header: $(head -1 feat.out | tr '\t' ' ' | tail -c 80)"
+[ "$(awk -F'\t' 'NR > 1 && $(NF-2) == "31337/kworker-upd" && $(NF-1) == 1000000 { n++ } END { print n + 0 }' feat.out)" = \
+	"$(($(wc -l < feat.out) - 1))" ] && pass "features: every window's energy is the miner's" || fail "features rows"
+"$BIN" features --contexts --json demo/legit.pltr | python3 -c '
+import json, sys
+w = json.load(sys.stdin)
+assert all("contexts" in x for x in w), "a window without contexts"
+busy = [x for x in w if x["contexts"]["contexts"]]
+assert busy and busy[0]["contexts"]["contexts"][0]["tgid"] == 4242
+' && pass "features --json: per-window contexts, the model server" || fail "features --json contexts"
+
 # The miner's proof names its context (integers: pid, namespace, gpu, ctx halves, share).
 env=demo/miner.claim.crypto-miner-hidden.proof.dsse.json
 python3 -c '

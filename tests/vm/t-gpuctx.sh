@@ -133,6 +133,38 @@ cat $G/top.out
 pl_assert_eq "gpuctx: top printed 4 tables" "$(grep -c '^powerledger top - ' $G/top.out)" 4
 pl_assert_ok "gpuctx: top lists the workload's contexts" grep -qE '^ +[0-9]+ +[0-9]+ plcuwl +[01] cuda ' $G/top.out
 
+# --- run: segments carry the contexts; the module's events are logged ----
+R=$G/run
+mkdir -p $R/claims $R/baselines $R/out $R/keys
+for r in reader operator; do powerledger keygen --role $r -o $R/keys > /dev/null; done
+LD_LIBRARY_PATH=$FAKE powerledger run --claims $R/claims --baseline-dir $R/baselines --key $R/keys/operator.key \
+	--reader-key $R/keys/reader.key --keydir $R/keys -o $R/out --segment 3s --json --status-interval 0 \
+	> $R/run.out 2> $R/run.err &
+run=$!
+i=0
+while ! grep -q "GPU context:" $R/run.err && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+LD_LIBRARY_PATH=$FAKE plcuwl 200 8 $G/wl3.log
+echo 50000 > $SIM/nack_ppm
+sleep 0.5
+echo 0 > $SIM/nack_ppm
+sleep 1
+kill -TERM $run
+wait $run
+pl_assert_eq "gpuctx: run exits 0 on SIGTERM" $? 0
+cat $R/run.err
+grep -E '"event":"(segment|kernel)"' $R/run.out | head -8
+pl_assert_ge "gpuctx: run logs the module's i2c_error events" \
+	"$(grep -c '"event":"kernel".*"kind":"i2c_error"' $R/run.out)" 1
+pl_assert_ge "gpuctx: a segment with GPU contexts" \
+	"$(grep '"event":"segment"' $R/run.out | grep -vc '"contexts":0')" 1
+seg=$(ls $R/out/*.pltr | head -1)
+cat $R/out/*.pltr > /dev/null
+n=0
+for t in $R/out/*.pltr; do
+	powerledger info --contexts $t | grep -q '^energy.*plcuwl' && n=$((n + 1))
+done
+pl_assert_ge "gpuctx: run's traces attribute energy to the workload" $n 1
+
 # --- what is skipped, and why; the power is recorded all the same -------
 powerledger record -o $G/nolib.pltr --duration 1s --libcuda /nonexistent/libcuda.so.1 > $G/nolib.out 2> $G/nolib.err
 pl_assert_eq "gpuctx: record without libcuda exits 0" $? 0
