@@ -23,6 +23,8 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
+#define WAKEUP_BYTES (64 * 1024) /* about 750 events */
+
 /* Settings, set by the agent between open and load. */
 const volatile __u32 targ_tgid = 0;		/* only this process (0: every process) */
 const volatile bool targ_sched = false;		/* emit sched_switch events */
@@ -104,16 +106,16 @@ static __always_inline void fill_task(struct pl_gpuctx_event *e, struct task_str
 static __always_inline int emit(struct task_struct *t, __u16 kind, __u16 source, __u64 ctx,
 				__u64 aux, __u32 gpu)
 {
+	__u64 ts = bpf_ktime_get_ns(), *seq;
 	struct pl_gpuctx_event *e;
 	__u32 idx = PL_GC_CNT_EVENTS;
-	__u64 *seq;
 
 	e = bpf_ringbuf_reserve(&pl_events, sizeof(*e), 0);
 	if (!e) {
 		count(PL_GC_CNT_DROPPED);
 		return -1;
 	}
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = ts;
 	e->ctx = ctx;
 	e->aux = aux;
 	e->gpu = gpu;
@@ -121,10 +123,17 @@ static __always_inline int emit(struct task_struct *t, __u16 kind, __u16 source,
 	e->source = source;
 	e->cpu = bpf_get_smp_processor_id();
 	e->reserved = 0;
+	/*
+	 * Per-CPU; a preempted uprobe program may rarely share a number with
+	 * the program that preempted it (an atomic fetch needs BPF ISA v3):
+	 * readers order by ts_ns first, seq only breaks ties.
+	 */
 	seq = bpf_map_lookup_elem(&pl_counters, &idx);
 	e->seq = seq ? (*seq)++ : 0;
 	fill_task(e, t ? t : (struct task_struct *)bpf_get_current_task());
-	bpf_ringbuf_submit(e, 0);
+	/* Wake the reader only for a batch: it also polls on a timer. */
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&pl_events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ?
+				      BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -162,7 +171,7 @@ static __always_inline bool take_call(__u32 kind, long rc, struct call_args *out
 		return false;
 	*out = *v;
 	bpf_map_delete_elem(&pl_calls, &k);
-	return rc == 0;
+	return (int)rc == 0; /* CUresult is an int: the register's upper half is not ours */
 }
 
 /* CUresult cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev) */
@@ -390,17 +399,30 @@ int BPF_PROG(pl_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	return 0;
 }
 
-/* sched_process_exit(task): a thread of a GPU-owning process ends */
+/*
+ * sched_process_exit(task): a thread of a GPU-owning process ends.  aux 1
+ * when it is the process's last (do_exit() has already counted it out of
+ * signal->live): a leader's pthread_exit() leaves its workers' contexts be.
+ */
 SEC("raw_tp/sched_process_exit")
 int BPF_PROG(pl_sched_exit, struct task_struct *task)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct call_key k = { .tid = (__u32)id };
 	__u32 tgid = id >> 32;
+	int live;
 
+	/* A thread that died inside a driver call leaves its saved arguments. */
+#pragma unroll
+	for (int kind = PL_GC_CREATE; kind <= PL_GC_POP; kind++) {
+		k.kind = kind;
+		bpf_map_delete_elem(&pl_calls, &k);
+	}
 	if (!bpf_map_lookup_elem(&pl_gpu_tasks, &tgid))
 		return 0;
-	emit(NULL, PL_GC_EXIT, PL_GCS_SCHED, 0, 0, PL_GPU_UNKNOWN);
-	if ((__u32)id == tgid)
+	live = BPF_CORE_READ(task, signal, live.counter);
+	emit(NULL, PL_GC_EXIT, PL_GCS_SCHED, 0, live == 0, PL_GPU_UNKNOWN);
+	if (live == 0)
 		bpf_map_delete_elem(&pl_gpu_tasks, &tgid);
 	return 0;
 }

@@ -56,7 +56,8 @@ enum pl_gpuctx_kind {
 	PL_GC_IOCTL,		/* NVIDIA driver ioctl entered: ctx = struct file, aux = cmd */
 	PL_GC_SWITCH_IN,	/* sched_switch: a task of a GPU-owning process got a CPU */
 	PL_GC_SWITCH_OUT,	/* ... and lost it */
-	PL_GC_EXIT,		/* a GPU-owning process exited: all its contexts end */
+	PL_GC_EXIT,		/* a thread of a GPU-owning process exited; aux 1: its last
+				 * thread (the process is gone: all its contexts end) */
 	__PL_GC_KIND_MAX
 };
 
@@ -82,13 +83,16 @@ enum pl_gpuctx_source {
  *		address (JOB_*), the ioctl command (IOCTL); 0 otherwise.
  * @pidns_ino:	inode number of the pid namespace the task lives in (the
  *		number `ls -Li /proc/PID/ns/pid` prints).
- * @seq:	per-CPU sequence number of this event; gaps mean drops.
+ * @seq:	per-CPU sequence number of this event (orders a CPU's events
+ *		with equal timestamps; drops are counted, not numbered).
  * @tgid:	process id in the initial pid namespace.
  * @pid:	thread id in the initial pid namespace.
  * @ns_tgid:	process id inside @pidns_ino (what the process calls itself).
  * @ns_pid:	thread id inside @pidns_ino.
- * @gpu:	GPU index (CUDA device ordinal) for CREATE, PL_GPU_UNKNOWN
- *		otherwise; the agent carries it from CREATE to the context.
+ * @gpu:	the CUDA device ordinal cuCtxCreate was given (CREATE), as the
+ *		process numbers its GPUs (CUDA_VISIBLE_DEVICES renumbers them:
+ *		two tenants' "GPU 0" may be different boards); PL_GPU_UNKNOWN
+ *		otherwise.  The agent carries it from CREATE to the context.
  * @kind:	enum pl_gpuctx_kind.
  * @source:	enum pl_gpuctx_source.
  * @cpu:	CPU the event was seen on.

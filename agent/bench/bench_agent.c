@@ -31,6 +31,7 @@
 #include "evidence/statement.h"
 #include "evidence/workload.h"
 #include "science/baseline.h"
+#include "science/ctxjoin.h"
 #include "science/detect.h"
 #include "science/features.h"
 
@@ -277,6 +278,57 @@ int main(int argc, char **argv)
 		finding__free(&f);
 		buf_free(&env);
 		seckey__free(&key);
+	}
+	/*
+	 * GPU-context join: two processes taking turns at 10000 context
+	 * switches per second (a push and a pop each, and a launch between)
+	 * over the trace's span, through ctxjoin; then the attribution of
+	 * every sample's energy to the intervals it made.
+	 */
+	{
+		uint64_t span = t.s[t.n - 1].ts_ns - t.s[0].ts_ns, nsw = span / 100000, ne = nsw * 3, q;
+		struct pl_gpuctx_event *ev = calloc(ne, sizeof(*ev));
+		struct ctx_interval *iv;
+		struct ctx_energy *g;
+		struct ctxjoin *j;
+		double un, total;
+		size_t niv, ng;
+
+		if (!ev)
+			die("out of memory", NULL);
+		for (q = 0; q < nsw; q++) {
+			uint32_t who = 100 + (uint32_t)(q & 1);
+			uint64_t ts = t.s[0].ts_ns + q * 100000;
+			static const uint16_t kinds[3] = { PL_GC_PUSH, PL_GC_LAUNCH, PL_GC_POP };
+
+			for (int k3 = 0; k3 < 3; k3++) {
+				struct pl_gpuctx_event *x = &ev[q * 3 + (uint64_t)k3];
+
+				x->ts_ns = ts + (uint64_t)k3 * 40000;
+				x->kind = kinds[k3];
+				x->source = PL_GCS_CUDA;
+				x->tgid = x->pid = who;
+				x->ctx = 0x7f0000001000ULL + who;
+				x->gpu = PL_GPU_UNKNOWN;
+			}
+		}
+		j = ctxjoin__new(t.s[0].ts_ns);
+		t0 = now_ns();
+		for (q = 0; q < ne; q++)
+			if (ctxjoin__push(j, &ev[q]))
+				die("ctxjoin", NULL);
+		if (ctxjoin__intervals(j, t.s[t.n - 1].ts_ns + 1, &iv, &niv))
+			die("ctxjoin", NULL);
+		t1 = now_ns();
+		if (ctx_attribute(trace_series(&t, &(struct series){ 0 }), 0, t.n, iv, niv, &g, &ng, &un, &total))
+			die("ctx_attribute", NULL);
+		t2 = now_ns();
+		printf("ctx.events=%llu\nctx.intervals=%zu\nctx.push_ns_per_event=%.1f\nctx.attr_ns_per_sample=%.1f\n",
+		       (unsigned long long)ne, niv, (double)(t1 - t0) / (double)ne, (double)(t2 - t1) / (double)t.n);
+		free(g);
+		free(iv);
+		ctxjoin__free(j);
+		free(ev);
 	}
 	features_ctx__free(fc);
 	free(w);

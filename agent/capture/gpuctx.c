@@ -33,6 +33,7 @@ struct gpuctx {
 	struct pl_gpuctx_event *ev;
 	size_t n, cap;
 	bool oom;
+	uint64_t lost; /* events read but not kept (out of memory) */
 	char report[1024];
 	size_t rlen;
 };
@@ -116,8 +117,10 @@ static int on_event(void *ctx, void *data, size_t size)
 		void *p = realloc(g->ev, ncap * sizeof(*g->ev));
 
 		if (!p) {
+			/* Dropped and counted (as dropped), not fatal: the ring must keep draining. */
 			g->oom = true;
-			return -ENOMEM;
+			g->lost++;
+			return 0;
 		}
 		g->ev = p;
 		g->cap = ncap;
@@ -169,8 +172,12 @@ static void attach_cuda(struct gpuctx *g, const char *lib)
 
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		err = uprobe(g, calls[i].entry, lib, calls[i].func, false);
-		if (!err && calls[i].ret)
+		if (!err && calls[i].ret) {
 			err = uprobe(g, calls[i].ret, lib, calls[i].func, true);
+			/* An entry probe without its return would only fill pl_calls. */
+			if (err)
+				bpf_link__destroy(g->links[--g->nlinks]);
+		}
 		if (!err) {
 			nprobes += calls[i].ret ? 2 : 1;
 			continue;
@@ -403,8 +410,10 @@ int gpuctx__consume(struct gpuctx *g)
 {
 	int n = ring_buffer__consume(g->rb);
 
-	if (g->oom)
+	if (g->oom) {
+		g->oom = false; /* reported once; the next batch may fit */
 		return -ENOMEM;
+	}
 	return n;
 }
 
@@ -439,6 +448,7 @@ int gpuctx__counters(const struct gpuctx *g, uint64_t out[__PL_GC_CNT_MAX])
 			out[k] += v[c];
 	}
 	free(v);
+	out[PL_GC_CNT_DROPPED] += g->lost;
 	return 0;
 }
 

@@ -57,7 +57,10 @@ int gpuctx__consume(struct gpuctx *g);
  * ctxjoin_sort()), leaving the buffer empty.  *ev NULL when *n is 0.
  */
 void gpuctx__take(struct gpuctx *g, struct pl_gpuctx_event **ev, size_t *n);
-/* Counters summed over CPUs (enum pl_gpuctx_counter). -errno. */
+/*
+ * Counters summed over CPUs (enum pl_gpuctx_counter); DROPPED also counts
+ * events read but not kept for want of memory.  -errno.
+ */
 int gpuctx__counters(const struct gpuctx *g, uint64_t out[__PL_GC_CNT_MAX]);
 /* The loaded object, for tests that run programs (BPF_PROG_TEST_RUN). */
 int gpuctx__prog_fd(const struct gpuctx *g, const char *name);

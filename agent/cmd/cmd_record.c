@@ -135,52 +135,63 @@ static int by_seq(const void *a, const void *b)
 }
 
 /*
- * The capture's GPU-context events, joined into intervals over the trace's
- * span, into t's context section; drops and sources into its header.
+ * GPU-context events are joined as they come (ctxjoin keeps the open state
+ * and the closed intervals, not the events: an hour at 10000 events/s is
+ * 36 M events).  A join that runs out of memory is given up: the trace is
+ * recorded with power only (ctx_sources 0), never lost.
  */
-static int record_contexts(struct gpuctx *gc, struct trace *t, struct plerr *e)
+static struct ctxjoin *join_more(struct ctxjoin *j, struct gpuctx *gc, uint64_t upto)
+{
+	struct pl_gpuctx_event *ev;
+	size_t n;
+
+	if (!j)
+		return NULL;
+	if (gpuctx__consume(gc) < 0)
+		pl_warn("record: out of memory reading GPU-context events (counted as dropped)");
+	gpuctx__take(gc, &ev, &n);
+	if (ctxjoin__add(j, ev, n) || ctxjoin__settle(j, upto)) {
+		pl_warn("record: out of memory joining GPU-context events: this trace will carry no contexts");
+		ctxjoin__free(j);
+		j = NULL;
+	}
+	free(ev);
+	return j;
+}
+
+/* The joined intervals over the trace's span, into its context section; drops and sources into its header. */
+static void record_contexts(struct gpuctx *gc, struct ctxjoin *j, struct trace *t)
 {
 	uint64_t cnt[__PL_GC_CNT_MAX], start = t->n ? t->s[0].ts_ns : 0,
 				       end = t->n ? t->s[t->n - 1].ts_ns + t->info.period_ns : 0;
-	struct pl_gpuctx_event *ev;
 	struct ctx_interval *iv = NULL;
-	struct ctxjoin *j;
-	size_t n, niv = 0, i;
-	int ret = 0;
+	struct plerr e = { "" };
+	size_t niv = 0, i, k = 0;
 
-	gpuctx__consume(gc);
-	gpuctx__take(gc, &ev, &n);
-	ctxjoin_sort(ev, n);
-	j = ctxjoin__new(start);
-	if (!j) {
-		free(ev);
-		return plerr_set(e, -ENOMEM, "out of memory");
+	j = join_more(j, gc, UINT64_MAX);
+	if (!j || ctxjoin__intervals(j, end, &iv, &niv)) {
+		if (j)
+			pl_warn("record: out of memory for GPU-context intervals: this trace carries none");
+		ctxjoin__free(j);
+		return;
 	}
-	for (i = 0; i < n && !ret; i++)
-		ret = ctxjoin__push(j, &ev[i]);
-	if (!ret)
-		ret = ctxjoin__intervals(j, end, &iv, &niv);
-	if (ret) {
-		plerr_set(e, ret, "GPU contexts: out of memory");
+	/* Intervals that ended before the first sample say nothing about its power. */
+	for (i = 0; i < niv; i++)
+		if (iv[i].end_ns > start)
+			iv[k++] = iv[i];
+	if (trace_set_contexts(t, iv, k, &e)) {
+		pl_warn("record: %s: this trace carries no contexts", e.msg);
+		trace_set_contexts(t, NULL, 0, &e);
 	} else {
-		/* Intervals that ended before the first sample say nothing about its power. */
-		size_t k = 0;
-
-		for (i = 0; i < niv; i++)
-			if (iv[i].end_ns > start)
-				iv[k++] = iv[i];
-		ret = trace_set_contexts(t, iv, k, e);
+		t->info.ctx_sources = gpuctx__sources(gc);
 	}
 	if (gpuctx__counters(gc, cnt) == 0)
-		t->info.ctx_dropped = cnt[PL_GC_CNT_DROPPED];
-	t->info.ctx_sources = gpuctx__sources(gc);
+		t->info.ctx_dropped = cnt[PL_GC_CNT_DROPPED] + cnt[PL_GC_CNT_MAP_FULL];
 	if (t->info.ctx_dropped)
-		pl_warn("record: %" PRIu64 " GPU-context events were dropped (BPF ring buffer full): the "
-			"per-context attribution of this trace is incomplete",
+		pl_warn("record: %" PRIu64 " GPU-context events were dropped (BPF ring buffer or maps full): the "
+			"per-context attribution of this trace is incomplete, and no proof will name a context from it",
 			t->info.ctx_dropped);
 	ctxjoin__free(j);
-	free(ev);
-	return ret;
 }
 
 int cmd_record(int argc, char **argv)
@@ -205,6 +216,7 @@ int cmd_record(int argc, char **argv)
 	};
 	struct gpuctx_opts go = { .pin = true };
 	struct gpuctx *gc = NULL;
+	struct ctxjoin *cj = NULL;
 	bool gpu_ctx = true;
 	const char *out = NULL, *dev = "/dev/" PL_DEVICE_NAME, *keypath = NULL;
 	const char *mfr_id = "", *mfr_model = "", *mfr_serial = "";
@@ -341,6 +353,8 @@ int cmd_record(int argc, char **argv)
 			pl_warn("record: %s; recording power only", ge.msg);
 		else
 			fprintf(stderr, PL_PROG ": record: GPU context: %s\n", gpuctx__report(gc));
+		if (gc && !(cj = ctxjoin__new(now_ns())))
+			pl_warn("record: out of memory: this trace will carry no GPU contexts");
 		if (gc && epoll_ctl(ep, EPOLL_CTL_ADD, gpuctx__fd(gc), &ev) < 0) {
 			plerr_set(&e, -errno, "epoll: %s", strerror(errno));
 			goto err;
@@ -360,10 +374,8 @@ int cmd_record(int argc, char **argv)
 			plerr_set(&e, -errno, "epoll_wait: %s", strerror(errno));
 			goto err;
 		}
-		if (gc && gpuctx__consume(gc) < 0) {
-			plerr_set(&e, -ENOMEM, "out of memory for GPU-context events");
-			goto err;
-		}
+		if (gc)
+			cj = join_more(cj, gc, now_ns() - CTXJOIN_SETTLE_NS);
 		n = 0;
 		if (ring_reader__drain(&rr, &batch, &n, &cap) < 0) {
 			plerr_set(&e, -ENOMEM, "out of memory");
@@ -411,8 +423,10 @@ int cmd_record(int argc, char **argv)
 	/* Ring drops are per CPU, not per device: an upper bound for this device. */
 	t.info.lost = ring_reader__lost(&rr) - lost0;
 	trace_measure_sensor(&t);
-	if (gc && record_contexts(gc, &t, &e))
-		goto err;
+	if (gc) {
+		record_contexts(gc, cj, &t);
+		cj = NULL;
+	}
 	if (trace_save(out, &t, afile_force(force), &e))
 		goto err;
 	if (envpath && (attest_trace(out, &key, &env, NULL, &e) ||
@@ -425,6 +439,7 @@ int cmd_record(int argc, char **argv)
 err:
 	pl_error(&e);
 cleanup:
+	ctxjoin__free(cj);
 	gpuctx__free(gc);
 	if (started)
 		ioctl(fd, PL_IOC_STOP, &ctl);

@@ -241,29 +241,37 @@ int cmd_top(int argc, char **argv)
 		next += interval;
 		if (gc) {
 			gpuctx__take(gc, &evs, &nev);
-			ctxjoin_sort(evs, nev);
-			for (i = 0; i < nev; i++)
-				if (ctxjoin__push(j, &evs[i]))
-					break;
+			i = ctxjoin__add(j, evs, nev) || ctxjoin__settle(j, now - CTXJOIN_SETTLE_NS);
 			free(evs);
-			if (i < nev || ctxjoin__intervals(j, now, &iv, &niv)) {
+			if (i || ctxjoin__intervals(j, now - CTXJOIN_SETTLE_NS, &iv, &niv)) {
 				plerr_set(&e, -ENOMEM, "top: out of memory");
 				goto err;
 			}
 		}
-		/* One PSU: the first device's records (--device's others are another host's share). */
-		for (i = k = 0; i < n; i++)
-			if (buf[i].dev_id == buf[0].dev_id)
-				buf[k++] = buf[i];
-		n = k;
+		/*
+		 * One PSU: the first device's records (another PSU's samples are
+		 * not a share of this one's); the table covers what the contexts
+		 * are settled for, the last CTXJOIN_SETTLE_NS waits for the next.
+		 */
+		{
+			uint64_t cut = now - CTXJOIN_SETTLE_NS;
+
+			for (i = k = 0; i < n; i++)
+				if (buf[i].dev_id == buf[0].dev_id)
+					buf[k++] = buf[i];
+			n = k;
+			/* One device's records come in sequence order: those before cut are a prefix. */
+			for (k = 0; k < n && buf[k].ts_ns < cut; k++)
+				;
+			v.n = k;
+		}
 		v.s = buf;
-		v.n = n;
 		v.period_ns = src->ops->period_ns(src, n ? buf[0].dev_id : 0);
 		if (!v.period_ns)
 			v.period_ns = src->period_ns;
 		if (gc && gpuctx__counters(gc, cnt))
 			memset(cnt, 0, sizeof(cnt));
-		ret = print_table(&v, 0, n, iv, niv, gc ? gpuctx__sources(gc) : 0, gc ? cnt[PL_GC_CNT_DROPPED] : 0);
+		ret = print_table(&v, 0, v.n, iv, niv, gc ? gpuctx__sources(gc) : 0, gc ? cnt[PL_GC_CNT_DROPPED] : 0);
 		free(iv);
 		if (ret) {
 			plerr_set(&e, ret, "top: cannot write the table");
@@ -272,8 +280,9 @@ int cmd_top(int argc, char **argv)
 		}
 		shown++;
 		/* The next table is about the next interval only; closed contexts are forgotten. */
-		n = 0;
-		ctxjoin__forget(j, now);
+		memmove(buf, buf + v.n, (n - v.n) * sizeof(*buf));
+		n -= v.n;
+		ctxjoin__forget(j, now - CTXJOIN_SETTLE_NS);
 	}
 	ret = PL_EXIT_OK;
 	goto cleanup;

@@ -10,6 +10,7 @@
 #include "capture/trace.h"
 #include "daemon/check.h"
 #include "evidence/baseline_json.h"
+#include "evidence/contexts.h"
 #include "evidence/proof.h"
 #include "evidence/statement.h"
 #include "evidence/workload.h"
@@ -95,47 +96,44 @@ static bool same_bytes(const char *path, const void *p, size_t n)
 }
 
 /*
- * The context that drew most of the energy in the finding's window, into
- * its evidence ("context": integers only, as the predicate wants: pid,
- * pid namespace, GPU, context id in two 32-bit halves, its share) and its
- * summary (with comm, which the trace's own context section -- covered by
- * trace_digest -- carries).  Nothing when the trace has no contexts.
+ * The GPU context active during the finding's window, into its evidence
+ * ("context": integers only, as the predicate wants: pid, pid namespace,
+ * GPU, context id in two 32-bit halves, the process's share, the share no
+ * context was active for) and its summary (with comm, which the trace's
+ * context section -- covered by trace_digest -- carries).
+ *
+ * Named only when it can be said without accusing the wrong process: one
+ * process held a real context (not an ioctl or a launch hint) for more than
+ * half of the window's energy by time, the trace lost no GPU-context event,
+ * and the finding is about what ran (never rail-tamper: a tampered rail is
+ * nobody's workload).  "Active during", not "drew": attribution is by time,
+ * and a process the probes cannot see (its own copy of libcuda) is
+ * invisible here.
  */
 static int name_context(const struct trace *t, struct finding *f)
 {
-	struct ctx_energy *g = NULL;
-	double un, total;
-	size_t from = 0, to, n = 0;
+	struct ctx_energy who;
+	double share, un;
 	json_t *c;
 	size_t len;
+	int ret;
 
-	if (!t->nctx || !f->evidence)
+	if (!f->evidence || f->det == DET_RAIL_TAMPER)
 		return 0;
-	while (from < t->n && t->s[from].ts_ns < f->start_ns)
-		from++;
-	for (to = from; to < t->n && t->s[to].ts_ns < f->end_ns; to++)
-		;
-	if (ctx_attribute(trace_series(t, &(struct series){ 0 }), from, to, t->ctx, t->nctx, &g, &n, &un, &total))
+	ret = contexts_majority(t, f->start_ns, f->end_ns, &who, &share, &un);
+	if (ret <= 0)
+		return ret;
+	c = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "tgid", (json_int_t)who.tgid, "ns_tgid",
+		      (json_int_t)who.ns_tgid, "pidns", (json_int_t)who.pidns_ino, "gpu",
+		      who.gpu == PL_GPU_UNKNOWN ? (json_int_t)-1 : (json_int_t)who.gpu, "ctx_hi", (json_int_t)(who.ctx >> 32),
+		      "ctx_lo", (json_int_t)(who.ctx & 0xffffffffU), "source", (json_int_t)who.source, "share_ppm",
+		      (json_int_t)llround(share * 1e6), "unattributed_ppm", (json_int_t)llround(un * 1e6));
+	if (!c || json_object_set_new(f->evidence, "context", c))
 		return -ENOMEM;
-	if (!n || total <= 0) {
-		free(g);
-		return 0;
-	}
-	c = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "tgid", (json_int_t)g[0].tgid, "ns_tgid",
-		      (json_int_t)g[0].ns_tgid, "pidns", (json_int_t)g[0].pidns_ino, "gpu",
-		      g[0].gpu == PL_GPU_UNKNOWN ? (json_int_t)-1 : (json_int_t)g[0].gpu, "ctx_hi",
-		      (json_int_t)(g[0].ctx >> 32), "ctx_lo", (json_int_t)(g[0].ctx & 0xffffffffU), "source",
-		      (json_int_t)g[0].source, "share_ppm", (json_int_t)llround(g[0].energy_j / total * 1e6),
-		      "unattributed_ppm", (json_int_t)llround(un / total * 1e6));
-	if (!c || json_object_set_new(f->evidence, "context", c)) {
-		free(g);
-		return -ENOMEM;
-	}
 	len = strlen(f->summary);
-	snprintf(f->summary + len, sizeof(f->summary) - len, " [drawn by %u/%s ctx 0x%" PRIx64 " gpu %d: %.0f %%]",
-		 g[0].tgid, g[0].comm, g[0].ctx, g[0].gpu == PL_GPU_UNKNOWN ? -1 : (int)g[0].gpu,
-		 g[0].energy_j / total * 100);
-	free(g);
+	snprintf(f->summary + len, sizeof(f->summary) - len,
+		 " [GPU context active: %u/%s ctx 0x%" PRIx64 " gpu %d, %.0f %% of the energy by time]", who.tgid,
+		 who.comm, who.ctx, who.gpu == PL_GPU_UNKNOWN ? -1 : (int)who.gpu, share * 100);
 	return 0;
 }
 

@@ -64,7 +64,7 @@ struct rund {
 	size_t live_sensor_n;		 /* samples it was measured on (stops at SENSOR_MEASURE_MAX) */
 	bool early;	    /* the segment being closed was cut by evidence */
 	struct ctxjoin *cj; /* cfg->gc's events, joined as they come */
-	uint64_t ctx_dropped_seen; /* pl_counters' dropped count at the last segment */
+	uint64_t ctx_dropped_seen; /* GPU-context events dropped (and map-full) since start */
 };
 
 /* ---- events ---------------------------------------------------------- */
@@ -316,20 +316,29 @@ static void segment_contexts(struct rund *r, uint64_t period)
 		return;
 	first = g->t.s[0].ts_ns;
 	end = g->t.s[g->t.n - 1].ts_ns + period;
-	if (ctxjoin__intervals(r->cj, end, &iv, &niv)) {
+	if (ctxjoin__settle(r->cj, end) || ctxjoin__intervals(r->cj, end, &iv, &niv)) {
 		ev_error(r, "gpu-context", NULL, "out of memory: this segment carries no contexts");
 		return;
 	}
 	for (i = 0; i < niv; i++)
 		if (iv[i].end_ns > first)
 			iv[k++] = iv[i];
-	if (trace_set_contexts(&g->t, iv, k, &e))
+	if (trace_set_contexts(&g->t, iv, k, &e)) {
 		ev_error(r, "gpu-context", NULL, e.msg);
-	g->t.info.ctx_sources = gpuctx__sources(r->cfg->gc);
-	if (!gpuctx__counters(r->cfg->gc, cnt)) {
-		g->t.info.ctx_dropped = cnt[PL_GC_CNT_DROPPED] - r->ctx_dropped_seen;
-		r->ctx_dropped_seen = cnt[PL_GC_CNT_DROPPED];
+		trace_set_contexts(&g->t, NULL, 0, &e);
 	}
+	g->t.info.ctx_sources = gpuctx__sources(r->cfg->gc);
+	/*
+	 * Since the daemon started, not since the last segment: one lost pop
+	 * or exit can leave a context open in every later segment, so every
+	 * later trace says its attribution may be wrong (and no proof names a
+	 * context from it).  State the maps could not hold counts too.
+	 */
+	if (!gpuctx__counters(r->cfg->gc, cnt))
+		r->ctx_dropped_seen = cnt[PL_GC_CNT_DROPPED] + cnt[PL_GC_CNT_MAP_FULL];
+	else
+		r->ctx_dropped_seen++;
+	g->t.info.ctx_dropped = r->ctx_dropped_seen;
 	ctxjoin__forget(r->cj, end);
 }
 
@@ -337,21 +346,19 @@ static void segment_contexts(struct rund *r, uint64_t period)
 static void pump_contexts(struct rund *r)
 {
 	struct pl_gpuctx_event *ev;
-	size_t n, i;
+	uint64_t now;
+	size_t n;
 
 	if (!r->cj)
 		return;
-	if (gpuctx__consume(r->cfg->gc) < 0) {
-		ev_error(r, "gpu-context", NULL, "out of memory reading GPU-context events");
-		return;
-	}
+	if (gpuctx__consume(r->cfg->gc) < 0)
+		ev_error(r, "gpu-context", NULL, "out of memory reading GPU-context events (counted as dropped)");
 	gpuctx__take(r->cfg->gc, &ev, &n);
-	ctxjoin_sort(ev, n);
-	for (i = 0; i < n; i++)
-		if (ctxjoin__push(r->cj, &ev[i])) {
-			ev_error(r, "gpu-context", NULL, "out of memory joining GPU-context events");
-			break;
-		}
+	/* Other CPUs' events may still be on their way: join what is CTXJOIN_SETTLE_NS old. */
+	now = source__now(r->cfg->src);
+	if (ctxjoin__add(r->cj, ev, n) ||
+	    ctxjoin__settle(r->cj, now > CTXJOIN_SETTLE_NS ? now - CTXJOIN_SETTLE_NS : 0))
+		ev_error(r, "gpu-context", NULL, "out of memory joining GPU-context events");
 	free(ev);
 }
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* GPU contexts and their energy, as JSON (contexts.h). */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +99,56 @@ json_t *contexts_intervals_json(const struct trace *t)
 				     (iv->flags & CTXI_F_OPEN) != 0));
 	}
 	return a;
+}
+
+static bool real_context(const struct ctx_energy *g)
+{
+	return g->source != PL_GCS_NVIDIA && !(g->source == PL_GCS_CUDA && !g->ctx);
+}
+
+int contexts_majority(const struct trace *t, uint64_t start_ns, uint64_t end_ns, struct ctx_energy *who,
+		      double *share, double *unattributed)
+{
+	struct ctx_energy *g = NULL;
+	double un, total, best = 0, e;
+	size_t from = 0, to, n = 0, i, k, top = SIZE_MAX;
+
+	if (!t->nctx || t->info.ctx_dropped)
+		return 0;
+	while (from < t->n && t->s[from].ts_ns < start_ns)
+		from++;
+	for (to = from; to < t->n && t->s[to].ts_ns < end_ns; to++)
+		;
+	if (ctx_attribute(trace_series(t, &(struct series){ 0 }), from, to, t->ctx, t->nctx, &g, &n, &un, &total))
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		bool seen = false, real = false;
+
+		for (k = 0; k < i; k++)
+			seen |= g[k].tgid == g[i].tgid;
+		if (seen)
+			continue;
+		for (e = 0, k = i; k < n; k++)
+			if (g[k].tgid == g[i].tgid) {
+				e += g[k].energy_j;
+				real |= real_context(&g[k]);
+			}
+		if (real && e > best) {
+			best = e;
+			top = i;
+		}
+	}
+	if (top == SIZE_MAX || total <= 0 || best <= 0.5 * total) {
+		free(g);
+		return 0;
+	}
+	/* g is sorted by energy: the first real context of the process is its largest. */
+	for (k = top; k < n; k++)
+		if (g[k].tgid == g[top].tgid && real_context(&g[k]))
+			break;
+	*who = g[k];
+	*share = best / total;
+	*unattributed = un / total;
+	free(g);
+	return 1;
 }

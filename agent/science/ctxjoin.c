@@ -30,6 +30,7 @@ struct slot {
 	unsigned int refs;     /* threads with it on top (CUDA), jobs on the ring (DRM) */
 	uint64_t begin_ns;     /* of the open interval */
 	bool hold;	       /* active until CTX_IOCTL_HOLD_NS after last_ns (no begin/end events) */
+	size_t last_done;      /* 1 + index in done of its last closed interval (merging), 0 none */
 	uint64_t last_ns;      /* hold: the last event */
 	uint64_t launches;     /* in the open interval */
 	struct ctx_interval who; /* owner fields (tgid, ns_tgid, pidns_ino, comm, gpu) */
@@ -43,7 +44,13 @@ struct ctxgpu {
 
 struct fence {
 	uint64_t fence, entity;
+	uint32_t tgid;	  /* the slot the job opened */
+	uint64_t ts_ns;	  /* when it ran: a job never seen done is forgotten after CTX_FENCE_MAX_NS */
 };
+
+#define CTX_FENCE_MAX_NS (10 * 1000000000ULL)
+/* Closed intervals of one context closer than this are one (a DRM job train, a tight push/pop loop). */
+#define CTX_MERGE_NS 1000000ULL
 
 struct ctxjoin {
 	uint64_t start_ns;
@@ -59,6 +66,8 @@ struct ctxjoin {
 	size_t nfl, capfl;
 	struct ctx_interval *done; /* closed intervals */
 	size_t ndone, capdone;
+	struct pl_gpuctx_event *pend; /* ctxjoin__add()ed, not yet settled */
+	size_t npend, cappend;
 	struct ctxjoin_stats st;
 };
 
@@ -103,6 +112,7 @@ void ctxjoin__free(struct ctxjoin *j)
 	free(j->owners);
 	free(j->fl);
 	free(j->done);
+	free(j->pend);
 	free(j);
 }
 
@@ -114,6 +124,51 @@ void ctxjoin__forget(struct ctxjoin *j, uint64_t before_ns)
 		if (j->done[i].end_ns >= before_ns)
 			j->done[k++] = j->done[i];
 	j->ndone = k;
+	/* Closed contexts and idle threads come back on their next event: keep only what is open. */
+	for (i = k = 0; i < j->nsl; i++)
+		if (j->sl[i].refs) {
+			j->sl[k] = j->sl[i];
+			j->sl[k++].last_done = 0;
+		}
+	j->nsl = k;
+	for (i = k = 0; i < j->nth; i++)
+		if (j->th[i].depth)
+			j->th[k++] = j->th[i];
+		else
+			free(j->th[i].stack);
+	j->nth = k;
+	for (i = k = 0; i < j->nfl; i++)
+		if (j->fl[i].ts_ns + CTX_FENCE_MAX_NS >= before_ns)
+			j->fl[k++] = j->fl[i];
+	j->nfl = k;
+}
+
+int ctxjoin__add(struct ctxjoin *j, const struct pl_gpuctx_event *ev, size_t n)
+{
+	if (!n)
+		return 0;
+	if (grow((void **)&j->pend, &j->cappend, j->npend + n, sizeof(*j->pend)))
+		return -ENOMEM;
+	memcpy(&j->pend[j->npend], ev, n * sizeof(*ev));
+	j->npend += n;
+	return 0;
+}
+
+int ctxjoin__settle(struct ctxjoin *j, uint64_t upto_ns)
+{
+	size_t i, k;
+	int ret = 0;
+
+	ctxjoin_sort(j->pend, j->npend);
+	for (i = 0; i < j->npend && j->pend[i].ts_ns < upto_ns; i++) {
+		ret = ctxjoin__push(j, &j->pend[i]);
+		if (ret)
+			break;
+	}
+	for (k = 0; i < j->npend; i++, k++)
+		j->pend[k] = j->pend[i];
+	j->npend = k;
+	return ret;
 }
 
 const struct ctxjoin_stats *ctxjoin__stats(const struct ctxjoin *j)
@@ -158,8 +213,12 @@ static struct slot *slot_get(struct ctxjoin *j, uint32_t tgid, uint64_t ctx, uin
 	size_t i;
 
 	for (i = 0; i < j->nsl; i++)
-		if (j->sl[i].tgid == tgid && j->sl[i].ctx == ctx && j->sl[i].source == source)
+		if (j->sl[i].tgid == tgid && j->sl[i].ctx == ctx && j->sl[i].source == source) {
+			/* Closed: whoever opens it now is its owner (a reused pid, an exec'd comm). */
+			if (!j->sl[i].refs)
+				j->sl[i].who = *who;
 			return &j->sl[i];
+		}
 	if (grow((void **)&j->sl, &j->capsl, j->nsl + 1, sizeof(*j->sl)))
 		return NULL;
 	s = &j->sl[j->nsl++];
@@ -175,8 +234,20 @@ static int close_slot(struct ctxjoin *j, struct slot *s, uint64_t end_ns)
 {
 	struct ctx_interval *iv;
 
+	if (s->last_done && s->last_done <= j->ndone) {
+		iv = &j->done[s->last_done - 1];
+		if (iv->end_ns + CTX_MERGE_NS >= s->begin_ns && iv->tgid == s->tgid && iv->ctx == s->ctx &&
+		    iv->source == s->source) {
+			if (end_ns > iv->end_ns)
+				iv->end_ns = end_ns;
+			iv->launches += s->launches;
+			s->launches = 0;
+			return 0;
+		}
+	}
 	if (grow((void **)&j->done, &j->capdone, j->ndone + 1, sizeof(*j->done)))
 		return -ENOMEM;
+	s->last_done = j->ndone + 1;
 	iv = &j->done[j->ndone++];
 	*iv = s->who;
 	iv->begin_ns = s->begin_ns;
@@ -280,6 +351,17 @@ static int thread_clear(struct ctxjoin *j, struct thread *t, uint64_t ts, const 
 
 static int on_hold(struct ctxjoin *j, const struct pl_gpuctx_event *ev, uint16_t source);
 
+/* Forgets the GPU of (tgid, ctx), or of every context of tgid (all). */
+static void drop_gpu(struct ctxjoin *j, uint32_t tgid, uint64_t ctx, bool all)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < j->ncg; i++)
+		if (j->cg[i].tgid != tgid || (!all && j->cg[i].ctx != ctx))
+			j->cg[k++] = j->cg[i];
+	j->ncg = k;
+}
+
 static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 {
 	struct thread *t;
@@ -301,9 +383,16 @@ static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 	old = top(t);
 	switch (ev->kind) {
 	case PL_GC_CREATE:
-		if (grow((void **)&j->cg, &j->capcg, j->ncg + 1, sizeof(*j->cg)))
-			return -ENOMEM;
-		j->cg[j->ncg++] = (struct ctxgpu){ ev->tgid, ev->ctx, ev->gpu };
+		/* A context address may be reused after a destroy: the newest create holds. */
+		for (i = 0; i < j->ncg; i++)
+			if (j->cg[i].tgid == ev->tgid && j->cg[i].ctx == ev->ctx)
+				break;
+		if (i == j->ncg) {
+			if (grow((void **)&j->cg, &j->capcg, j->ncg + 1, sizeof(*j->cg)))
+				return -ENOMEM;
+			j->ncg++;
+		}
+		j->cg[i] = (struct ctxgpu){ ev->tgid, ev->ctx, ev->gpu };
 		ret = stack_push(t, ev->ctx);
 		break;
 	case PL_GC_PUSH:
@@ -332,6 +421,8 @@ static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 	case PL_GC_DESTROY:
 		/* Gone from every thread of the process, not only this one. */
 		for (i = 0; i < j->nth; i++) {
+			if (j->th[i].tgid != ev->tgid)
+				continue;
 			struct thread *u = &j->th[i];
 			uint64_t uold = top(u);
 
@@ -346,6 +437,7 @@ static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 			if (ret)
 				return ret;
 		}
+		drop_gpu(j, ev->tgid, ev->ctx, false);
 		return 0;
 	case PL_GC_LAUNCH: {
 		struct ctx_interval who;
@@ -408,7 +500,7 @@ static int on_drm(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 		s = slot_get(j, o->tgid, ev->ctx, PL_GCS_DRM, o);
 		if (!s || grow((void **)&j->fl, &j->capfl, j->nfl + 1, sizeof(*j->fl)))
 			return -ENOMEM;
-		j->fl[j->nfl++] = (struct fence){ ev->aux, ev->ctx };
+		j->fl[j->nfl++] = (struct fence){ ev->aux, ev->ctx, o->tgid, ev->ts_ns };
 		slot_ref(j, s, ev->ts_ns);
 		s->launches++;
 		return 0;
@@ -422,7 +514,7 @@ static int on_drm(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 		}
 		for (size_t k = 0; k < j->nsl; k++) {
 			s = &j->sl[k];
-			if (s->source == PL_GCS_DRM && s->ctx == j->fl[i].entity && s->refs) {
+			if (s->source == PL_GCS_DRM && s->ctx == j->fl[i].entity && s->tgid == j->fl[i].tgid && s->refs) {
 				j->fl[i] = j->fl[--j->nfl];
 				return slot_unref(j, s, ev->ts_ns);
 			}
@@ -475,14 +567,16 @@ static int on_exit_event(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 	for (i = 0; i < j->nth; i++) {
 		struct thread *t = &j->th[i];
 
-		if (t->tgid != ev->tgid || (ev->pid != ev->tgid && t->tid != ev->pid))
+		if (t->tgid != ev->tgid || (!ev->aux && t->tid != ev->pid))
 			continue;
 		ret = thread_clear(j, t, ev->ts_ns, ev);
 		if (ret)
 			return ret;
 	}
-	if (ev->pid != ev->tgid)
+	/* aux 1: the process's last thread (signal->live reached 0); a leader's pthread_exit is not that. */
+	if (!ev->aux)
 		return 0;
+	drop_gpu(j, ev->tgid, 0, true);
 	for (i = 0; i < j->nsl; i++) {
 		struct slot *s = &j->sl[i];
 
@@ -633,15 +727,34 @@ static int cmp_energy(const void *a, const void *b)
 		return x->energy_j > y->energy_j ? -1 : 1;
 	if (x->tgid != y->tgid)
 		return x->tgid < y->tgid ? -1 : 1;
-	return x->ctx < y->ctx ? -1 : x->ctx > y->ctx;
+	if (x->ctx != y->ctx)
+		return x->ctx < y->ctx ? -1 : 1;
+	return x->source < y->source ? -1 : x->source > y->source;
+}
+
+/* A point-event hint (an NVIDIA ioctl, a CUDA launch with no known context), not a context. */
+static bool is_hint(uint16_t source, uint64_t ctx)
+{
+	return source == PL_GCS_NVIDIA || (source == PL_GCS_CUDA && !ctx);
+}
+
+static const struct series *cmp_series; /* qsort has no context argument */
+
+static int cmp_by_ts(const void *a, const void *b)
+{
+	uint64_t x = cmp_series->s[*(const size_t *)a].ts_ns, y = cmp_series->s[*(const size_t *)b].ts_ns;
+
+	return x < y ? -1 : x > y;
 }
 
 int ctx_attribute(const struct series *v, size_t from, size_t to, const struct ctx_interval *iv, size_t niv,
 		  struct ctx_energy **out, size_t *n, double *unattributed_j, double *total_j)
 {
 	struct ctx_energy *g = NULL;
-	size_t *grp = NULL, *act = NULL, ng = 0, nact = 0, next = 0, i, k;
-	uint64_t prev_ts = 0;
+	size_t *grp = NULL, *act = NULL, *order = NULL, *pg = NULL, ng = 0, nact = 0, next = 0, i, k, m;
+	uint64_t *stamp = NULL, *pstamp = NULL, gen = 0;
+	uint32_t *proc = NULL, *pcount = NULL, np = 0;
+	bool *preal = NULL;
 	int ret = -ENOMEM;
 
 	*out = NULL;
@@ -649,47 +762,84 @@ int ctx_attribute(const struct series *v, size_t from, size_t to, const struct c
 	*unattributed_j = *total_j = 0;
 	if (to > v->n)
 		to = v->n;
+	if (from > to)
+		from = to;
 	if (niv) {
 		grp = malloc(niv * sizeof(*grp));
 		act = malloc(niv * sizeof(*act));
 		g = calloc(niv, sizeof(*g));
-		if (!grp || !act || !g)
+		stamp = calloc(niv, sizeof(*stamp));	/* per group: counted this sample */
+		pstamp = calloc(niv, sizeof(*pstamp));	/* per process: seen this sample */
+		proc = calloc(niv, sizeof(*proc));	/* group -> process index */
+		pcount = calloc(niv, sizeof(*pcount));	/* per process: groups counted this sample */
+		preal = calloc(niv, sizeof(*preal));	/* per process: a real context active this sample */
+		pg = calloc(niv, sizeof(*pg));		/* this sample's counted groups */
+		if (!grp || !act || !g || !stamp || !pstamp || !proc || !pcount || !preal || !pg)
 			goto out;
 	}
-	/* One group per (tgid, ctx, source). */
-	for (i = 0; i < niv; i++) {
-		for (k = 0; k < ng; k++)
-			if (g[k].tgid == iv[i].tgid && g[k].ctx == iv[i].ctx && g[k].source == iv[i].source)
-				break;
-		if (k == ng) {
-			g[k].ctx = iv[i].ctx;
-			g[k].tgid = iv[i].tgid;
-			g[k].ns_tgid = iv[i].ns_tgid;
-			g[k].gpu = iv[i].gpu;
-			g[k].pidns_ino = iv[i].pidns_ino;
-			g[k].source = iv[i].source;
-			memcpy(g[k].comm, iv[i].comm, sizeof(g[k].comm));
-			ng++;
+	/* One group per (tgid, ctx, source); one process per tgid. */
+	{
+		uint32_t *ptgid = calloc(niv ? niv : 1, sizeof(*ptgid));
+
+		if (!ptgid)
+			goto out;
+		for (i = 0; i < niv; i++) {
+			for (k = 0; k < ng; k++)
+				if (g[k].tgid == iv[i].tgid && g[k].ctx == iv[i].ctx && g[k].source == iv[i].source)
+					break;
+			if (k == ng) {
+				g[k].ctx = iv[i].ctx;
+				g[k].tgid = iv[i].tgid;
+				g[k].ns_tgid = iv[i].ns_tgid;
+				g[k].gpu = iv[i].gpu;
+				g[k].pidns_ino = iv[i].pidns_ino;
+				g[k].source = iv[i].source;
+				memcpy(g[k].comm, iv[i].comm, sizeof(g[k].comm));
+				for (m = 0; m < np; m++)
+					if (ptgid[m] == iv[i].tgid)
+						break;
+				if (m == np)
+					ptgid[np++] = iv[i].tgid;
+				proc[k] = (uint32_t)m;
+				ng++;
+			}
+			if (iv[i].gpu != PL_GPU_UNKNOWN)
+				g[k].gpu = iv[i].gpu;
+			g[k].launches += iv[i].launches;
+			grp[i] = k;
 		}
-		if (iv[i].gpu != PL_GPU_UNKNOWN)
-			g[k].gpu = iv[i].gpu;
-		g[k].launches += iv[i].launches;
-		grp[i] = k;
+		free(ptgid);
 	}
-	for (i = from; i < to; i++) {
-		const struct pl_sample *s = &v->s[i];
+	/* Samples in time order: a tampered trace's backwards steps must not restart the sweep. */
+	if (to > from) {
+		bool sorted = true;
+
+		for (i = from + 1; i < to && sorted; i++)
+			sorted = v->s[i].ts_ns >= v->s[i - 1].ts_ns;
+		if (!sorted) {
+			order = malloc((to - from) * sizeof(*order));
+			if (!order)
+				goto out;
+			for (i = from; i < to; i++)
+				order[i - from] = i;
+			cmp_series = v;
+			qsort(order, to - from, sizeof(*order), cmp_by_ts);
+		}
+	}
+	for (size_t o = from; o < to; o++) {
+		size_t si = order ? order[o - from] : o, npg = 0, nproc = 0;
+		const struct pl_sample *s = &v->s[si];
 		uint64_t dt = v->period_ns;
 		int64_t uw;
 		double e;
 
-		if (i + 1 < to && v->s[i + 1].ts_ns > s->ts_ns && v->s[i + 1].ts_ns - s->ts_ns < 10 * v->period_ns)
-			dt = v->s[i + 1].ts_ns - s->ts_ns;
-		if (i > from && s->ts_ns < prev_ts) {
-			/* Time went backwards (a tampered trace): start the sweep over. */
-			next = 0;
-			nact = 0;
+		/* Duration: to the next sample in time (the period for the last, or across a gap). */
+		if (o + 1 < to) {
+			uint64_t nts = v->s[order ? order[o + 1 - from] : o + 1].ts_ns;
+
+			if (nts > s->ts_ns && nts - s->ts_ns < 10 * v->period_ns)
+				dt = nts - s->ts_ns;
 		}
-		prev_ts = s->ts_ns;
 		/* Sweep: intervals begin in order; drop those that ended. */
 		while (next < niv && iv[next].begin_ns <= s->ts_ns)
 			act[nact++] = next++;
@@ -702,40 +852,57 @@ int ctx_attribute(const struct series *v, size_t from, size_t to, const struct c
 			continue;
 		e = (double)uw * 1e-6 * (double)dt * 1e-9;
 		*total_j += e;
-		if (!nact) {
+		/*
+		 * Equal shares per process, then per context within it; a
+		 * process's hints count only while it has no real context
+		 * active (an ioctl of a CUDA process is not a second share).
+		 */
+		gen++;
+		for (k = 0; k < nact; k++) {
+			size_t gi = grp[act[k]];
+			uint32_t pi = proc[gi];
+
+			if (pstamp[pi] != gen) {
+				pstamp[pi] = gen;
+				pcount[pi] = 0;
+				preal[pi] = false;
+				nproc++;
+			}
+			if (!is_hint(g[gi].source, g[gi].ctx))
+				preal[pi] = true;
+		}
+		for (k = 0; k < nact; k++) {
+			size_t gi = grp[act[k]];
+			uint32_t pi = proc[gi];
+
+			if (stamp[gi] == gen || (preal[pi] && is_hint(g[gi].source, g[gi].ctx)))
+				continue;
+			stamp[gi] = gen;
+			pcount[pi]++;
+			pg[npg++] = gi;
+		}
+		if (!npg) {
 			*unattributed_j += e;
 			continue;
 		}
-		/* A context with two overlapping intervals counts once. */
-		{
-			size_t distinct = 0;
-
-			for (k = 0; k < nact; k++) {
-				size_t m;
-
-				for (m = 0; m < k; m++)
-					if (grp[act[m]] == grp[act[k]])
-						break;
-				distinct += m == k;
-			}
-			for (k = 0; k < nact; k++) {
-				size_t m;
-
-				for (m = 0; m < k; m++)
-					if (grp[act[m]] == grp[act[k]])
-						break;
-				if (m < k)
-					continue;
-				g[grp[act[k]]].energy_j += e / (double)distinct;
-				g[grp[act[k]]].samples++;
-			}
+		for (k = 0; k < npg; k++) {
+			g[pg[k]].energy_j += e / (double)nproc / (double)pcount[proc[pg[k]]];
+			g[pg[k]].samples++;
 		}
 	}
 	/* Active time within the series' span. */
-	if (to > from)
+	if (to > from) {
+		uint64_t lo = UINT64_MAX, hi = 0;
+
+		for (i = from; i < to; i++) {
+			if (v->s[i].ts_ns < lo)
+				lo = v->s[i].ts_ns;
+			if (v->s[i].ts_ns > hi)
+				hi = v->s[i].ts_ns;
+		}
+		hi += v->period_ns;
 		for (i = 0; i < niv; i++) {
-			uint64_t a = iv[i].begin_ns, b = iv[i].end_ns, lo = v->s[from].ts_ns,
-				 hi = v->s[to - 1].ts_ns + v->period_ns;
+			uint64_t a = iv[i].begin_ns, b = iv[i].end_ns;
 
 			if (a < lo)
 				a = lo;
@@ -744,6 +911,7 @@ int ctx_attribute(const struct series *v, size_t from, size_t to, const struct c
 			if (b > a)
 				g[grp[i]].active_ns += b - a;
 		}
+	}
 	qsort(g, ng, sizeof(*g), cmp_energy);
 	*out = ng ? g : NULL;
 	*n = ng;
@@ -755,5 +923,12 @@ out:
 	free(g);
 	free(grp);
 	free(act);
+	free(order);
+	free(stamp);
+	free(pstamp);
+	free(proc);
+	free(pcount);
+	free(preal);
+	free(pg);
 	return ret;
 }

@@ -91,8 +91,22 @@ int ctxjoin__push(struct ctxjoin *j, const struct pl_gpuctx_event *ev);
  * NULL when *n is 0.  The join goes on: call again later for more.  -ENOMEM.
  */
 int ctxjoin__intervals(const struct ctxjoin *j, uint64_t end_ns, struct ctx_interval **out, size_t *n);
-/* Drops the closed intervals that ended before before_ns (a long-running reader's memory). */
+/*
+ * Drops what a long-running reader no longer needs: closed intervals that
+ * ended before before_ns, contexts not active now, threads with no
+ * context, DRM jobs never seen done after 10 s.
+ */
 void ctxjoin__forget(struct ctxjoin *j, uint64_t before_ns);
+/*
+ * Events straight from the ring buffer, in any order: ctxjoin__add()
+ * queues them, ctxjoin__settle() feeds those before upto_ns in time order.
+ * Settle up to a little before now (CTXJOIN_SETTLE_NS): another CPU's
+ * events may still be on their way; at the end, settle everything
+ * (UINT64_MAX).  -ENOMEM.
+ */
+#define CTXJOIN_SETTLE_NS 100000000ULL
+int ctxjoin__add(struct ctxjoin *j, const struct pl_gpuctx_event *ev, size_t n);
+int ctxjoin__settle(struct ctxjoin *j, uint64_t upto_ns);
 const struct ctxjoin_stats *ctxjoin__stats(const struct ctxjoin *j);
 void ctxjoin__free(struct ctxjoin *j);
 

@@ -75,6 +75,14 @@ assert c["share_ppm"] == 1000000, c
 ' "$env" && pass "the miner proof names pid 31337 (7 in its namespace), GPU 1, ctx 0x5600dead0000" ||
 	fail "proof context"
 "$BIN" verify --keydir demo "$env" > /dev/null 2>&1 && pass "that proof verifies" || fail "verify"
+# A tampered rail is nobody's workload: its proof names no context (the model server was busy then).
+python3 -c '
+import json, base64, sys
+e = json.load(open(sys.argv[1]))
+p = json.loads(base64.b64decode(e["payload"]))["predicate"]
+assert "context" not in p["evidence"], p["evidence"]
+' demo/tampered.claim.rail-tamper.proof.dsse.json && pass "the rail-tamper proof names no context" ||
+	fail "rail-tamper proof names a context"
 
 echo "1..$n"
 echo "e2e-ctx: $((n - failed)) passed, $failed failed"

@@ -18,6 +18,12 @@
  * made it current and before (e0) and after (e1) the one that ended it: the
  * moment a uretprobe sees lies between each pair.  And "create ctx=0x..
  * ns_tgid=N gpu=G" once.  Exit 0 when both processes ran their schedule.
+ *
+ *	plcuwl --loop PAIRS RATE
+ *
+ * One process, one context: PAIRS push/pop pairs (two context switches
+ * each), RATE pairs per second (0: as fast as it can); prints
+ * "loop_ns=T pairs=N" -- the benchmark's workload (scripts/bench-gpuctx).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -129,6 +135,25 @@ static int run(int who, uint64_t t0, uint64_t slot_ns, unsigned int slots, const
 	return 0;
 }
 
+static int loop(uint64_t pairs, uint64_t rate)
+{
+	CUcontext ctx, popped;
+	uint64_t t0, i, step = rate ? 1000000000ULL / rate : 0;
+
+	if (cuInit(0) || cuCtxCreate_v2(&ctx, 0, 0) || cuCtxPopCurrent_v2(&popped))
+		return 1;
+	t0 = now_ns();
+	for (i = 0; i < pairs; i++) {
+		if (step)
+			sleep_until(t0 + i * step);
+		cuCtxPushCurrent_v2(ctx);
+		cuCtxPopCurrent_v2(&popped);
+	}
+	printf("loop_ns=%" PRIu64 " pairs=%" PRIu64 "\n", now_ns() - t0, pairs);
+	cuCtxDestroy_v2(ctx);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int pidns = 0, status, fails = 0, i;
@@ -136,6 +161,11 @@ int main(int argc, char **argv)
 	unsigned int slots;
 	pid_t kids[2];
 
+	if (argc == 4 && !strcmp(argv[1], "--loop")) {
+		if (load_cuda())
+			return 2;
+		return loop(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
+	}
 	if (argc > 1 && !strcmp(argv[1], "--pidns")) {
 		pidns = 1;
 		argv++;
