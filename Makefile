@@ -37,6 +37,7 @@ check: deps
 bench: deps
 	$(Q)scripts/bench-sampler
 	$(Q)scripts/bench-agent
+	$(Q)scripts/bench-gpuctx
 
 demo: deps
 	$(Q)scripts/demo

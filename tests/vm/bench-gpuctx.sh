@@ -21,7 +21,7 @@ pl_bind $SIM_BUS
 sleep 0.5
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
 
-kv() { sed -n "s/^$1=//p" "$2" | head -1; }
+kv() { sed -n "s/^$1=\([0-9]*\).*/\1/p" "$2" | head -1; }
 cpu_ticks() { awk '{ print $14 + $15 }' /proc/$1/stat; }
 wait_attached() { i=0; while ! grep -q "GPU context:\|power only" $1 && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done; }
 

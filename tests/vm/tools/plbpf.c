@@ -10,9 +10,22 @@
  *
  * Exit 0 when every run returned 0, 1 otherwise, 2 when the programs would
  * not load (the message says why).
+ *
+ *	plbpf --bench SECONDS LIBCUDA WORKLOAD...
+ *
+ * The consumer's cost (scripts/bench-gpuctx): attaches to LIBCUDA, runs
+ * WORKLOAD (e.g. plcuwl --loop N RATE) and, while it runs, reads and joins
+ * the events as record does (every 100 ms); prints key=value: events,
+ * dropped, intervals, cpu_ns (this process's user+system time), wall_ns.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +54,94 @@ static int test_run(struct gpuctx *g, const char *prog, __u64 a0, __u64 a1)
 	return 0;
 }
 
-int main(void)
+static uint64_t mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
+}
+
+static int bench(int secs, const char *lib, char **argv)
+{
+	struct gpuctx_opts go = { .libcuda = lib, .pin = false };
+	uint64_t cnt[__PL_GC_CNT_MAX], t0, c0, end, events = 0;
+	struct pl_gpuctx_event *ev;
+	struct ctx_interval *iv;
+	struct plerr e = { "" };
+	struct ctxjoin *j;
+	struct gpuctx *g;
+	size_t n, niv = 0;
+	pid_t wl;
+
+	g = gpuctx__open(&go, &e);
+	if (!g) {
+		fprintf(stderr, "plbpf: %s\n", e.msg);
+		return 2;
+	}
+	j = ctxjoin__new(mono());
+	wl = fork();
+	if (wl == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	t0 = mono();
+	c0 = cpu_ns();
+	end = t0 + (uint64_t)secs * 1000000000ULL;
+	while (mono() < end) {
+		struct pollfd p = { .fd = gpuctx__fd(g), .events = POLLIN };
+
+		poll(&p, 1, 100);
+		gpuctx__consume(g);
+		gpuctx__take(g, &ev, &n);
+		events += n;
+		ctxjoin__add(j, ev, n);
+		ctxjoin__settle(j, mono() - CTXJOIN_SETTLE_NS);
+		free(ev);
+		ctxjoin__forget(j, mono() - CTXJOIN_SETTLE_NS);
+	}
+	printf("cpu_ns=%" PRIu64 "\nwall_ns=%" PRIu64 "\n", cpu_ns() - c0, mono() - t0);
+	kill(wl, SIGTERM);
+	waitpid(wl, NULL, 0);
+	gpuctx__consume(g);
+	gpuctx__take(g, &ev, &n);
+	events += n;
+	free(ev);
+	if (!ctxjoin__intervals(j, UINT64_MAX, &iv, &niv))
+		free(iv);
+	gpuctx__counters(g, cnt);
+	printf("events=%" PRIu64 "\ndropped=%" PRIu64 "\nintervals_open=%zu\n", events, cnt[PL_GC_CNT_DROPPED], niv);
+	{
+		/* The programs' own time (kernel.bpf_stats_enabled=1), per hit of the push/pop probes. */
+		static const char *const progs[] = { "pl_cu_push", "pl_cu_push_ret", "pl_cu_pop", "pl_cu_pop_ret" };
+		uint64_t rt = 0, rc = 0;
+
+		for (size_t i = 0; i < 4; i++) {
+			struct bpf_prog_info info = { 0 };
+			__u32 len = sizeof(info);
+
+			if (!bpf_obj_get_info_by_fd(gpuctx__prog_fd(g, progs[i]), &info, &len)) {
+				rt += info.run_time_ns;
+				rc += info.run_cnt;
+			}
+		}
+		printf("bpf_run_time_ns=%" PRIu64 "\nbpf_run_cnt=%" PRIu64 "\n", rt, rc);
+	}
+	ctxjoin__free(j);
+	gpuctx__free(g);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct gpuctx_opts go = { .load_all = true, .libcuda = "/nonexistent" };
 	struct pl_gpuctx_event *ev;
@@ -52,6 +152,12 @@ int main(void)
 	size_t n, niv, i;
 	int fails = 0;
 
+	if (argc >= 5 && !strcmp(argv[1], "--bench"))
+		return bench(atoi(argv[2]), argv[3], argv + 4);
+	if (argc != 1) {
+		fprintf(stderr, "usage: plbpf | plbpf --bench SECONDS LIBCUDA WORKLOAD...\n");
+		return 2;
+	}
 	g = gpuctx__open(&go, &e);
 	if (!g) {
 		fprintf(stderr, "plbpf: %s\n", e.msg);
