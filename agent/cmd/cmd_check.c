@@ -2,6 +2,7 @@
 /* powerledger check --trace T --claim C --baseline B --key OPERATOR.key (--keydir D | --trust R=PUB)... */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ const char cmd_check_help[] =
 "SYNOPSIS\n"
 "       powerledger check --trace TRACE --claim CLAIM --baseline BASELINE\n"
 "                         --key OPERATOR.key (--keydir DIR | --trust [ROLE=]PUB)...\n"
-"                         [-o DIR] [--all] [--fail-on-proof] [--json]\n"
+"                         [-o DIR] [--all] [--fail-on-proof] [--json] [--contexts]\n"
 "                         [--false-alarm-rate R] [--miner-span D] [--force]\n"
 "\n"
 "DESCRIPTION\n"
@@ -97,7 +98,17 @@ CLI_TRUST_HELP
 "                          model-mismatch false alarms per hour of checked\n"
 "                          trace, 0 < R <= 1 (default 1e-6: one false proof\n"
 "                          in a million host-hours of a calibrated baseline).\n"
-"       --json             One canonical JSON object instead of lines.\n"
+"       --json             One canonical JSON object instead of lines; when the\n"
+"                          trace has GPU contexts it carries \"contexts\": the\n"
+"                          claim window's energy per context (as info\n"
+"                          --contexts reports it, the 8 largest).\n"
+"       --contexts         Also CONTEXT lines: tgid/comm, ctx, source, share\n"
+"                          (ppm) and energy (uJ) of the claim window's largest\n"
+"                          GPU contexts.  A proof names a context (its\n"
+"                          evidence.context) only when one process held a\n"
+"                          real context for more than half of the energy in\n"
+"                          the proof's window and no event was dropped; never\n"
+"                          for rail-tamper.\n"
 "       --force            Replace a proof file of the same name that holds\n"
 "                          something else.  Without it such a file is left\n"
 "                          as it is and check exits 2; an identical proof\n"
@@ -146,6 +157,7 @@ int cmd_check(int argc, char **argv)
 		{ "false-alarm-rate", required_argument, NULL, 'h' },
 		{ "miner-span", required_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "contexts", no_argument, NULL, 0x200 },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -156,7 +168,7 @@ int cmd_check(int argc, char **argv)
 	struct pl_seckey key = { 0 };
 	struct plerr e = { "" };
 	const char *keypath = NULL;
-	bool fail_on_proof = false, json = false;
+	bool fail_on_proof = false, json = false, contexts = false;
 	int c, d, ret = PL_EXIT_ERR;
 
 	detect_params_default(&dp);
@@ -175,6 +187,7 @@ int cmd_check(int argc, char **argv)
 		case 'o': in.outdir = optarg; break;
 		case 'a': in.all = true; break;
 		case 'F': fail_on_proof = true; break;
+		case 0x200: contexts = true; break;
 		case 'N':
 			if (parse_duration_ns(optarg, &dp.miner_min_span_ns) || !dp.miner_min_span_ns) {
 				ret = usage_error("check", "bad --miner-span '%s' (e.g. 30s, 2min)", optarg);
@@ -239,8 +252,12 @@ int cmd_check(int argc, char **argv)
 												       : "OK",
 							      "summary", cli_jstr(out.notes[d])));
 		}
-		if (cli_print_json(json_pack("{s:o,s:I,s:o,s:s}", "detectors", dets, "proofs", (json_int_t)out.nproofs,
-					     "trace", cli_jstr(in.trace_path), "trace_digest", out.trace_digest)))
+		json_t *o = json_pack("{s:o,s:I,s:o,s:s}", "detectors", dets, "proofs", (json_int_t)out.nproofs, "trace",
+				      cli_jstr(in.trace_path), "trace_digest", out.trace_digest);
+
+		if (o && out.contexts)
+			json_object_set(o, "contexts", out.contexts);
+		if (cli_print_json(o))
 			goto cleanup;
 	} else {
 		for (d = __DET_MAX - 1; d >= 0; d--) {
@@ -257,6 +274,19 @@ int cmd_check(int argc, char **argv)
 									: "OK",
 			       detector_name((enum detector)d), in.trace_path, out.notes[d], path ? "\t" : "",
 			       path ? path : "");
+		}
+		if (contexts && out.contexts) {
+			json_t *x, *a = json_object_get(out.contexts, "contexts");
+			size_t i;
+
+			json_array_foreach(a, i, x)
+				printf("CONTEXT\t%" PRId64 "/%s\t%s\t%s\t%" PRId64 " ppm\t%" PRId64 " uJ\n",
+				       (int64_t)json_integer_value(json_object_get(x, "tgid")),
+				       json_string_value(json_object_get(x, "comm")),
+				       json_string_value(json_object_get(x, "ctx")),
+				       json_string_value(json_object_get(x, "source")),
+				       (int64_t)json_integer_value(json_object_get(x, "share_ppm")),
+				       (int64_t)json_integer_value(json_object_get(x, "energy_uj")));
 		}
 	}
 	ret = out.nproofs && fail_on_proof ? PL_EXIT_NEG : PL_EXIT_OK;

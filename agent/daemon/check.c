@@ -242,6 +242,17 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		.baseline_digest = base_digest,
 	};
 	/* Every detector runs (detect_all(): the wiring check, run and eval share); what is signed follows. */
+	if (t.nctx) {
+		/* Who was on the GPUs during the claim's window, for the report (proofs carry their own). */
+		size_t a = 0, z;
+
+		while (a < t.n && t.s[a].ts_ns < c.start_ns)
+			a++;
+		for (z = a; z < t.n && t.s[z].ts_ns <= c.end_ns; z++)
+			;
+		json_decref(out->contexts);
+		out->contexts = contexts_json(&t, a, z, 8);
+	}
 	ret = detect_all(trace_series(&t, &(struct series){ 0 }), w, n, &b, &c, in->dp, in->all, res, fr, sign, &weaker,
 			 &failed);
 	if (ret) {
@@ -259,8 +270,11 @@ int check_run(const struct check_in *in, struct check_out *out, struct plerr *e)
 		       "also fits, not signed: model-mismatch is the weaker accusation (--all signs both): %s",
 		       fr[DET_MINER].summary);
 	for (d = DET_RAIL_TAMPER; d >= 0 && !ret; d--)
-		if (sign[d])
+		if (sign[d]) {
 			ret = sign_proof(in, out, &fr[d], &refs, &t, e);
+			/* The summary now says which GPU context was active, when one can be named. */
+			strfmt(out->notes[d], sizeof(out->notes[d]), "%s", fr[d].summary);
+		}
 out:
 	for (d = 0; d < __DET_MAX; d++)
 		finding__free(&fr[d]);
@@ -363,4 +377,6 @@ void check_out__free(struct check_out *out)
 	for (size_t i = 0; i < out->nproofs; i++)
 		json_decref(out->proofs[i].predicate);
 	out->nproofs = 0;
+	json_decref(out->contexts);
+	out->contexts = NULL;
 }

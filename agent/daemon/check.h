@@ -47,6 +47,7 @@ struct check_out {
 	bool ran[__DET_MAX];
 	bool undecided[__DET_MAX]; /* ran, and the data could not support a decision (notes say why) */
 	char trace_digest[SHA256_HEX_LEN];
+	json_t *contexts; /* owned: the claim window's GPU contexts and their energy (contexts_json()), or NULL */
 };
 
 /*

@@ -75,6 +75,12 @@ assert c["share_ppm"] == 1000000, c
 ' "$env" && pass "the miner proof names pid 31337 (7 in its namespace), GPU 1, ctx 0x5600dead0000" ||
 	fail "proof context"
 "$BIN" verify --keydir demo "$env" > /dev/null 2>&1 && pass "that proof verifies" || fail "verify"
+"$BIN" check --trace demo/miner.pltr --claim demo/claim.dsse.json --baseline demo/gpt4-class.baseline.dsse.json \
+	--key demo/operator.key --keydir demo -o ck --contexts > ck.out 2>&1 && pass "check --contexts" || fail "check --contexts"
+grep -q "^CONTEXT	31337/kworker-upd	0x5600dead0000	cuda	1000000 ppm	" ck.out && pass "check: CONTEXT line" ||
+	fail "check: no CONTEXT line: $(cat ck.out)"
+grep -q "^PROOF	crypto-miner-hidden	.*\[GPU context active: 31337/kworker-upd ctx 0x5600dead0000 gpu 1, 100 % of the energy by time\]" ck.out &&
+	pass "check: the proof's line names the context active" || fail "check: proof line lacks the context"
 # A tampered rail is nobody's workload: its proof names no context (the model server was busy then).
 python3 -c '
 import json, base64, sys
