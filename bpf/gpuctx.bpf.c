@@ -5,6 +5,7 @@
  * agent only where present (agent/capture/gpuctx.c):
  *
  *   pl_cu_*		uprobes/uretprobes on libcuda.so.1's context and launch calls
+ *			(primary contexts and the per-thread-stream _ptsz launches too)
  *   pl_cudart_launch	uprobe on libcudart's cudaLaunchKernel
  *   pl_drm_*		raw tracepoints of the DRM GPU scheduler (gpu-sched.ko)
  *   pl_nv_ioctl		kprobe on the NVIDIA driver's ioctl entry
@@ -186,6 +187,38 @@ SEC("uprobe")
 int BPF_KPROBE(pl_cu_create_v3, void *pctx, void *params, int n, unsigned int flags, int dev)
 {
 	return save_call(PL_GC_CREATE, (__u64)pctx, (__u32)dev);
+}
+
+/* cuCtxCreate_v4(CUcontext *pctx, CUctxCreateParams *params, unsigned int flags, CUdevice dev) (CUDA 12.5+) */
+SEC("uprobe")
+int BPF_KPROBE(pl_cu_create_v4, void *pctx, void *params, unsigned int flags, int dev)
+{
+	return save_call(PL_GC_CREATE, (__u64)pctx, (__u32)dev);
+}
+
+#define CALL_RETAIN 100 /* pl_calls kind of cuDevicePrimaryCtxRetain: not an event kind */
+
+/* cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev): the runtime API's contexts */
+SEC("uprobe")
+int BPF_KPROBE(pl_cu_retain, void *pctx, int dev)
+{
+	return save_call(CALL_RETAIN, (__u64)pctx, (__u32)dev);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(pl_cu_retain_ret, long rc)
+{
+	struct call_args a;
+	__u64 cuctx = 0;
+
+	if (!take_call(CALL_RETAIN, rc, &a))
+		return 0;
+	if (bpf_probe_read_user(&cuctx, sizeof(cuctx), (void *)a.a))
+		count(PL_GC_CNT_READ_FAULTS);
+	track(bpf_get_current_pid_tgid() >> 32);
+	/* aux 1: the context exists on that GPU, but is not made current (cuCtxSetCurrent does that) */
+	emit(NULL, PL_GC_CREATE, PL_GCS_CUDA, cuctx, 1, (__u32)a.b);
+	return 0;
 }
 
 SEC("uretprobe")
@@ -418,6 +451,8 @@ int BPF_PROG(pl_sched_exit, struct task_struct *task)
 		k.kind = kind;
 		bpf_map_delete_elem(&pl_calls, &k);
 	}
+	k.kind = CALL_RETAIN;
+	bpf_map_delete_elem(&pl_calls, &k);
 	if (!bpf_map_lookup_elem(&pl_gpu_tasks, &tgid))
 		return 0;
 	live = BPF_CORE_READ(task, signal, live.counter);

@@ -42,7 +42,8 @@
  * the top).
  */
 enum pl_gpuctx_kind {
-	PL_GC_CREATE = 1,	/* cuCtxCreate returned ctx; gpu = its CUdevice (made current) */
+	PL_GC_CREATE = 1,	/* cuCtxCreate returned ctx; gpu = its CUdevice (made current);
+				 * aux 1: cuDevicePrimaryCtxRetain (exists, not made current) */
 	PL_GC_DESTROY,		/* cuCtxDestroy(ctx) returned success */
 	PL_GC_SET_CURRENT,	/* cuCtxSetCurrent(ctx) returned success; ctx 0 unbinds */
 	PL_GC_PUSH,		/* cuCtxPushCurrent(ctx) returned success */

@@ -26,7 +26,7 @@
 struct gpuctx {
 	struct gpuctx_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[32];
+	struct bpf_link *links[40];
 	size_t nlinks;
 	uint32_t sources;
 	bool pinned;
@@ -159,12 +159,17 @@ static void attach_cuda(struct gpuctx *g, const char *lib)
 	} calls[] = {
 		{ s->progs.pl_cu_create_v2, s->progs.pl_cu_create_ret, "cuCtxCreate_v2", true },
 		{ s->progs.pl_cu_create_v3, s->progs.pl_cu_create_ret, "cuCtxCreate_v3", false },
+		{ s->progs.pl_cu_create_v4, s->progs.pl_cu_create_ret, "cuCtxCreate_v4", false },
+		{ s->progs.pl_cu_retain, s->progs.pl_cu_retain_ret, "cuDevicePrimaryCtxRetain", false },
 		{ s->progs.pl_cu_destroy, s->progs.pl_cu_destroy_ret, "cuCtxDestroy_v2", true },
 		{ s->progs.pl_cu_set, s->progs.pl_cu_set_ret, "cuCtxSetCurrent", true },
 		{ s->progs.pl_cu_push, s->progs.pl_cu_push_ret, "cuCtxPushCurrent_v2", true },
 		{ s->progs.pl_cu_pop, s->progs.pl_cu_pop_ret, "cuCtxPopCurrent_v2", true },
 		{ s->progs.pl_cu_launch, NULL, "cuLaunchKernel", false },
 		{ s->progs.pl_cu_launch_ex, NULL, "cuLaunchKernelEx", false },
+		/* the per-thread default stream variants the runtime calls */
+		{ s->progs.pl_cu_launch, NULL, "cuLaunchKernel_ptsz", false },
+		{ s->progs.pl_cu_launch_ex, NULL, "cuLaunchKernelEx_ptsz", false },
 	};
 	char missing[256] = "";
 	size_t i, nprobes = 0, ml = 0;

@@ -423,7 +423,8 @@ static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 			j->ncg++;
 		}
 		j->cg[i] = (struct ctxgpu){ ev->tgid, ev->ctx, ev->gpu };
-		ret = stack_push(t, ev->ctx);
+		/* aux 1: a primary context retained, not made current (cuCtxSetCurrent will) */
+		ret = ev->aux ? 0 : stack_push(t, ev->ctx);
 		break;
 	case PL_GC_PUSH:
 		ret = stack_push(t, ev->ctx);

@@ -265,6 +265,29 @@ static void test_owner_gpu_drm_follow(void **state)
 	ctxjoin__free(j);
 }
 
+/* A retained primary context (the runtime API's) is not current until set; its GPU is known. */
+static void test_primary_retain(void **state)
+{
+	struct pl_gpuctx_event e[] = {
+		ev(0, PL_GC_CREATE, PL_GCS_CUDA, 100, 100, 0xA, 1),
+		ev(10, PL_GC_SET_CURRENT, PL_GCS_CUDA, 100, 100, 0xA, 0),
+		ev(20, PL_GC_SET_CURRENT, PL_GCS_CUDA, 100, 100, 0, 0),
+	};
+	struct ctx_interval *iv;
+	struct ctxjoin *j = ctxjoin__new(0);
+	size_t n;
+
+	(void)state;
+	e[0].gpu = 5;
+	push_all(j, e, 3);
+	assert_int_equal(ctxjoin__intervals(j, 30 * MS, &iv, &n), 0);
+	assert_int_equal(n, 1);
+	expect_iv(&iv[0], 100, 0xA, 10, 20);
+	assert_int_equal(iv[0].gpu, 5);
+	free(iv);
+	ctxjoin__free(j);
+}
+
 /* Out-of-order batches settle in time order; a tight loop's intervals merge; forget keeps what is open. */
 static void test_settle_merge_forget(void **state)
 {
@@ -411,7 +434,7 @@ int main(void)
 		cmocka_unit_test(test_hold_and_drm),		  cmocka_unit_test(test_attribute_energy),
 		cmocka_unit_test(test_sort_merges_cpus),	  cmocka_unit_test(test_owner_gpu_drm_follow),
 		cmocka_unit_test(test_settle_merge_forget),	  cmocka_unit_test(test_attribute_per_process),
-		cmocka_unit_test(test_majority),
+		cmocka_unit_test(test_majority),		  cmocka_unit_test(test_primary_retain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

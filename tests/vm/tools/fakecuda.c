@@ -51,6 +51,23 @@ API CUresult cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev)
 	return CUDA_SUCCESS;
 }
 
+/* One primary context per device, made current by cuCtxSetCurrent (as the runtime API does). */
+API CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
+{
+	static CUcontext primary[8];
+
+	if (!pctx || dev < 0 || dev >= 8)
+		return CUDA_ERROR_INVALID_VALUE;
+	if (!primary[dev]) {
+		primary[dev] = calloc(1, sizeof(*primary[dev]));
+		if (!primary[dev])
+			return CUDA_ERROR_INVALID_VALUE;
+		primary[dev]->dev = dev;
+	}
+	*pctx = primary[dev];
+	return CUDA_SUCCESS;
+}
+
 API CUresult cuCtxDestroy_v2(CUcontext ctx)
 {
 	int i, k = 0;

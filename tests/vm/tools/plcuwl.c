@@ -46,6 +46,8 @@ static int (*cuCtxCreate_v2)(CUcontext *pctx, unsigned int flags, int dev);
 static int (*cuCtxPushCurrent_v2)(CUcontext ctx);
 static int (*cuCtxPopCurrent_v2)(CUcontext *pctx);
 static int (*cuCtxDestroy_v2)(CUcontext ctx);
+static int (*cuCtxSetCurrent)(CUcontext ctx);
+static int (*cuDevicePrimaryCtxRetain)(CUcontext *pctx, int dev);
 static int (*cuLaunchKernel)(void *f, unsigned int gx, unsigned int gy, unsigned int gz, unsigned int bx,
 			     unsigned int by, unsigned int bz, unsigned int shmem, void *s, void **params,
 			     void **extra);
@@ -64,8 +66,10 @@ static int load_cuda(void)
 	*(void **)&cuCtxPopCurrent_v2 = dlsym(h, "cuCtxPopCurrent_v2");
 	*(void **)&cuCtxDestroy_v2 = dlsym(h, "cuCtxDestroy_v2");
 	*(void **)&cuLaunchKernel = dlsym(h, "cuLaunchKernel");
+	*(void **)&cuCtxSetCurrent = dlsym(h, "cuCtxSetCurrent");
+	*(void **)&cuDevicePrimaryCtxRetain = dlsym(h, "cuDevicePrimaryCtxRetain");
 	if (!cuInit || !cuCtxCreate_v2 || !cuCtxPushCurrent_v2 || !cuCtxPopCurrent_v2 || !cuCtxDestroy_v2 ||
-	    !cuLaunchKernel) {
+	    !cuLaunchKernel || !cuCtxSetCurrent || !cuDevicePrimaryCtxRetain) {
 		fprintf(stderr, "plcuwl: libcuda.so.1 lacks a driver API symbol\n");
 		return -1;
 	}
@@ -96,13 +100,13 @@ static int run(int who, uint64_t t0, uint64_t slot_ns, unsigned int slots, const
 	FILE *f;
 
 	c0 = now_ns();
-	if (cuInit(0) || cuCtxCreate_v2(&ctx, 0, who)) {
+	if (cuInit(0) || (who ? cuDevicePrimaryCtxRetain(&ctx, who) : cuCtxCreate_v2(&ctx, 0, who))) {
 		fprintf(stderr, "plcuwl: %c: libcuda refused\n", 'A' + who);
 		return 1;
 	}
 	c1 = now_ns();
 	p0 = now_ns();
-	if (cuCtxPopCurrent_v2(&popped) || popped != ctx)
+	if (!who && (cuCtxPopCurrent_v2(&popped) || popped != ctx))
 		return 1;
 	p1 = now_ns();
 	f = fopen(log, "a");
@@ -110,14 +114,18 @@ static int run(int who, uint64_t t0, uint64_t slot_ns, unsigned int slots, const
 		return 1;
 	setvbuf(f, NULL, _IOLBF, 0);
 	fprintf(f, "create ctx=%p ns_tgid=%d gpu=%d\n", (void *)ctx, getpid(), who);
-	fprintf(f, "slot ctx=%p ns_tgid=%d b0=%" PRIu64 " b1=%" PRIu64 " e0=%" PRIu64 " e1=%" PRIu64 "\n",
-		(void *)ctx, getpid(), c0, c1, p0, p1);
+	if (!who) /* created current, until the pop; a retained primary context is not current */
+		fprintf(f, "slot ctx=%p ns_tgid=%d b0=%" PRIu64 " b1=%" PRIu64 " e0=%" PRIu64 " e1=%" PRIu64 "\n",
+			(void *)ctx, getpid(), c0, c1, p0, p1);
 	for (k = (unsigned int)who; k < slots; k += 2) {
 		uint64_t b0, b, e0, e, end = t0 + (k + 1) * slot_ns, t;
 
 		sleep_until(t0 + k * slot_ns);
 		b0 = now_ns();
-		cuCtxPushCurrent_v2(ctx);
+		if (who)
+			cuCtxSetCurrent(ctx);
+		else
+			cuCtxPushCurrent_v2(ctx);
 		b = now_ns();
 		for (t = b; t + 5000000 < end; t += 5000000) {
 			cuLaunchKernel((void *)0x1000, 1, 1, 1, 32, 1, 1, 0, NULL, NULL, NULL);
@@ -125,12 +133,16 @@ static int run(int who, uint64_t t0, uint64_t slot_ns, unsigned int slots, const
 		}
 		sleep_until(end);
 		e0 = now_ns();
-		cuCtxPopCurrent_v2(&popped);
+		if (who)
+			cuCtxSetCurrent(NULL);
+		else
+			cuCtxPopCurrent_v2(&popped);
 		e = now_ns();
 		fprintf(f, "slot ctx=%p ns_tgid=%d b0=%" PRIu64 " b1=%" PRIu64 " e0=%" PRIu64 " e1=%" PRIu64 "\n",
 			(void *)ctx, getpid(), b0, b, e0, e);
 	}
-	cuCtxDestroy_v2(ctx);
+	if (!who)
+		cuCtxDestroy_v2(ctx);
 	fclose(f);
 	return 0;
 }
