@@ -9,7 +9,8 @@
  *   pl_cudart_launch	uprobe on libcudart's cudaLaunchKernel
  *   pl_drm_*		raw tracepoints of the DRM GPU scheduler (gpu-sched.ko)
  *   pl_nv_ioctl		kprobe on the NVIDIA driver's ioctl entry
- *   pl_sched_*		sched_switch / sched_process_exit, for GPU-owning processes
+ *   pl_sched_*		sched_switch / sched_process_exit / sched_process_exec, for
+ *			GPU-owning processes
  *
  * The programs record; they do not interpret.  Which context is current on
  * a thread (a stack, in the driver API) is rebuilt by the agent from the
@@ -459,5 +460,18 @@ int BPF_PROG(pl_sched_exit, struct task_struct *task)
 	emit(NULL, PL_GC_EXIT, PL_GCS_SCHED, 0, live == 0, PL_GPU_UNKNOWN);
 	if (live == 0)
 		bpf_map_delete_elem(&pl_gpu_tasks, &tgid);
+	return 0;
+}
+
+/* sched_process_exec(task, old_pid, bprm): a GPU-owning process became another program */
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(pl_sched_exec, struct task_struct *task)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!bpf_map_lookup_elem(&pl_gpu_tasks, &tgid))
+		return 0;
+	emit(NULL, PL_GC_EXEC, PL_GCS_SCHED, 0, 0, PL_GPU_UNKNOWN);
+	bpf_map_delete_elem(&pl_gpu_tasks, &tgid);
 	return 0;
 }

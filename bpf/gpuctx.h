@@ -59,6 +59,8 @@ enum pl_gpuctx_kind {
 	PL_GC_SWITCH_OUT,	/* ... and lost it */
 	PL_GC_EXIT,		/* a thread of a GPU-owning process exited; aux 1: its last
 				 * thread (the process is gone: all its contexts end) */
+	PL_GC_EXEC,		/* a GPU-owning process exec'd: its address space, and with it
+				 * every context, is gone; the comm is the new program's */
 	__PL_GC_KIND_MAX
 };
 

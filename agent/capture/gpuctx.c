@@ -370,14 +370,16 @@ struct gpuctx *gpuctx__open(const struct gpuctx_opts *o, struct plerr *e)
 		note(g, "nvidia: skipped (nvidia module not loaded)");
 	}
 	err = attach_link(g, bpf_program__attach_raw_tracepoint(s->progs.pl_sched_exit, "sched_process_exit"));
+	if (!err)
+		err = attach_link(g, bpf_program__attach_raw_tracepoint(s->progs.pl_sched_exec, "sched_process_exec"));
 	if (!err && o->sched)
 		err = attach_link(g, bpf_program__attach_raw_tracepoint(s->progs.pl_sched_switch, "sched_switch"));
 	if (err) {
 		note(g, "sched: skipped (%s)", strerror(-err));
 	} else {
 		g->sources |= 1U << PL_GCS_SCHED;
-		note(g, o->sched ? "sched: attached (sched_switch, sched_process_exit)" :
-				   "sched: attached (sched_process_exit)");
+		note(g, o->sched ? "sched: attached (sched_switch, sched_process_exit, sched_process_exec)" :
+				   "sched: attached (sched_process_exit, sched_process_exec)");
 	}
 	if (!(g->sources & ~(1U << PL_GCS_SCHED)) && !o->load_all) {
 		plerr_set(e, -ENOENT, "GPU contexts not recorded: no GPU event source on this host: %s", g->report);

@@ -753,6 +753,17 @@ static int parse_impl(struct src *src, uint64_t n64, struct trace *t, struct ple
 		ret = decode_ctx(p, &t->ctx[i], ctx_size, i, off, e);
 		if (ret)
 			goto fail;
+		if (!(t->info.ctx_sources & (1U << t->ctx[i].source))) {
+			ret = plerr_set(e, -EINVAL,
+					"context %" PRIu64 " at offset %zu: source %u is not among the header's ctx_sources 0x%x",
+					i, off + C_SOURCE, t->ctx[i].source, t->info.ctx_sources);
+			goto fail;
+		}
+		if ((t->ctx[i].flags & CTXI_F_NO_OWNER) && t->ctx[i].tgid) {
+			ret = plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: no owner, yet tgid %u", i,
+					off + C_TGID, t->ctx[i].tgid);
+			goto fail;
+		}
 		if (i && t->ctx[i].begin_ns < t->ctx[i - 1].begin_ns) {
 			ret = plerr_set(e, -EINVAL, "context %" PRIu64 " at offset %zu: begins before the one before it",
 					i, off + C_BEGIN);

@@ -103,7 +103,7 @@ json_t *contexts_intervals_json(const struct trace *t)
 
 static bool real_context(const struct ctx_energy *g)
 {
-	return g->source != PL_GCS_NVIDIA && !(g->source == PL_GCS_CUDA && !g->ctx);
+	return g->source != PL_GCS_NVIDIA && !((g->source == PL_GCS_CUDA || g->source == PL_GCS_CUDART) && !g->ctx);
 }
 
 int contexts_majority(const struct trace *t, uint64_t start_ns, uint64_t end_ns, struct ctx_energy *who,

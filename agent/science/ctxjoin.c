@@ -403,7 +403,7 @@ static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 	if (!t) {
 		if (ev->kind == PL_GC_LAUNCH) {
 			j->st.launches_no_ctx++;
-			return on_hold(j, ev, PL_GCS_CUDA);
+			return on_hold(j, ev, ev->source); /* cuda or cudart: the source that saw it */
 		} else if (ev->kind == PL_GC_POP)
 			j->st.unmatched++;
 		else
@@ -476,7 +476,7 @@ static int on_cuda(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 
 		if (!old) {
 			j->st.launches_no_ctx++;
-			return on_hold(j, ev, PL_GCS_CUDA);
+			return on_hold(j, ev, ev->source); /* cuda or cudart: the source that saw it */
 		}
 		owner_from(&who, ev);
 		s = slot_get(j, t->tgid, old, PL_GCS_CUDA, &who);
@@ -641,6 +641,13 @@ int ctxjoin__push(struct ctxjoin *j, const struct pl_gpuctx_event *ev)
 	case PL_GCS_NVIDIA:
 		return ev->kind == PL_GC_IOCTL ? on_hold(j, ev, PL_GCS_NVIDIA) : 0;
 	case PL_GCS_SCHED:
+		if (ev->kind == PL_GC_EXEC) {
+			/* exec: the old program's contexts died with its address space, as at exit */
+			struct pl_gpuctx_event x = *ev;
+
+			x.aux = 1;
+			return on_exit_event(j, &x);
+		}
 		return ev->kind == PL_GC_EXIT ? on_exit_event(j, ev) : 0;
 	default:
 		return 0;
@@ -766,7 +773,7 @@ static int cmp_energy(const void *a, const void *b)
 /* A point-event hint (an NVIDIA ioctl, a CUDA launch with no known context), not a context. */
 static bool is_hint(uint16_t source, uint64_t ctx)
 {
-	return source == PL_GCS_NVIDIA || (source == PL_GCS_CUDA && !ctx);
+	return source == PL_GCS_NVIDIA || ((source == PL_GCS_CUDA || source == PL_GCS_CUDART) && !ctx);
 }
 
 static const struct series *cmp_series; /* qsort has no context argument */

@@ -288,6 +288,29 @@ static void test_primary_retain(void **state)
 	ctxjoin__free(j);
 }
 
+/* exec ends the old program's contexts; a cudart launch with no known context is cudart's hint. */
+static void test_exec_and_cudart_hint(void **state)
+{
+	struct pl_gpuctx_event e[] = {
+		ev(0, PL_GC_SET_CURRENT, PL_GCS_CUDA, 100, 101, 0xA, 0), /* a worker thread */
+		ev(10, PL_GC_EXEC, PL_GCS_SCHED, 100, 100, 0, 0),
+		ev(20, PL_GC_LAUNCH, PL_GCS_CUDART, 200, 200, 0, 0x42),
+	};
+	struct ctx_interval *iv;
+	struct ctxjoin *j = ctxjoin__new(0);
+	size_t n;
+
+	(void)state;
+	push_all(j, e, 3);
+	assert_int_equal(ctxjoin__intervals(j, 500 * MS, &iv, &n), 0);
+	assert_int_equal(n, 2);
+	expect_iv(&iv[0], 100, 0xA, 0, 10);
+	expect_iv(&iv[1], 200, 0, 20, 120);
+	assert_int_equal(iv[1].source, PL_GCS_CUDART);
+	free(iv);
+	ctxjoin__free(j);
+}
+
 /* Out-of-order batches settle in time order; a tight loop's intervals merge; forget keeps what is open. */
 static void test_settle_merge_forget(void **state)
 {
@@ -435,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_sort_merges_cpus),	  cmocka_unit_test(test_owner_gpu_drm_follow),
 		cmocka_unit_test(test_settle_merge_forget),	  cmocka_unit_test(test_attribute_per_process),
 		cmocka_unit_test(test_majority),		  cmocka_unit_test(test_primary_retain),
+		cmocka_unit_test(test_exec_and_cudart_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -272,6 +272,8 @@ static void test_context_section_checks(void **state)
 	CORRUPT(c0 + 58, 0x07, "context 0 at offset 762: comm is not printable and NUL-padded");
 	CORRUPT(c0 + 70, 'x', "context 0 at offset 774: comm is not printable and NUL-padded");
 	CORRUPT(c0 + 100, 1, "context 0 at offset 804: reserved byte is not zero");
+	CORRUPT(c0 + 52, 4, "context 0 at offset 756: source 4 is not among the header's ctx_sources 0xa");
+	CORRUPT(c1 + 54, 0x03, "context 1 at offset 872: no owner, yet tgid 31337");
 	CORRUPT(c1 + 4, 0, "context 1 at offset 832: begins before the one before it");
 	c.len = 0;
 	buf_put(&c, b.p, b.len - 1);
