@@ -11,6 +11,7 @@
 #include "capture/genl.h"
 #include "cmd/cli.h"
 #include "cmd/cli_opts.h"
+#include "lib/hist.h"
 
 /* The manual page reads as it prints: */
 /* clang-format off */
@@ -72,25 +73,6 @@ const char cmd_stats_help[] =
 "       powerledger stats i2c-0-58 | grep -E '^(lost|overruns)'\n"
 "       powerledger stats 0 --json | jq .jitter_hist\n";
 /* clang-format on */
-
-/* Bucket holding the nearest-rank pct-th percentile, or -1 for an empty histogram. */
-static int hist_percentile(const __u64 *h, unsigned int pct)
-{
-	unsigned __int128 total = 0, rank, cum = 0;
-	int b;
-
-	for (b = 0; b < PL_JITTER_BUCKETS; b++)
-		total += h[b];
-	if (!total)
-		return -1;
-	rank = (pct * total + 99) / 100;
-	for (b = 0; b < PL_JITTER_BUCKETS - 1; b++) {
-		cum += h[b];
-		if (cum >= rank)
-			break;
-	}
-	return b;
-}
 
 /* A bucket's range of |interval - period|: "< 1 us", "2 .. 4 us", ">= 4194304 us". */
 static void bucket_str(int b, char *buf, size_t n)
@@ -230,8 +212,8 @@ int cmd_stats(int argc, char **argv)
 	}
 	st.period_ns = d.period_ns;
 	st.flags = d.flags;
-	p50 = hist_percentile(st.jitter_hist, 50);
-	p99 = hist_percentile(st.jitter_hist, 99);
+	p50 = hist_percentile((const uint64_t *)st.jitter_hist, PL_JITTER_BUCKETS, 50);
+	p99 = hist_percentile((const uint64_t *)st.jitter_hist, PL_JITTER_BUCKETS, 99);
 	if (json) {
 		if (print_json(&d, &st, p50, p99))
 			goto cleanup;

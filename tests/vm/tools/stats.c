@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "lib/hist.h"
 #include "stats.h"
 #include "util.h"
 
@@ -97,24 +98,7 @@ uint64_t stats_rate_mhz(uint64_t intervals, uint64_t span_ns)
 
 int stats_hist_percentile(const __u64 *hist, size_t n, unsigned int pct)
 {
-	unsigned __int128 total = 0, rank, cum = 0;
-	size_t b;
-
-	for (b = 0; b < n; b++)
-		total += hist[b];
-	if (!total)
-		return -1;
-	if (pct > 100)
-		pct = 100;
-	rank = (pct * total + 99) / 100;
-	if (rank < 1)
-		rank = 1;
-	for (b = 0; b < n; b++) {
-		cum += hist[b];
-		if (cum >= rank)
-			return (int)b;
-	}
-	return (int)n - 1;	/* not reached */
+	return hist_percentile((const uint64_t *)hist, n, pct);
 }
 
 void stats_print_pl_stats(FILE *f, const struct pl_stats *s)
