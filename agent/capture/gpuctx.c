@@ -75,6 +75,14 @@ static bool exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
+/* A library to probe must be a regular file: libbpf would block opening a FIFO. */
+static bool regular(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int gpuctx_find_libcuda(char *buf, size_t len)
 {
 	static const char *const dirs[] = { "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
@@ -289,7 +297,7 @@ struct gpuctx *gpuctx__open(const struct gpuctx_opts *o, struct plerr *e)
 		snprintf(libcuda, sizeof(libcuda), "%s", o->libcuda);
 	else
 		gpuctx_find_libcuda(libcuda, sizeof(libcuda));
-	cuda = libcuda[0] && exists(libcuda);
+	cuda = libcuda[0] && regular(libcuda);
 	drm = tracepoint_exists("gpu_scheduler", "drm_run_job") || exists("/sys/module/gpu_sched");
 	if (!nvsym && exists("/sys/module/nvidia"))
 		nvsym = "nvidia_unlocked_ioctl";
@@ -331,9 +339,12 @@ struct gpuctx *gpuctx__open(const struct gpuctx_opts *o, struct plerr *e)
 	if (cuda)
 		attach_cuda(g, libcuda);
 	else
-		note(g, "cuda: skipped (libcuda.so.1 not found%s%s%s)", libcuda[0] ? " at " : "", libcuda,
+		note(g, "cuda: skipped (libcuda.so.1 %s%s%s)",
+		     !libcuda[0] ? "not found" : exists(libcuda) ? "is not a regular file: " : "not found at ", libcuda,
 		     libcuda[0] ? "" : "; give --libcuda PATH or PL_LIBCUDA");
-	if (o->libcudart) {
+	if (o->libcudart && !regular(o->libcudart)) {
+		note(g, "cudart: skipped (%s: not a regular file)", o->libcudart);
+	} else if (o->libcudart) {
 		err = uprobe(g, s->progs.pl_cudart_launch, o->libcudart, "cudaLaunchKernel", false);
 		if (err) {
 			note(g, "cudart: skipped (%s: cudaLaunchKernel: %s)", o->libcudart, strerror(-err));

@@ -174,6 +174,10 @@ cat $G/nolib.err
 pl_assert_ok "gpuctx: says libcuda was not found" grep -q "cuda: skipped (libcuda.so.1 not found at /nonexistent/libcuda.so.1)" $G/nolib.err
 pl_assert_ok "gpuctx: says it records power only" grep -q "no GPU event source on this host.*recording power only" $G/nolib.err
 pl_assert_ge "gpuctx: ... and did" "$(cut -f2 $G/nolib.out)" 500
+mkfifo $G/fifo.so
+timeout 30 powerledger record -o $G/fifo.pltr --duration 1s --libcuda $G/fifo.so > /dev/null 2> $G/fifo.err
+pl_assert_eq "gpuctx: a FIFO as --libcuda does not hang record" $? 0
+pl_assert_ok "gpuctx: says the FIFO is not a regular file" grep -q "libcuda.so.1 is not a regular file: $G/fifo.so" $G/fifo.err
 mount -t tmpfs none /sys/kernel/btf
 LD_LIBRARY_PATH=$FAKE powerledger record -o $G/nobtf.pltr --duration 1s > $G/nobtf.out 2> $G/nobtf.err
 pl_assert_eq "gpuctx: record without BTF exits 0" $? 0
